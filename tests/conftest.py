@@ -1,0 +1,1 @@
+"""Wiring only: shared fixtures live in fixture modules next to the tests that use them."""
