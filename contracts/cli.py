@@ -1,11 +1,115 @@
-"""`contracts`: placeholder. It says so instead of pretending to check."""
+"""``contracts``: thin CLI over :func:`contracts.runner.run`. Exit 0 conformant, 1 violations, 2 could not judge."""
 
+from __future__ import annotations
+
+import argparse
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from contracts.checks import CHECK_DOCS
+from contracts.errors import ContractsError
+from contracts.report import render_json, render_junit, render_text
+from contracts.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, run
+from vendor_specs import APIS, SpecError
+
+__all__ = ["build_parser", "main"]
+
+_EPILOG = "checks:\n" + "\n".join(f"  {name:30} {doc}" for name, doc in CHECK_DOCS.items()) + (
+    "\n\nexit codes: 0 conformant, 1 contract violations found, 2 usage/profile/spec/connection problem"
+)
+
+
+def _progress(stream: TextIO) -> Callable[[str], None]:
+    """A one-line, overwritten status on a terminal; plain lines in CI (not a TTY)."""
+    if stream.isatty():
+
+        def tty(line: str) -> None:
+            stream.write("\r\033[K" + line[: 120])
+            stream.flush()
+
+        return tty
+    return lambda line: print(f"contracts: {line}", file=stream, flush=True)
+
+
+def _check(args: argparse.Namespace) -> int:
+    progress = _progress(sys.stderr)
+    result = run(
+        RunConfig(
+            api=args.api,
+            base_url=args.base_url,
+            profile=args.profile,
+            token=args.token,
+            max_examples=args.max_examples,
+            seed=args.seed,
+            timeout=args.timeout,
+            strict_messages=args.strict_messages,
+            baseline=args.baseline,
+            property_based=not args.no_property_based,
+            progress=progress,
+        )
+    )
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    for path, render in ((args.junit, render_junit), (args.json, render_json)):
+        if path:
+            try:
+                Path(path).write_text(render(result), encoding="utf-8")
+            except OSError as exc:
+                raise ContractsError(f"cannot write report {path} ({exc.strerror or exc}); check the directory exists") from None
+    sys.stdout.write(render_text(result))
+    return result.exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="contracts", description="Conformance harness for the vendors' get-one-model endpoints.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser(
+        "check",
+        help="test a live server against its vendor spec",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("--api", required=True, choices=APIS, help="which vendor's spec the server implements")
+    check.add_argument("--base-url", help="server URL, may carry a path prefix (http://host:8080/api/v1); default: the profile's base_url")
+    check.add_argument("--profile", help="target profile YAML (tokens, known model ids; ${ENV_VAR} allowed)")
+    check.add_argument("--token", help="credential of the owner role (overrides tokens.owner)")
+    check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
+    check.add_argument("--json", metavar="PATH", help="write a JSON report")
+    check.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help=f"examples per operation and phase (default {DEFAULT_MAX_EXAMPLES})")
+    check.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed in the report)")
+    check.add_argument("--baseline", metavar="FILE", help="YAML of accepted findings (check, operation, reason)")
+    check.add_argument("--strict-messages", action="store_true", help="also require the documented `detail` texts")
+    check.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per request (default {DEFAULT_TIMEOUT:g})")
+    check.add_argument("--no-property-based", action="store_true", help="skip the Schemathesis phases (explicit cases only)")
+    check.set_defaults(func=_check)
+    try:
+        from contracts.validate.cli import register
+    except ImportError:
+        pass
+    else:
+        register(sub)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("contracts: the conformance harness is not built yet; nothing was checked.", file=sys.stderr)
-    return 2
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ContractsError, SpecError) as exc:
+        print(f"contracts: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("contracts: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback at the CLI boundary
+        if os.environ.get("CONTRACTS_DEBUG"):
+            raise
+        print(f"contracts: internal error: {type(exc).__name__}: {exc} (set CONTRACTS_DEBUG=1 for the traceback and report it)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,214 @@
+"""Vendor contract checks on one response: pure functions, shared by Schemathesis and the explicit cases.
+
+Each returns a list of :class:`Problem` (empty = passed). Statuses, schemas, example messages and
+secret fields are read from the spec; the vendor module only names fields and examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from contracts.vendors import Situation, get_vendor
+from vendor_specs import Operation, operations
+
+__all__ = [
+    "CHECK_DOCS",
+    "Problem",
+    "consistency",
+    "error_contract",
+    "example_for",
+    "identity",
+    "message_of",
+    "secrets",
+    "secret_fields",
+]
+
+#: every check the harness reports, with what it proves (used by --help, the README and JUnit).
+CHECK_DOCS: dict[str, str] = {
+    "not_a_server_error": "Schemathesis: no 5xx answers.",
+    "status_code_conformance": "Schemathesis: every status is documented.",
+    "content_type_conformance": "Schemathesis: every Content-Type is documented for its status.",
+    "response_headers_conformance": "Schemathesis: documented response headers are present and valid.",
+    "response_schema_conformance": "Schemathesis: bodies match the documented schema.",
+    "negative_data_rejection": "Schemathesis: invalid requests are refused with 4xx.",
+    "missing_required_header": "Schemathesis: requests without a required header are refused.",
+    "ignored_auth": "Schemathesis: requests without or with wrong credentials are refused.",
+    "error_contract": "Every documented error status carries the documented media type and body shape "
+    "(and, with --strict-messages, a documented `detail` text); a missing model gets the documented not-found answer.",
+    "auth": "No credentials and bad credentials are refused with the documented status and body.",
+    "access_control": "`stranger` cannot read `models.own`, `owner` can; Open WebUI readers get params {} and write_access false.",
+    "identity": "The returned id is the requested one, for ids with `/` sent as literal slashes and as %2F.",
+    "secrets": "Fields marked `x-secret: true` are never returned unmasked, in any response.",
+    "consistency": "Timestamps are plausible: ISO 8601 where the spec says date-time, updated >= created, Unix seconds not milliseconds.",
+    "spec_conformance": "Explicit cases: status, media type and body conform to the spec (openapi-core).",
+    "timeout": "Every request is answered within --timeout seconds.",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    where: tuple[str | int, ...] = ()  # spec location below the operation, e.g. ("responses", 404)
+
+
+def message_of(body: Any) -> Any:
+    """The documented human-readable part of an error body (`detail`)."""
+    return body.get("detail") if isinstance(body, dict) else None
+
+
+def _walk(node: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def _schema_props(schema: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(schema, dict):
+        for name, prop in (schema.get("properties") or {}).items():
+            yield name, prop
+            yield from _schema_props(prop)
+        for key in ("items", "additionalProperties"):
+            yield from _schema_props(schema.get(key))
+        for key in ("allOf", "oneOf", "anyOf"):
+            for sub in schema.get(key) or []:
+                yield from _schema_props(sub)
+
+
+def _json_schema(response: dict[str, Any], media: str = "application/json") -> dict[str, Any] | None:
+    return (response.get("content") or {}).get(media, {}).get("schema")
+
+
+@functools.lru_cache(maxsize=None)
+def secret_fields(api: str) -> dict[str, frozenset[Any]]:
+    """Field name -> the masked values the spec's examples show for it, for every ``x-secret: true`` field."""
+    found: dict[str, set[Any]] = {}
+    for op in operations(api):
+        for response in op.responses.values():
+            for name, prop in _schema_props(_json_schema(response)):
+                if prop.get("x-secret"):
+                    found.setdefault(name, set())
+            for example in ((response.get("content") or {}).get("application/json", {}).get("examples") or {}).values():
+                for key, value in _walk(example.get("value")):
+                    if key in found and not isinstance(value, (dict, list)):
+                        found[key].add(value)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def example_for(api: str, situation: Situation) -> tuple[Operation, int, Any]:
+    """(operation, status, body) of the error example named by ``situation``."""
+    for op in operations(api):
+        for code, response in op.responses.items():
+            if code.isdigit() and int(code) >= 400:
+                examples = (response.get("content") or {}).get("application/json", {}).get("examples") or {}
+                if situation.example in examples:
+                    return op, int(code), examples[situation.example].get("value")
+    raise LookupError(f"spec {api}: no error example named {situation.example!r}")
+
+
+def error_contract(op: Operation, status: int, media_type: str, body: Any, strict: bool) -> list[Problem]:
+    """A documented error status must carry a documented media type and a JSON body of the documented shape."""
+    if status < 400 or status >= 500:
+        return []
+    response = op.responses.get(str(status))
+    if response is None:
+        return []  # undocumented statuses are status_code_conformance's business
+    where: tuple[str | int, ...] = ("responses", status)
+    content = response.get("content") or {}
+    if content and media_type not in content:
+        documented = ", ".join(content)
+        return [Problem(f"{status} answered with Content-Type {media_type or '(none)'!r}; documented: {documented}", where)]
+    if body is None and content:
+        return [Problem(f"{status} body is not JSON; documented: the schema at {where}", where)]
+    problems = []
+    schema = _json_schema(response, media_type) or {}
+    missing = [name for name in schema.get("required", []) if not isinstance(body, dict) or name not in body]
+    if missing:
+        problems.append(Problem(f"{status} body lacks documented field(s) {', '.join(missing)}", where))
+    if schema.get("additionalProperties") is False and isinstance(body, dict):
+        extra = sorted(set(body) - set(schema.get("properties") or {}))
+        if extra:
+            problems.append(Problem(f"{status} body has undocumented field(s) {', '.join(extra)}", where))
+    if strict and not problems:
+        examples = (content.get(media_type) or {}).get("examples") or {}
+        documented_msgs = [message_of(e.get("value")) for e in examples.values()]
+        documented_msgs = [m for m in documented_msgs if isinstance(m, str)]
+        actual = message_of(body)
+        if documented_msgs and isinstance(actual, str) and actual not in documented_msgs:
+            shown = " | ".join(repr(m) for m in documented_msgs)
+            problems.append(Problem(f"{status} detail {actual!r} is not a documented text ({shown})", where + ("content",)))
+    return problems
+
+
+def secrets(api: str, body: Any) -> list[Problem]:
+    """No ``x-secret`` field anywhere in the body carries a value other than a documented masked one."""
+    fields = secret_fields(api)
+    problems = []
+    for key, value in _walk(body):
+        if key in fields and value is not None and value not in fields[key]:
+            masked = ", ".join(repr(v) for v in sorted(fields[key], key=str)) or "a masked value"
+            problems.append(Problem(f"`{key}` is returned unmasked ({_redact(value)}); documented: {masked}", ("responses", 200)))
+    return problems
+
+
+def _redact(value: Any) -> str:
+    text = str(value)
+    return f"{text[:3]}…({len(text)} chars)" if len(text) > 6 else "a short unmasked value"
+
+
+def _parse_iso(value: str) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem]:
+    """Timestamps in a 2xx body: ISO 8601 where documented as date-time, seconds where integers, updated >= created."""
+    if not 200 <= status < 300 or not isinstance(body, dict):
+        return []
+    response = op.responses.get(str(status)) or {}
+    schema = _json_schema(response) or {}
+    props = schema.get("properties") or {}
+    where = ("responses", status, "content", "application/json", "schema")
+    problems = []
+    values: dict[str, float] = {}
+    for name, prop in props.items():
+        value = body.get(name)
+        if value is None:
+            continue
+        if prop.get("format") == "date-time" and isinstance(value, str):
+            parsed = _parse_iso(value)
+            if parsed is None:
+                problems.append(Problem(f"`{name}` = {value!r} is not an ISO 8601 date-time", where + ("properties", name)))
+            else:
+                values[name] = parsed.timestamp()
+        elif prop.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            values[name] = float(value)
+    for created, updated in get_vendor(api).timestamp_pairs:
+        if created in values and updated in values:
+            if values[updated] < values[created]:
+                problems.append(Problem(f"`{updated}` ({body[updated]!r}) is before `{created}` ({body[created]!r})", where))
+            for name in (created, updated):
+                if props.get(name, {}).get("type") == "integer" and values[name] > 1e11:
+                    problems.append(Problem(f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds", where + ("properties", name)))
+    return problems
+
+
+def identity(api: str, requested: str | None, status: int, body: Any) -> list[Problem]:
+    """A 200 for model X describes model X."""
+    if requested is None or status != 200 or not isinstance(body, dict):
+        return []
+    return [
+        Problem(f"asked for {requested!r}, `{name}` is {body.get(name)!r}", ("responses", 200))
+        for name in get_vendor(api).id_fields
+        if name in body and body[name] != requested
+    ]

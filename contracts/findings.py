@@ -1,0 +1,55 @@
+"""Findings and check outcomes are data; the CLI, JUnit, JSON and pytest render the same objects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["CheckOutcome", "Finding", "spec_location"]
+
+
+def _pointer(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def spec_location(api: str, path: str, method: str, *parts: str | int) -> str:
+    """A JSON-pointer location in the spec file, e.g. ``openapi/respan.yaml#/paths/~1api~1models~1{model_name}~1/get/responses/403``."""
+    tail = "".join("/" + _pointer(str(p)) for p in parts)
+    return f"openapi/{api}.yaml#/paths/{_pointer(path)}/{method.lower()}{tail}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One contract violation: which check, on which operation, what and where in the spec, and how to reproduce it."""
+
+    check: str
+    operation: str
+    message: str
+    location: str
+    curl: str = ""
+    status: int | None = None
+    accepted: str | None = None  # the baseline's reason when this finding is a known, accepted deviation
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.check, self.operation)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        lines = [f"[{self.check}] {self.operation}: {self.message}", f"  spec: {self.location}"]
+        if self.curl:
+            lines.append(f"  reproduce: {self.curl}")
+        if self.accepted:
+            lines.append(f"  accepted by baseline: {self.accepted}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """Whether a check ran on an operation; ``skipped`` carries the reason (e.g. no profile)."""
+
+    check: str
+    operation: str
+    skipped: str | None = None

@@ -1,0 +1,225 @@
+"""Property-based testing of every operation with Schemathesis (examples, coverage, fuzzing phases).
+
+The vendor checks of :mod:`contracts.checks` are registered as Schemathesis checks here, so every
+generated response gets them too. Auth goes through ``[auth.openapi.<scheme>]``: Schemathesis adds it
+to generated cases and still generates the unauthenticated ones ``ignored_auth`` needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+import schemathesis
+from schemathesis.engine import events, from_schema
+from schemathesis.engine.run import PhaseName
+
+from contracts import checks
+from contracts.errors import TargetError
+from contracts.findings import CheckOutcome, Finding, spec_location
+from contracts.vendors import get_vendor
+from vendor_specs import Operation, load_spec, operations, raw_spec
+
+__all__ = ["BUILTIN_CHECKS", "CUSTOM_CHECKS", "FuzzResult", "fuzz"]
+
+BUILTIN_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "missing_required_header",
+    "ignored_auth",
+)
+CUSTOM_CHECKS = ("error_contract", "secrets", "consistency", "identity")
+PHASES = ("examples", "coverage", "fuzzing")
+_SETTINGS_KEY = "x-contracts-run"
+
+
+@dataclass
+class FuzzResult:
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    requests: int = 0
+
+
+def _settings(case: Any) -> tuple[str, bool]:
+    run = case.operation.schema.raw_schema[_SETTINGS_KEY]
+    return run["api"], run["strict"]
+
+
+def _operation(api: str, case: Any) -> Operation:
+    for op in operations(api):
+        if op.path == case.operation.path and op.method == case.operation.method.upper():
+            return op
+    raise LookupError(case.operation.label)  # pragma: no cover
+
+
+def _json(response: Any) -> Any:
+    try:
+        return response.json()
+    except Exception:
+        return None
+
+
+def _media_type(response: Any) -> str:
+    values = response.headers.get("content-type") or response.headers.get("Content-Type") or [""]
+    value = values[0] if isinstance(values, list) else values
+    return value.split(";")[0].strip().lower()
+
+
+def _requested_id(api: str, case: Any) -> str | None:
+    name = get_vendor(api).id_param
+    path_value = (case.path_parameters or {}).get(name)
+    if isinstance(path_value, str):
+        return unquote(path_value)  # Schemathesis stores path values already percent-encoded (`/` as %2F)
+    value = (case.query or {}).get(name)
+    return value if isinstance(value, str) else None
+
+
+def _raise(problems: list[checks.Problem]) -> None:
+    if problems:
+        raise AssertionError("; ".join(p.message for p in problems))
+
+
+@schemathesis.check
+def error_contract(ctx: Any, response: Any, case: Any) -> bool | None:
+    api, strict = _settings(case)
+    _raise(checks.error_contract(_operation(api, case), response.status_code, _media_type(response), _json(response), strict))
+    return None
+
+
+@schemathesis.check
+def secrets(ctx: Any, response: Any, case: Any) -> bool | None:
+    api, _ = _settings(case)
+    _raise(checks.secrets(api, _json(response)))
+    return None
+
+
+@schemathesis.check
+def consistency(ctx: Any, response: Any, case: Any) -> bool | None:
+    api, _ = _settings(case)
+    _raise(checks.consistency(api, _operation(api, case), response.status_code, _json(response)))
+    return None
+
+
+@schemathesis.check
+def identity(ctx: Any, response: Any, case: Any) -> bool | None:
+    api, _ = _settings(case)
+    _raise(checks.identity(api, _requested_id(api, case), response.status_code, _json(response)))
+    return None
+
+
+def _auth_config(api: str, token: str) -> dict[str, Any]:
+    schemes = load_spec(api).get("components", {}).get("securitySchemes", {})
+    out: dict[str, Any] = {}
+    for name, scheme in schemes.items():
+        if scheme["type"] == "http" and scheme.get("scheme", "").lower() == "bearer":
+            out[name] = {"bearer": token}
+        elif scheme["type"] == "apiKey":
+            out[name] = {"api_key": token}
+    return {"openapi": out} if out else {}
+
+
+def _location(api: str, op: Operation | None, check: str, status: int | None) -> str:
+    if op is None:
+        return f"openapi/{api}.yaml#/paths"
+    parts: list[str | int] = ["responses"]
+    if status is not None and str(status) in op.responses:
+        parts.append(status)
+        if check in ("response_schema_conformance", "consistency", "identity", "secrets"):
+            parts += ["content", "application/json", "schema"]
+        elif check in ("content_type_conformance", "error_contract"):
+            parts.append("content")
+    return spec_location(api, op.path, op.method, *parts)
+
+
+def fuzz(
+    api: str,
+    root: str,
+    *,
+    token: str | None,
+    max_examples: int,
+    seed: int | None,
+    timeout: float,
+    strict: bool,
+    progress: Callable[[str], None] = lambda line: None,
+) -> FuzzResult:
+    """Run the Schemathesis phases against ``root`` (the base URL with its prefix)."""
+    spec = raw_spec(api)
+    spec[_SETTINGS_KEY] = {"api": api, "strict": strict}
+    config: dict[str, Any] = {
+        "request-timeout": timeout,
+        "generation": {"max-examples": max_examples},
+        "phases": {name: {"enabled": True} for name in PHASES} | {"stateful": {"enabled": False}},
+        "suppress-health-check": ["all"],
+    }
+    if seed is not None:
+        config["seed"] = seed
+    if token is not None:
+        auth = _auth_config(api, token)
+        if auth:
+            config["auth"] = auth
+    schema = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
+    schema.config.base_url = root
+    schema.config.checks.update(included_check_names=[*BUILTIN_CHECKS, *CUSTOM_CHECKS])
+    result = FuzzResult()
+    seen: set[tuple[str, str, str]] = set()
+    by_label = {f"{op.method} {op.path}": op for op in operations(api)}
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            recorder = event.recorder
+            result.requests += len(recorder.interactions)
+            for case_id, nodes in recorder.checks.items():
+                for node in nodes:
+                    info = node.failure_info
+                    if info is None:
+                        continue
+                    failure = info.failure
+                    response = recorder.find_response(case_id=case_id)
+                    status = response.status_code if response is not None else None
+                    message = f"{failure.title}: {failure.message}".strip().rstrip(":")
+                    key = (node.name, recorder.label, message.splitlines()[0])
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    op = by_label.get(recorder.label)
+                    result.findings.append(
+                        Finding(
+                            check=node.name,
+                            operation=recorder.label,
+                            message=" ".join(message.split()) if len(message) < 300 else message,
+                            location=_location(api, op, node.name, status),
+                            curl=info.code_sample.replace("[Filtered]", "<token>"),
+                            status=status,
+                        )
+                    )
+        elif isinstance(event, events.NonFatalError):
+            text = str(event.info)
+            if "timed out" in text.lower() or "timeout" in text.lower():
+                key = ("timeout", event.label, "")
+                if key not in seen:
+                    seen.add(key)
+                    op = by_label.get(event.label)
+                    result.findings.append(
+                        Finding(
+                            check="timeout",
+                            operation=event.label,
+                            message=f"no response within the {timeout:g} s timeout ({event.info.title})",
+                            location=_location(api, op, "timeout", None),
+                            curl=(event.info._code_sample or "").replace("[Filtered]", "<token>"),
+                        )
+                    )
+            else:
+                raise TargetError(f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}")
+        elif isinstance(event, events.PhaseFinished) and event.phase.name in {PhaseName(p) for p in PHASES}:
+            progress(f"phase {event.phase.name.value}: {event.status.value}")
+        elif isinstance(event, events.FatalError):
+            raise TargetError(f"Schemathesis stopped: {event.exception}")
+    for label in by_label:
+        for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS):
+            result.outcomes.append(CheckOutcome(name, label))
+    return result

@@ -1,0 +1,162 @@
+"""``run(config) -> RunResult``: the one entry point. The CLI, the pytest plugin and library users call it."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contracts.baseline import Accepted, apply_baseline, load_baseline
+from contracts.cases import CaseContext, run_cases
+from contracts.errors import TargetError, UsageError
+from contracts.findings import CheckOutcome, Finding
+from contracts.fuzz import fuzz
+from contracts.profile import Profile, load_profile
+from contracts.target import Target
+from contracts.vendors import get_vendor
+from vendor_specs import APIS
+
+__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "run"]
+
+DEFAULT_MAX_EXAMPLES = 50
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass
+class RunConfig:
+    """What to check and how. ``profile`` and ``baseline`` may be paths or already-loaded objects."""
+
+    api: str
+    base_url: str | None = None
+    profile: Profile | str | Path | None = None
+    token: str | None = None  # overrides tokens.owner (or is the only token without a profile)
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    seed: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    strict_messages: bool = False
+    baseline: list[Accepted] | str | Path | None = None
+    property_based: bool = True  # False: explicit cases only (fast)
+    progress: Callable[[str], None] | None = None
+
+
+@dataclass
+class RunResult:
+    api: str
+    base_url: str
+    root: str
+    seed: int
+    profile: str
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    stale_baseline: list[Accepted] = field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[Finding]:
+        """Findings not accepted by the baseline: these fail the run."""
+        return [f for f in self.findings if f.accepted is None]
+
+    @property
+    def accepted(self) -> list[Finding]:
+        return [f for f in self.findings if f.accepted is not None]
+
+    @property
+    def skipped(self) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if o.skipped]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
+    if config.api not in APIS:
+        raise UsageError(f"unknown API {config.api!r}: choose one of {', '.join(APIS)}")
+    profile = config.profile
+    if isinstance(profile, (str, Path)):
+        profile = load_profile(profile)
+    if profile is None:
+        profile = Profile(api=config.api)
+    if profile.api != config.api:
+        raise UsageError(f"profile {profile.source} is for {profile.api!r}, but --api is {config.api!r}; pass the matching profile")
+    if config.token is not None:
+        profile = Profile(profile.api, profile.base_url, {**profile.tokens, "owner": config.token}, profile.models, profile.source)
+    base_url = config.base_url or profile.base_url
+    if not base_url:
+        raise UsageError("no base URL: pass --base-url URL or set base_url in the profile")
+    baseline = config.baseline
+    if isinstance(baseline, (str, Path)):
+        baseline = load_baseline(baseline)
+    if config.max_examples < 1:
+        raise UsageError(f"--max-examples must be at least 1, got {config.max_examples}")
+    if config.timeout <= 0:
+        raise UsageError(f"--timeout must be positive, got {config.timeout}")
+    return profile, base_url, list(baseline or [])
+
+
+def _preflight(target: Target, ctx: CaseContext) -> None:
+    """One request before anything else: a target that is down, hangs or is not HTTP stops the run (exit 2)."""
+    from contracts.cases import _probe_id
+
+    ex = ctx.send(_probe_id(ctx), "owner" if ctx.profile.token("owner") else None)
+    if ex.error is None:
+        return
+    if "timeout" in ex.error:
+        raise TargetError(f"target {target.base_url} did not answer within {target.timeout:g} s (GET {ex.url}); is it hanging? raise --timeout if it is just slow")
+    raise TargetError(f"target {target.base_url}: {ex.error}")
+
+
+def run(config: RunConfig) -> RunResult:
+    """Check the live server described by ``config`` against its vendor spec. Raises ContractsError (exit 2)."""
+    profile, base_url, accepted = _resolve(config)
+    progress = config.progress or (lambda line: None)
+    seed = config.seed if config.seed is not None else random.randrange(2**31)
+    started = time.monotonic()
+    target = Target(config.api, base_url, config.timeout)
+    result = RunResult(api=config.api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
+    try:
+        ctx = CaseContext(get_vendor(config.api), profile, target, config.strict_messages)
+        _preflight(target, ctx)
+        progress(f"target {target.root} answers; running explicit cases")
+        findings, outcomes = run_cases(ctx)
+        result.findings += findings
+        result.outcomes += outcomes
+        progress(f"explicit cases: {len(findings)} finding(s), {target.requests} request(s)")
+        if config.property_based:
+            progress(f"Schemathesis: phases examples, coverage, fuzzing (max {config.max_examples} examples, seed {seed})")
+            fuzzed = fuzz(
+                config.api,
+                target.root,
+                token=profile.token("owner"),
+                max_examples=config.max_examples,
+                seed=seed,
+                timeout=config.timeout,
+                strict=config.strict_messages,
+                progress=progress,
+            )
+            result.findings += fuzzed.findings
+            result.outcomes += fuzzed.outcomes
+            result.requests += fuzzed.requests
+        else:
+            result.outcomes.append(CheckOutcome("schemathesis", "*", skipped="property-based testing disabled"))
+    finally:
+        target.close()
+    result.requests += target.requests
+    result.findings = _dedupe(result.findings)
+    result.findings, result.stale_baseline = apply_baseline(result.findings, accepted)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in findings:
+        key = (f.check, f.operation, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

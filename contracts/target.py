@@ -1,0 +1,166 @@
+"""The target server: base URL with its prefix, URLs for a model id, and raw HTTP exchanges.
+
+The one place that turns "read model X as role R" into bytes on the wire (httpx), so that ids with
+``/`` can be sent as literal slashes *or* ``%2F``, which Schemathesis cannot do.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from contracts.errors import TargetError
+from vendor_specs import Operation, load_spec, operations, server_base_path
+
+__all__ = ["Exchange", "Target", "auth_for", "root_url"]
+
+BAD_TOKEN = "contracts-invalid-credential-0000"
+
+
+def root_url(base_url: str, api: str) -> str:
+    """Where the spec's paths are mounted: a base URL with a path keeps it (it replaces the spec's server
+    prefix); a bare ``http://host:port`` gets the prefix of the spec's first server (Open WebUI: ``/api``)."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise TargetError(f"base URL {base_url!r} is not an http(s) URL; pass e.g. --base-url http://127.0.0.1:9002")
+    base = base_url.rstrip("/")
+    return base if parts.path.strip("/") else base + server_base_path(api)
+
+
+def auth_for(api: str, operation: Operation, token: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(headers, query) that carry ``token`` the way the operation's security scheme says."""
+    spec = load_spec(api)
+    requirements = operation.definition.get("security", spec.get("security", []))
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    for requirement in requirements:
+        for name in requirement:
+            scheme = schemes[name]
+            if scheme["type"] == "http" and scheme.get("scheme", "").lower() == "bearer":
+                return {"Authorization": f"Bearer {token}"}, {}
+            if scheme["type"] == "apiKey" and scheme["in"] == "header":
+                return {scheme["name"]: token}, {}
+            if scheme["type"] == "apiKey" and scheme["in"] == "query":
+                return {}, {scheme["name"]: token}
+    return {}, {}
+
+
+@dataclass
+class Exchange:
+    """One request and what came back (or the error that stopped it)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    role: str | None  # the token role used, for the curl command
+    status: int | None = None
+    content_type: str | None = None
+    body: bytes = b""
+    error: str | None = None
+    elapsed: float = 0.0
+    requested_id: str | None = None
+    _json: Any = field(default=None, repr=False)
+
+    def json(self) -> Any:
+        if self._json is None and self.body:
+            try:
+                self._json = json.loads(self.body)
+            except ValueError:
+                self._json = None
+        return self._json
+
+    @property
+    def media_type(self) -> str:
+        return (self.content_type or "").split(";")[0].strip().lower()
+
+    def curl(self) -> str:
+        parts = ["curl", "-g", "-X", self.method]
+        for name, value in self.headers.items():
+            shown = value
+            if self.role and value.endswith(self.role_secret):
+                shown = value[: -len(self.role_secret)] + f"<{self.role} token>"
+            parts += ["-H", f"{name}: {shown}"]
+        parts.append(self.url)
+        return " ".join(shlex.quote(p) for p in parts)
+
+    role_secret: str = field(default="", repr=False)
+
+
+class Target:
+    """A live server for ``api`` at ``base_url``; one httpx client with the run's timeout."""
+
+    def __init__(self, api: str, base_url: str, timeout: float) -> None:
+        self.api = api
+        self.base_url = base_url
+        self.root = root_url(base_url, api)
+        self.timeout = timeout
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False)
+        self.requests = 0
+
+    def close(self) -> None:
+        self.client.close()
+
+    def operation(self, id_param: str) -> Operation:
+        for op in operations(self.api):
+            if any(p["name"] == id_param for p in op.parameters):
+                return op
+        raise TargetError(f"spec {self.api}: no operation has the id parameter {id_param!r}")  # pragma: no cover
+
+    def url_for(self, op: Operation, id_param: str, ident: str | None, *, literal: bool, query: dict[str, str]) -> str:
+        safe = "/" if literal else ""
+        path = op.path
+        q = dict(query)
+        for p in op.parameters:
+            if p["name"] == id_param and ident is not None:
+                if p["in"] == "path":
+                    path = path.replace("{" + id_param + "}", quote(ident, safe=safe))
+                else:
+                    q[id_param] = ident
+        qs = "&".join(f"{quote(k, safe='')}={quote(v, safe=safe)}" for k, v in q.items())
+        return self.root + path + (f"?{qs}" if qs else "")
+
+    def send(
+        self,
+        op: Operation,
+        id_param: str,
+        ident: str | None,
+        *,
+        token: str | None = None,
+        role: str | None = None,
+        literal: bool = False,
+    ) -> Exchange:
+        headers: dict[str, str] = {"Accept": "application/json"}
+        query: dict[str, str] = {}
+        if token is not None:
+            h, query = auth_for(self.api, op, token)
+            headers.update(h)
+        url = self.url_for(op, id_param, ident, literal=literal, query=query)
+        ex = Exchange(op.method, url, headers, role, requested_id=ident, role_secret=token or "")
+        started = time.monotonic()
+        self.requests += 1
+        try:
+            # A pre-built URL keeps literal slashes and %2F exactly as written.
+            response = self.client.request(op.method, httpx.URL(url), headers=headers)
+        except httpx.TimeoutException:
+            ex.error = f"no response within the {self.timeout:g} s timeout"
+        except httpx.HTTPError as exc:
+            ex.error = describe_http_error(exc, url)
+        else:
+            ex.status = response.status_code
+            ex.content_type = response.headers.get("content-type")
+            ex.body = response.content
+        ex.elapsed = time.monotonic() - started
+        return ex
+
+
+def describe_http_error(exc: Exception, url: str) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect to {url} ({exc}); is the server running and the base URL right?"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
+        return f"{url} did not answer with HTTP ({exc}); is this the right host and port?"
+    return f"request to {url} failed: {type(exc).__name__}: {exc}"

@@ -1,0 +1,17 @@
+"""The one error tree of payload validation: every message says what happened and what to do."""
+
+from __future__ import annotations
+
+__all__ = ["UnsupportedSchema", "UnusableInput", "ValidateError"]
+
+
+class ValidateError(Exception):
+    """Base of every error payload validation raises on purpose (the CLI turns it into exit code 2)."""
+
+
+class UnusableInput(ValidateError):
+    """The input cannot be validated: unreadable, not JSON, not UTF-8, too large, unknown API or status."""
+
+
+class UnsupportedSchema(ValidateError):
+    """A schema uses a keyword the fast path does not compile; openapi-core alone decides for it."""

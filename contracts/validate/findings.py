@@ -1,0 +1,118 @@
+"""Findings as data: a violation, the verdict on one payload or HAR entry, and a run's report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Report", "Result", "Violation", "render_value"]
+
+_MAX_VALUE = 80
+
+
+def render_value(value: Any) -> str:
+    """The offending value as compact JSON, cut to a readable length."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a request or response breaks the spec.
+
+    ``where`` is ``request``, ``response`` or ``response body``; ``path`` a JSON path into the body
+    (``$.meta.capabilities``) or a request location (``query.id``); ``rule`` the schema rule or spec
+    requirement (``type: string``, ``required``, ``documented status``).
+    """
+
+    where: str
+    path: str
+    rule: str
+    message: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        at = f"{self.where} {self.path}" if self.path else self.where
+        return f"{at}: {self.message} [rule {self.rule}; value {render_value(self.value)}]"
+
+
+@dataclass
+class Result:
+    """The verdict on one payload, NDJSON line or HAR entry.
+
+    ``problem`` says why the input could not be (fully) validated; such a result is ``unusable``
+    even when it also has violations. ``skipped`` results (a HAR entry without a response) count for
+    nothing.
+    """
+
+    source: str
+    api: str | None = None
+    operation: str | None = None
+    status: int | None = None
+    violations: list[Violation] = field(default_factory=list)
+    problem: str | None = None
+    skipped: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.skipped:
+            return "skipped"
+        if self.problem:
+            return "unusable"
+        return "invalid" if self.violations else "valid"
+
+    def __str__(self) -> str:
+        against = " ".join(str(p) for p in (self.api, self.operation, self.status) if p is not None)
+        head = f"{self.source}: {self.verdict}" + (f" against {against}" if against else "")
+        lines = [head + (f" ({len(self.violations)} violations)" if len(self.violations) > 1 else "")]
+        if self.problem:
+            lines.append(f"  unusable: {self.problem}")
+        if self.skipped:
+            lines.append(f"  skipped: {self.skipped}")
+        lines += [f"  {violation}" for violation in self.violations]
+        return "\n".join(lines)
+
+
+@dataclass
+class Report:
+    """Every result of one run, plus inputs that matched no spec (HAR entries of other services)."""
+
+    results: list[Result] = field(default_factory=list)
+    unmatched: int = 0
+
+    def counts(self) -> Counter[str]:
+        return Counter(result.verdict for result in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all valid, 1 some invalid (all usable), 2 some input unusable."""
+        counts = self.counts()
+        return 2 if counts["unusable"] else 1 if counts["invalid"] else 0
+
+    def summary(self) -> list[tuple[str, str, str, int, int, int]]:
+        """Rows ``(api, operation, status, valid, invalid, unusable)``, one per operation and status."""
+        table: dict[tuple[str, str, str], Counter[str]] = {}
+        for result in self.results:
+            key = (result.api or "?", result.operation or "?", "?" if result.status is None else str(result.status))
+            table.setdefault(key, Counter())[result.verdict] += 1
+        return [(*key, c["valid"], c["invalid"], c["unusable"]) for key, c in sorted(table.items())]
+
+    def render_summary(self) -> str:
+        header = ("api", "operation", "status", "valid", "invalid", "unusable")
+        rows = [header, *[tuple(str(cell) for cell in row) for row in self.summary()]]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        lines = ["  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+                 for row in rows]
+        counts = self.counts()
+        total = f"{len(self.results)} checked: {counts['valid']} valid, {counts['invalid']} invalid, "
+        total += f"{counts['unusable']} unusable"
+        if counts["skipped"]:
+            total += f", {counts['skipped']} skipped"
+        if self.unmatched:
+            total += f"; {self.unmatched} matched no spec (not validated)"
+        return "\n".join([*lines, total])

@@ -1,0 +1,146 @@
+"""Validate a browser's HAR capture: every entry whose URL matches one of the vendor specs.
+
+For a matching entry the request (parameters, presence of documented credentials) and the response
+(documented status, media type, body) are validated. Entries of other services are only counted.
+A malformed entry (missing fields, undecodable body) is reported as unusable; the rest still runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import vendor_specs
+from vendor_specs import OperationMatch
+
+from contracts.validate.core import request_violations, response_violations
+from contracts.validate.errors import UnusableInput
+from contracts.validate.findings import Report, Result
+from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_predicate
+
+__all__ = ["match_url", "validate_har", "validate_har_file"]
+
+
+def _prefixes(api: str, base_path: str | None) -> list[str]:
+    if base_path is not None:
+        return [base_path.rstrip("/")]
+    servers = vendor_specs.load_spec(api).get("servers") or [{"url": "/"}]
+    found = []
+    for server in servers:
+        url = server["url"]
+        for name, var in (server.get("variables") or {}).items():
+            url = url.replace("{" + name + "}", str(var.get("default", "")))
+        found.append(urlsplit(url).path.rstrip("/"))
+    return list(dict.fromkeys(found))
+
+
+def match_url(method: str, url: str, base_path: str | None = None) -> OperationMatch | None:
+    """The operation of any vendor that ``url`` addresses (under any of its servers' prefixes, or ``base_path``)."""
+    path = urlsplit(url).path
+    for api in vendor_specs.APIS:
+        for prefix in _prefixes(api, base_path):
+            match = vendor_specs.match_operation(api, method, path, prefix)
+            if match is not None:
+                return match
+    return None
+
+
+def _pairs(items: Any, where: str) -> dict[str, str]:
+    if items is None:
+        return {}
+    if not isinstance(items, list) or not all(isinstance(i, dict) and "name" in i for i in items):
+        raise UnusableInput(f"{where} is not a list of {{name, value}} objects")
+    return {str(i["name"]): str(i.get("value", "")) for i in items if not str(i["name"]).startswith(":")}
+
+
+def _body(content: Any, max_bytes: int) -> bytes | None:
+    if not isinstance(content, dict) or content.get("text") is None:
+        return None
+    text = content["text"]
+    if not isinstance(text, str):
+        raise UnusableInput("response.content.text is not a string")
+    if content.get("encoding") == "base64":
+        if len(text) > max_bytes * 4 // 3 + 4:
+            raise UnusableInput(f"response body is over the {max_bytes:,}-byte limit; raise it with --max-body-mb")
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise UnusableInput("response.content.text is marked base64 but is not valid base64") from None
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int) -> Result | None:
+    request = entry.get("request") if isinstance(entry, dict) else None
+    method, url = (request or {}).get("method"), (request or {}).get("url")
+    if not isinstance(method, str) or not isinstance(url, str):
+        return Result(f"entry {number}", problem="has no request.method or request.url; is this a HAR entry?")
+    result = Result(f"entry {number} {method} {url}")
+    match = match_url(method, url, base_path)
+    if match is None:
+        return None
+    op = match.operation
+    result.api, result.operation = op.api, op.operation_id
+    try:
+        headers = _pairs(request.get("headers"), "request.headers")
+        cookies = _pairs(request.get("cookies"), "request.cookies")
+        query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+        result.violations += request_violations(match, query, headers, cookies)
+        response = entry.get("response")
+        status = response.get("status") if isinstance(response, dict) else None
+        if not isinstance(status, int) or isinstance(status, bool):
+            raise UnusableInput("has no response.status; re-export the HAR with responses")
+        if status == 0:
+            result.skipped = "no response (blocked, cancelled or failed in the browser)"
+            return result
+        result.status = status
+        response_headers = {k.lower(): v for k, v in _pairs(response.get("headers"), "response.headers").items()}
+        content = response.get("content") if isinstance(response.get("content"), dict) else {}
+        content_type = response_headers.get("content-type") or content.get("mimeType") or None
+        body = _body(content, max_bytes)
+        if body is None and status in op.statuses:
+            result.problem = "response body was not captured (no content.text); export the HAR with content"
+            return result
+        if body is not None and content_type and "json" in content_type and status in op.statuses:
+            value = decode_json(body, max_bytes)  # unusable when the captured body is cut or not UTF-8
+            predicate = fast_predicate(op.api, op.operation_id, status)
+            if predicate is not None and content_type.split(";")[0].strip() == "application/json" and predicate(value):
+                return result
+        result.violations += response_violations(match, status, body, content_type)
+    except UnusableInput as exc:
+        result.problem = f"response body {exc}" if str(exc).startswith("is ") else str(exc)
+    return result
+
+
+def validate_har(har: Any, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+    """Validate a decoded HAR document; raises :class:`UnusableInput` if it has no ``log.entries`` list."""
+    entries = har.get("log", {}).get("entries") if isinstance(har, dict) and isinstance(har.get("log"), dict) else None
+    if not isinstance(entries, list):
+        raise UnusableInput("is not a HAR file: no log.entries list; export it from the browser's network panel")
+    report = Report()
+    for number, entry in enumerate(entries, start=1):
+        result = _entry(entry, number, base_path, max_bytes)
+        if result is None:
+            report.unmatched += 1
+        else:
+            report.results.append(result)
+    return report
+
+
+def validate_har_file(path: str | Path, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+    """Read and validate a HAR file. The size limit applies per body, not to the file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UnusableInput(f"{path}: cannot be read ({exc.strerror or exc}); check the path") from None
+    try:
+        har = decode_json(data, max(len(data), 1))
+    except UnusableInput as exc:
+        raise UnusableInput(f"{path}: {exc}") from None
+    try:
+        return validate_har(har, base_path=base_path, max_bytes=max_bytes)
+    except UnusableInput as exc:
+        raise UnusableInput(f"{path}: {exc}") from None

@@ -1,0 +1,74 @@
+"""Bulk validation of NDJSON: one ``{"api": ..., "status": ..., "body": ...}`` object per line.
+
+- ``body`` (required): the decoded JSON response body.
+- ``api``: ``openwebui``, ``respan`` or ``selise``; may be left out when the caller gives a default.
+- ``status``: the HTTP status whose documented response applies; default 200.
+- ``name`` (optional): a label used in messages instead of the line number alone.
+
+Blank lines are ignored. A line that cannot be used (not UTF-8, not JSON, no ``body``, unknown API,
+undocumented status, too long) is reported as unusable and the rest of the file is still validated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import vendor_specs
+
+from contracts.validate.errors import UnusableInput
+from contracts.validate.findings import Report, Result
+from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, validate_value
+
+__all__ = ["validate_ndjson", "validate_ndjson_file"]
+
+
+def _status(record: dict[str, Any], default: int) -> int:
+    status = record.get("status", default)
+    if isinstance(status, str) and status.isdigit():
+        return int(status)
+    if not isinstance(status, int) or isinstance(status, bool):
+        raise UnusableInput(f"`status` must be an HTTP status code, got {status!r}")
+    return status
+
+
+def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int) -> Result:
+    source = f"line {number}"
+    try:
+        record = decode_json(raw, max_bytes)
+        if not isinstance(record, dict) or "body" not in record:
+            raise UnusableInput('is not an object with a "body" key; write one {"api", "status", "body"} per line')
+        if isinstance(record.get("name"), str):
+            source += f" ({record['name']})"
+        line_api = record.get("api", api)
+        if line_api is None:
+            raise UnusableInput('has no "api" and no default was given (--api); add "api" to the line')
+        if line_api not in vendor_specs.APIS:
+            raise UnusableInput(f"unknown API {line_api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+        line_status = _status(record, status)
+    except UnusableInput as exc:
+        return Result(source, problem=str(exc))
+    return validate_value(line_api, record["body"], line_status, source=source)
+
+
+def validate_ndjson(
+    lines: Iterable[bytes], *, api: str | None = None, status: int = 200, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Report:
+    """Validate every non-blank line; ``api`` and ``status`` are defaults for lines without them."""
+    report = Report()
+    for number, raw in enumerate(lines, start=1):
+        if raw.strip():
+            report.results.append(_line(raw, number, api, status, max_bytes))
+    return report
+
+
+def validate_ndjson_file(
+    path: str | Path, *, api: str | None = None, status: int = 200, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Report:
+    """Validate an NDJSON file; raises :class:`UnusableInput` if it cannot be opened."""
+    try:
+        with open(path, "rb") as handle:
+            return validate_ndjson(handle, api=api, status=status, max_bytes=max_bytes)
+    except OSError as exc:
+        raise UnusableInput(f"{path}: cannot be read ({exc.strerror or exc}); check the path") from None

@@ -1,0 +1,114 @@
+"""Validate one response body against the response a vendor's spec documents for a status.
+
+The fast path (a predicate compiled from the spec) decides valid/invalid; only invalid bodies go to
+openapi-core, whose detailed errors become the findings. So openapi-core's verdict is final: if it
+found nothing, the body is valid.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import vendor_specs
+from vendor_specs import Operation, OperationMatch
+
+from contracts.validate.core import response_violations
+from contracts.validate.errors import UnsupportedSchema, UnusableInput
+from contracts.validate.fast import Predicate, compile_schema, format_checker_for
+from contracts.validate.findings import Result
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "decode_json",
+    "documented_operation",
+    "fast_predicate",
+    "validate_payload",
+    "validate_value",
+]
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+
+def documented_operation(api: str, status: int) -> Operation:
+    """The vendor's operation; raises :class:`UnusableInput` for an unknown API or undocumented status."""
+    if api not in vendor_specs.APIS:
+        raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    op = vendor_specs.operations(api)[0]
+    if status not in op.statuses:
+        documented = ", ".join(str(s) for s in op.statuses)
+        raise UnusableInput(f"status {status} is not documented for {api} {op.operation_id}; use one of {documented}")
+    return op
+
+
+def _match(op: Operation) -> OperationMatch:
+    names = [p["name"] for p in op.parameters if p.get("in") == "path"]
+    return OperationMatch(op, {name: "x" for name in names})
+
+
+@functools.lru_cache(maxsize=None)
+def fast_predicate(api: str, operation_id: str, status: int) -> Predicate | None:
+    """The compiled validator of the documented JSON body, or None (openapi-core alone decides)."""
+    op = next(o for o in vendor_specs.operations(api) if o.operation_id == operation_id)
+    response = op.responses.get(str(status), {})
+    schema = response.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return None
+    try:
+        return compile_schema(schema, format_checker_for(vendor_specs.openapi_core_spec(api)))
+    except UnsupportedSchema:
+        return None
+
+
+def decode_json(data: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+    """The JSON value in ``data``; :class:`UnusableInput` says why there is none (size, encoding, syntax)."""
+    if len(data) > max_bytes:
+        raise UnusableInput(
+            f"is {len(data):,} bytes, over the {max_bytes:,}-byte limit; raise it with --max-body-mb if intended"
+        )
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnusableInput(
+                f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); JSON must be UTF-8 encoded"
+            ) from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        hint = " (truncated?)" if exc.pos >= len(data.rstrip()) else ""
+        raise UnusableInput(f"is not JSON{hint}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise UnusableInput("is nested too deeply to decode") from None
+
+
+def validate_value(api: str, value: Any, status: int = 200, *, source: str = "payload") -> Result:
+    """Validate an already decoded body. Unknown API or status gives an ``unusable`` result."""
+    try:
+        op = documented_operation(api, status)
+    except UnusableInput as exc:
+        return Result(source, api, None, status, problem=str(exc))
+    result = Result(source, api, op.operation_id, status)
+    predicate = fast_predicate(api, op.operation_id, status)
+    if predicate is not None and predicate(value):
+        return result
+    try:
+        body = json.dumps(value).encode()
+    except (TypeError, ValueError) as exc:
+        result.problem = f"is not JSON data ({exc})"
+        return result
+    result.violations = response_violations(_match(op), status, body, "application/json")
+    return result
+
+
+def validate_payload(
+    api: str, data: bytes | str, status: int = 200, *, source: str = "payload", max_bytes: int = DEFAULT_MAX_BYTES
+) -> Result:
+    """Validate a JSON response body (text or bytes) against ``api``'s documented response for ``status``."""
+    try:
+        documented_operation(api, status)
+        value = decode_json(data, max_bytes)
+    except UnusableInput as exc:
+        return Result(source, api, None, status, problem=str(exc))
+    return validate_value(api, value, status, source=source)

@@ -1,0 +1,214 @@
+"""Small reference implementations of the three vendors, each fault switchable by name.
+
+Without faults an app is conformant (the harness must pass it); every fault in ``catalogue.py`` turns
+on exactly one deviation. Bodies are built from the spec's own examples and the app's profile
+(``data/<api>.yaml``): tokens and model ids are read from there, nothing is restated here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from vendor_specs import examples_for
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def reference_profile(api: str) -> dict[str, Any]:
+    return yaml.safe_load((DATA / f"{api}.yaml").read_text(encoding="utf-8"))
+
+
+def _example(api: str, status: int, name: str) -> Any:
+    return copy.deepcopy(examples_for(api, status)[name]["value"])
+
+
+def _error(api: str, status: int, name: str, faults: frozenset[str]) -> Response:
+    body = _example(api, status, name)
+    if "problem_json" in faults:
+        problem = {"type": "about:blank", "title": "Error", "status": status, "detail": str(body)}
+        return JSONResponse(problem, status_code=status, media_type="application/problem+json")
+    if "error_body_shape" in faults:
+        return JSONResponse({"error": body}, status_code=status)
+    if "real_server_wording" in faults and isinstance(body, dict) and isinstance(body.get("detail"), str):
+        body["detail"] = "We could not find what you're looking for :/"
+    return JSONResponse(body, status_code=status)
+
+
+def _bearer(request: Request) -> str | None:
+    value = request.headers.get("authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+async def _maybe_hang(request: Request, faults: frozenset[str], ident: str) -> None:
+    if "hang_on_slash" in faults and "/" in ident:
+        await asyncio.sleep(30)
+
+
+# --------------------------------------------------------------------------- Open WebUI
+def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starlette:
+    api = "openwebui"
+    prof = reference_profile(api)
+    tokens, models = prof["tokens"], prof["models"]
+    users = {tokens["owner"]: "u-owner", tokens["stranger"]: "u-stranger", tokens["reader"]: "u-reader"}
+    users[tokens["admin"]] = "u-admin"
+    template = _example(api, 200, "documented")
+
+    def model(ident: str, owner: str, grants: list[dict[str, Any]]) -> dict[str, Any]:
+        body = copy.deepcopy(template)
+        body.update(id=ident, user_id=owner, access_grants=grants)
+        return body
+
+    store = {
+        models["own"]: model(models["own"], "u-owner", [{"principal_type": "user", "principal_id": "u-reader", "permission": "read"}]),
+        models["shared"]: model(models["shared"], "u-admin", [{"principal_type": "user", "principal_id": "*", "permission": "read"}]),
+    }
+
+    async def get_model(request: Request) -> Response:
+        if "html_200" in faults:
+            return HTMLResponse("<!doctype html><html><body>Open WebUI</body></html>")
+        token = _bearer(request)
+        if token is None and "auth_ignored" not in faults:
+            return _error(api, 401, "not_authenticated", faults)
+        user = users.get(token or "")
+        if user is None and token is not None and "bad_token_accepted" not in faults:
+            return _error(api, 401, "invalid_token", faults)
+        user = user or "u-admin"
+        ident = request.query_params.get("id")
+        if ident is None:
+            if "missing_id_accepted" in faults:
+                return JSONResponse(store[models["shared"]])
+            body = _example(api, 422, "missing_id")
+            return JSONResponse(body, status_code=422)
+        await _maybe_hang(request, faults, ident)
+        if "crash_on_unusual_id" in faults and not ident.isascii():
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        if "undocumented_400" in faults and any(not (c.isalnum() or c in "-_:/.") for c in ident):
+            return JSONResponse({"detail": "Invalid model id"}, status_code=400)
+        found = store.get(ident)
+        if found is None:
+            return _error(api, 404, "model_not_found", faults)
+        write = user == "u-admin" or found["user_id"] == user
+        read = write or any(g["principal_id"] in (user, "*") for g in found["access_grants"])
+        if not read and "leak_other_model" not in faults:
+            return _error(api, 401, "access_prohibited", faults)
+        body = copy.deepcopy(found)
+        body["write_access"] = write
+        if not write and "params_not_stripped" not in faults:
+            body["params"] = {}
+        if "wrong_field_type" in faults:
+            body["created_at"] = "2024-01-01"
+        return JSONResponse(body)
+
+    return Starlette(routes=[Route(prefix + "/models/model", get_model)])
+
+
+# --------------------------------------------------------------------------- Respan
+def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starlette:
+    api = "respan"
+    prof = reference_profile(api)
+    tokens, models = prof["tokens"], prof["models"]
+    orgs = {tokens["owner"]: 1, tokens["stranger"]: 2}
+    template = _example(api, 200, "documented")
+
+    def model(name: str, org: int | None) -> dict[str, Any]:
+        body = copy.deepcopy(template)
+        body.update(id=name, model_name=name)
+        body["created_at"] = "2025-01-01T00:00:00Z"
+        body["updated_at"] = "2025-06-01T00:00:00Z"
+        if org is None:
+            body.update(affiliation_category="openai", source="hardcoded", provider=None)
+        else:
+            body["provider"]["organization_id"] = org
+        return body
+
+    store = {models["own"]: (model(models["own"], 1), 1), models["shared"]: (model(models["shared"], None), None)}
+
+    async def get_model(request: Request) -> Response:
+        if "literal_slash_not_routed" in faults and "/" in request.path_params["name"]:
+            return _error(api, 404, "not_found", faults)
+        token = _bearer(request)
+        if token is None:
+            if "auth_ignored" not in faults:
+                return _error(api, 401, "not_provided", faults)
+        elif token not in orgs:
+            return _error(api, 401, "invalid_token", faults)
+        org = orgs.get(token or "", 1)
+        if "percent_2f_not_decoded" in faults:
+            raw = request.scope.get("raw_path", b"").decode("latin-1")
+            name = raw[len(prefix + "/api/models/") : -1]
+        else:
+            name = request.path_params["name"]
+        await _maybe_hang(request, faults, name)
+        found = store.get(name)
+        if found is None:
+            if "missing_model_400" in faults:
+                return JSONResponse({"detail": "Not found."}, status_code=400)
+            return _error(api, 404, "not_found", faults)
+        body, owner = copy.deepcopy(found[0]), found[1]
+        if owner is not None and owner != org and "leak_other_model" not in faults:
+            return _error(api, 403, "owned_by_others", faults)
+        if "missing_required_field" in faults:
+            del body["display_name"]
+        if "wrong_id_returned" in faults:
+            body["id"] = body["model_name"] = name.rsplit("/", 1)[-1]
+        if "updated_before_created" in faults:
+            body["updated_at"] = "2024-01-01T00:00:00Z"
+        return JSONResponse(body)
+
+    return Starlette(routes=[Route(prefix + "/api/models/{name:path}/", get_model)])
+
+
+# --------------------------------------------------------------------------- SELISE
+def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starlette:
+    api = "selise"
+    prof = reference_profile(api)
+    tokens, models = prof["tokens"], prof["models"]
+    template = _example(api, 200, "documented")
+    body = copy.deepcopy(template)
+    body.update(_id=models["own"], ProjectKey=tokens["owner"])
+    store = {models["own"]: body}
+    secret = "sk-live-0123456789abcdef"
+
+    async def get_model(request: Request) -> Response:
+        key = request.query_params.get("project_key") or request.headers.get("x-blocks-key")
+        if key is None and "project_key_optional" not in faults:
+            return _error(api, 400, "missing_project_key", faults)
+        key = key or tokens["owner"]
+        if key not in (tokens["owner"], tokens["stranger"]):
+            unknown = _example(api, 400, "missing_project_key")
+            unknown["errors"]["message"] = f"Unknown project key {key!r}"
+            return JSONResponse(unknown, status_code=400)
+        ident = request.path_params["model_id"]
+        found = store.get(ident)
+        if found is None:
+            return _error(api, 404, "model_not_found", faults)
+        if found["ProjectKey"] != key and "leak_other_model" not in faults:
+            return JSONResponse(_example(api, 422, "documented"), status_code=422)
+        out = copy.deepcopy(found)
+        if "unmasked_api_key" in faults:
+            out["ApiKey"] = secret
+        if "bad_timestamp" in faults:
+            out["LastUpdatedDate"] = "2020-01-01T00:00:00Z"
+        return JSONResponse(out)
+
+    return Starlette(routes=[Route(prefix + "/models/{model_id}", get_model)])
+
+
+APPS: dict[str, Callable[..., Starlette]] = {"openwebui": openwebui_app, "respan": respan_app, "selise": selise_app}
+
+
+def make_app(api: str, faults: frozenset[str] | set[str] = frozenset(), prefix: str = "") -> Starlette:
+    return APPS[api](frozenset(faults), prefix)
