@@ -1,0 +1,127 @@
+"""``create_app``: one vendor's spec as a Connexion 3 ``AsyncApp`` serving its fixtures.
+
+Routes, parameters, security and validation come from the spec; each operation's handler is the
+vendor module's function named by its operationId. Every framework-level error is answered in the
+vendor's documented format as ``application/json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.middleware import main as cm
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.datastructures import Headers, QueryParams
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.types import Scope
+
+from mock_server._connexion import MockAsyncApi, ParameterValidator, security_map
+from mock_server.errorhandlers import register_error_handlers
+from mock_server.errors import VendorError
+from mock_server.fixtures import FixtureStore
+from mock_server.middleware import AccessLog, Latency, parse_latency
+from mock_server.prefer import preferred_response
+from mock_server.vendors import vendor
+from mock_server.vendors._common import Context
+from vendor_specs import operations, raw_spec
+
+__all__ = ["create_app", "json_response"]
+
+# Connexion's default stack without response validation (fixtures are validated against the spec's
+# schemas when loaded, and errors come from the spec's examples) and without the context middleware
+# (handlers get their context explicitly).
+_MIDDLEWARES = [
+    cm.ServerErrorMiddleware,
+    cm.ExceptionMiddleware,
+    cm.SwaggerUIMiddleware,
+    cm.RoutingMiddleware,
+    cm.SecurityMiddleware,
+    cm.RequestValidationMiddleware,
+    cm.LifespanMiddleware,
+]
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(content, status, headers=headers, media_type="application/json")
+
+
+def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
+    module = vendor(api)
+    handler = getattr(module, operation_id)
+    op = next(o for o in operations(api) if o.operation_id == operation_id)
+    responses = op.responses
+    secret = getattr(module, "MASK", None)
+
+    async def dispatch(scope: Scope) -> Response:
+        headers = Headers(scope=scope)
+        try:
+            prefer = headers.get("prefer")
+            if prefer:
+                chosen = preferred_response(prefer, responses, module.ERRORS, secret)
+                if chosen is not None:
+                    return json_response(*chosen)
+            context = scope.get("extensions", {}).get("connexion_context", {})
+            ctx = Context(api, store.get(), context.get("token_info"), scope.get("path_params", {}), QueryParams(scope.get("query_string", b"")), headers)
+            return json_response(200, handler(ctx))
+        except VendorError as exc:
+            return json_response(exc.status_code, exc.body, exc.headers)
+
+    dispatch.__name__ = operation_id
+    return dispatch
+
+
+def create_app(
+    api: str,
+    fixtures: str | Path | FixtureStore | None = None,
+    base_path: str | None = None,
+    latency: str | tuple[float, float] | None = None,
+    *,
+    spec: dict[str, Any] | None = None,
+    access_log: bool = True,
+    swagger_ui: bool = True,
+) -> AsyncApp:
+    """The mock of ``api`` (``openwebui``, ``respan`` or ``selise``).
+
+    ``fixtures`` is a directory holding ``<api>.yaml`` (default: the packaged fixtures) or a ready
+    ``FixtureStore``; ``base_path`` replaces the spec's first server path; ``latency`` is ``"200ms"``,
+    ``"100ms-300ms"`` or a (low, high) tuple in seconds; ``spec`` overrides the packaged spec dict.
+    """
+    module = vendor(api)
+    store = fixtures if isinstance(fixtures, FixtureStore) else FixtureStore(api, fixtures)
+    delay = parse_latency(latency) if isinstance(latency, (str, type(None))) else latency
+    app = AsyncApp(__name__, middlewares=list(_MIDDLEWARES))
+    app._middleware_app.api_cls = MockAsyncApi  # instance attribute: only this app's APIs
+    app.store = store  # type: ignore[attr-defined]
+    app.add_api(
+        spec if spec is not None else raw_spec(api),
+        base_path=base_path,
+        resolver=Resolver(lambda operation_id: _dispatcher(api, operation_id, store)),
+        validator_map={"parameter": ParameterValidator},
+        security_map=security_map(lambda credential: module.authenticate(credential, store.get())),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=swagger_ui, swagger_ui_path="/ui"),
+        validate_responses=False,
+        strict_validation=False,
+    )
+    register_error_handlers(app, module.ERRORS)
+    methods = sorted({op.method for op in operations(api)})
+    if access_log:
+        app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api)
+    if delay is not None:
+        app.add_middleware(Latency, position=MiddlewarePosition.BEFORE_EXCEPTION, latency=delay)
+    app.add_middleware(
+        CORSMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origins=["*"],  # with credentials Starlette echoes the caller's origin, never `*`
+        allow_credentials=True,
+        allow_methods=methods,
+        allow_headers=["*"],
+        max_age=600,
+    )
+    return app

@@ -1,0 +1,140 @@
+"""Fixture files: one YAML file per vendor with ``identities`` (who may call) and ``models`` (what is served).
+
+Every model record is validated, in the form it is served, against the spec's 200 schema when it is
+loaded; a bad file raises ``FixtureError`` naming the file, the record, the field and the problem.
+``FixtureStore`` keeps the last good data and reloads a file when its mtime changes (a broken edit
+keeps the last good data and logs why).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
+from mock_server.errors import FixtureError, UsageError
+from mock_server.vendors import vendor
+from vendor_specs import response_schema
+
+__all__ = ["DEFAULT_DIR", "FixtureSet", "FixtureStore", "fixture_path", "load_fixtures"]
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "data"
+log = logging.getLogger("mock_server.fixtures")
+
+
+@dataclass(frozen=True)
+class FixtureSet:
+    """The validated content of one vendor's fixture file."""
+
+    api: str
+    file: str
+    identities: dict[str, dict[str, Any]]
+    models: dict[str, dict[str, Any]]
+    by_token: dict[str, dict[str, Any]] = field(repr=False)
+
+
+def fixture_path(api: str, directory: str | Path | None = None) -> Path:
+    """Where ``api``'s fixture file lives in ``directory`` (default: the packaged fixtures)."""
+    return Path(directory or DEFAULT_DIR) / f"{api}.yaml"
+
+
+def _validator(api: str) -> OAS30Validator:
+    return OAS30Validator(response_schema(api, 200), format_checker=oas30_format_checker)
+
+
+def _field(path: Any) -> str | None:
+    parts = [str(p) for p in path]
+    return ".".join(parts) if parts else None
+
+
+def load_fixtures(api: str, path: str | Path) -> FixtureSet:
+    """Read and validate one fixture file; raise ``FixtureError`` on the first problem found."""
+    path = Path(path)
+    name = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FixtureError(name, f"cannot be read ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise FixtureError(name, f"is not valid YAML ({' '.join(str(exc).split())})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("identities"), dict) or not isinstance(data.get("models"), list):
+        raise FixtureError(name, "must be a mapping with `identities` (a mapping) and `models` (a list)")
+    spec = vendor(api)
+    identities: dict[str, dict[str, Any]] = {}
+    by_token: dict[str, dict[str, Any]] = {}
+    id_validator = OAS30Validator(spec.IDENTITY_SCHEMA)
+    for ident_name, ident in data["identities"].items():
+        error = next(iter(sorted(id_validator.iter_errors(ident), key=lambda e: list(e.path))), None)
+        if error is not None:
+            raise FixtureError(name, error.message, f"identity `{ident_name}`", _field(error.absolute_path))
+        ident = {**ident, "name": str(ident_name)}
+        if ident["token"] in by_token:
+            raise FixtureError(name, "token is already used by another identity", f"identity `{ident_name}`", "token")
+        identities[str(ident_name)] = ident
+        by_token[ident["token"]] = ident
+    validator = _validator(api)
+    models: dict[str, dict[str, Any]] = {}
+    for index, record in enumerate(data["models"]):
+        label = f"#{index + 1}"
+        if not isinstance(record, dict):
+            raise FixtureError(name, "must be a mapping (a model object)", label)
+        key = record.get(spec.MODEL_KEY)
+        label = f"#{index + 1} ({key})" if key is not None else label
+        error = next(iter(sorted(validator.iter_errors(spec.served_form(record)), key=lambda e: list(e.path))), None)
+        if error is not None:
+            raise FixtureError(name, f"{error.message} (spec {api} 200 schema)", label, _field(error.absolute_path))
+        if key in models:
+            raise FixtureError(name, f"duplicate {spec.MODEL_KEY} {key!r}", label, spec.MODEL_KEY)
+        problem = spec.check_record(record, identities)
+        if problem is not None:
+            raise FixtureError(name, problem[1], label, problem[0])
+        models[key] = record
+    return FixtureSet(api, name, identities, models, by_token)
+
+
+class FixtureStore:
+    """The current fixtures of one vendor, reloaded when the file changes (polled at most every ``interval`` s)."""
+
+    def __init__(self, api: str, directory: str | Path | None = None, interval: float = 0.5) -> None:
+        self.api = api
+        self.path = fixture_path(api, directory)
+        if directory is not None and not Path(directory).is_dir():
+            raise UsageError(f"fixtures directory {directory} does not exist")
+        self.interval = interval
+        self._mtime = self._stat()
+        self.current = load_fixtures(api, self.path)
+        self._checked = time.monotonic()
+
+    def _stat(self) -> float | None:
+        try:
+            return os.stat(self.path).st_mtime_ns
+        except OSError:
+            return None
+
+    def get(self) -> FixtureSet:
+        """The current fixture set, reloading first if the file changed since the last poll."""
+        now = time.monotonic()
+        if now - self._checked >= self.interval:
+            self._checked = now
+            self.poll()
+        return self.current
+
+    def poll(self) -> bool:
+        """Reload if the file's mtime changed; True when new data is now served."""
+        mtime = self._stat()
+        if mtime == self._mtime:
+            return False
+        self._mtime = mtime
+        try:
+            self.current = load_fixtures(self.api, self.path)
+        except FixtureError as exc:
+            log.error("%s; still serving the last good data", exc)
+            return False
+        log.info("reloaded fixture %s (%d models)", self.path, len(self.current.models))
+        return True

@@ -1,0 +1,85 @@
+"""What the vendors share: the request context handed to handlers and FastAPI's framework-level errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import Headers, QueryParams
+
+from mock_server.errors import VendorError
+
+__all__ = ["Context", "ErrorFormat", "FastAPIErrors"]
+
+
+@dataclass
+class Context:
+    """Everything a handler may look at: the caller, the request's parameters and the current fixtures."""
+
+    api: str
+    fixtures: Any  # mock_server.fixtures.FixtureSet
+    identity: dict[str, Any] | None
+    path_params: dict[str, str]
+    query: QueryParams
+    headers: Headers
+
+
+class ErrorFormat:
+    """How a vendor answers errors its framework raises before any handler runs."""
+
+    api: str = ""
+
+    def missing_credentials(self) -> VendorError:
+        raise NotImplementedError
+
+    def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
+        raise NotImplementedError
+
+    def route_not_found(self) -> VendorError:
+        raise NotImplementedError
+
+    def method_not_allowed(self, method: str, allow: str) -> VendorError:
+        raise NotImplementedError
+
+    def server_error(self) -> VendorError:
+        raise NotImplementedError
+
+    def bad_prefer(self, message: str) -> VendorError:
+        """An unusable ``Prefer`` header (mock-only): reported like an invalid header parameter."""
+        return self.invalid_params([{"loc": ["header", "prefer"], "msg": message, "type": "value_error", "input": None}])
+
+
+class FastAPIErrors(ErrorFormat):
+    """FastAPI/Starlette's own answers (Open WebUI and SELISE are FastAPI services).
+
+    A 422 entry has the keys of the spec's documented 422 example (``template``), so a vendor whose page
+    shows ``{loc, msg, type}`` gets exactly those keys and one whose real server adds ``input`` gets it
+    too; a missing parameter copies the spec's documented missing-parameter entry when there is one.
+    Starlette's router texts (``Not Found``, ``Method Not Allowed``) are not in the specs: they are the
+    framework's answers for paths and methods the specs do not have.
+    """
+
+    def __init__(self, api: str, template: dict[str, Any], missing: dict[str, Any] | None = None) -> None:
+        self.api = api
+        self.template = template
+        self.missing = missing
+
+    def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
+        detail = []
+        for error in errors:
+            if error["type"] == "missing" and self.missing is not None:
+                entry = {**self.missing, "loc": list(error["loc"])}
+            else:
+                entry = {key: error.get(key) for key in self.template}
+                entry["loc"] = list(error["loc"])
+            detail.append(entry)
+        return VendorError(422, {"detail": detail})
+
+    def route_not_found(self) -> VendorError:
+        return VendorError(404, {"detail": "Not Found"})
+
+    def method_not_allowed(self, method: str, allow: str) -> VendorError:
+        return VendorError(405, {"detail": "Method Not Allowed"}, {"Allow": allow})
+
+    def server_error(self) -> VendorError:
+        return VendorError(500, {"detail": "Internal Server Error"})

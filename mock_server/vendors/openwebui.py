@@ -1,0 +1,87 @@
+"""Open WebUI: bearer tokens of users; write/read access per caller; params stripped for read-only callers.
+
+Write access = admin, owner (the model's ``user_id``), or a ``write`` grant to the caller.
+Read access = write access, or a ``read`` grant to the caller (a public grant has principal_id ``*``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.errors import VendorError, spec_example
+from mock_server.vendors._common import Context, FastAPIErrors
+
+__all__ = ["API", "ERRORS", "IDENTITY_SCHEMA", "MODEL_KEY", "access", "authenticate", "check_record", "get_model", "served_form"]
+
+API = "openwebui"
+MODEL_KEY = "id"
+IDENTITY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["token", "user_id", "role"],
+    "properties": {
+        "token": {"type": "string", "minLength": 1},
+        "user_id": {"type": "string", "minLength": 1},
+        "role": {"type": "string", "enum": ["admin", "user"]},
+        "groups": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+class _Errors(FastAPIErrors):
+    def missing_credentials(self) -> VendorError:
+        return VendorError.from_spec(API, 401, "not_authenticated")
+
+
+ERRORS = _Errors(API, template=spec_example(API, 422, "missing_id")["detail"][0], missing=spec_example(API, 422, "missing_id")["detail"][0])
+
+
+def served_form(record: dict[str, Any]) -> dict[str, Any]:
+    """The body an owner gets (``write_access`` is computed per caller, so it is not stored)."""
+    return {**record, "write_access": True}
+
+
+def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    if "write_access" in record:
+        return "write_access", "is computed per caller (admin, owner or write grant); remove it from the fixture"
+    return None
+
+
+def authenticate(token: str, fixtures: Any) -> dict[str, Any]:
+    identity = fixtures.by_token.get(token)
+    if identity is None:
+        raise VendorError.from_spec(API, 401, "invalid_token")
+    return identity
+
+
+def _grant_to(grant: dict[str, Any], identity: dict[str, Any]) -> bool:
+    kind = grant.get("principal_type", grant.get("access_type"))
+    principal = grant.get("principal_id", grant.get("access_id"))
+    if kind == "group":
+        return principal in identity.get("groups", ())
+    return principal in ("*", identity["user_id"])
+
+
+def access(identity: dict[str, Any], record: dict[str, Any]) -> str | None:
+    """``write``, ``read`` or None for this caller on this model."""
+    grants = [g for g in record.get("access_grants", []) if _grant_to(g, identity)]
+    if identity["role"] == "admin" or record["user_id"] == identity["user_id"]:
+        return "write"
+    if any(g.get("permission") == "write" for g in grants):
+        return "write"
+    if any(g.get("permission") == "read" for g in grants):
+        return "read"
+    return None
+
+
+def get_model(ctx: Context) -> dict[str, Any]:
+    """operationId ``get_model``: ``GET /models/model?id=...``."""
+    record = ctx.fixtures.models.get(ctx.query["id"])
+    if record is None:
+        raise VendorError.from_spec(API, 404, "model_not_found")
+    level = access(ctx.identity, record)
+    if level is None:
+        raise VendorError.from_spec(API, 401, "access_prohibited")
+    body = {**record, "write_access": level == "write"}
+    if level != "write":
+        body["params"] = {}
+    return body
