@@ -9,7 +9,7 @@ from typing import TextIO
 
 import vendor_specs
 
-from contracts.validate.errors import UnusableInput, ValidateError
+from contracts.validate.errors import UnusableInput, UsageError, ValidateError
 from contracts.validate.findings import Report, Result
 from contracts.validate.har import validate_har_file
 from contracts.validate.ndjson import validate_ndjson, validate_ndjson_file
@@ -57,10 +57,6 @@ def _mode(args: argparse.Namespace) -> tuple[str, str]:
     return given[0]
 
 
-class UsageError(ValidateError):
-    """The command line asks for something impossible."""
-
-
 def _print_report(report: Report, out: TextIO) -> None:
     for result in report.results:
         if result.verdict != "valid":
@@ -92,9 +88,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             data = _read(path)
             source = "<stdin>" if path == "-" else path
             result: Result = validate_payload(args.api, data, args.status, source=source, max_bytes=max_bytes)
-            print(result, file=out)
             if result.problem:
                 print(f"contracts validate: {source}: {result.problem}", file=sys.stderr)
+            else:
+                print(result, file=out)
             return {"valid": 0, "invalid": 1}.get(result.verdict, 2)
         if mode == "ndjson":
             if path == "-":

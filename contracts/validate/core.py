@@ -8,6 +8,7 @@ built by ``vendor_specs.core_request`` / ``core_response``, the project's one ad
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,7 +23,7 @@ from openapi_core.validation.request.exceptions import (
 )
 from openapi_core.validation.response.exceptions import MissingData
 
-from contracts.validate.findings import Violation
+from contracts.validate.findings import MISSING, Violation
 
 __all__ = ["json_path", "request_violations", "response_violations", "schema_violations"]
 
@@ -53,7 +54,7 @@ def _rule(error: Any) -> str:
     value = error.validator_value
     if error.validator in ("properties", "items", "allOf", "anyOf", "oneOf", "not"):
         return str(error.validator)
-    text = repr(value) if not isinstance(value, bool) else str(value).lower()
+    text = value if isinstance(value, str) else json.dumps(value, default=repr)
     return f"{error.validator}: {text if len(text) <= 60 else text[:57] + '...'}"
 
 
@@ -64,7 +65,7 @@ def schema_violations(errors: Iterable[Any], where: str = "response body") -> li
         parts = list(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
             missing = _missing_name(error.message)
-            found.append(Violation(where, json_path([*parts, missing]), "required", "is required but missing", None))
+            found.append(Violation(where, json_path([*parts, missing]), "required", "is required but missing", MISSING))
         elif error.validator == "additionalProperties" and error.validator_value is False:
             known = set((error.schema or {}).get("properties", {}))
             for extra in sorted(k for k in error.instance if k not in known):
@@ -92,14 +93,14 @@ def _violations(exc: Exception, op: vendor_specs.Operation, status: int | None) 
         return [Violation("response", "content-type", "documented media type",
                           f"{cause.mimetype or '(none)'} is not documented; expected {expected}", cause.mimetype)]
     if isinstance(exc, MissingData):
-        return [Violation("response", "body", "body required", "is empty, but the spec documents a JSON body")]
+        return [Violation("response", "body", "body required", "is empty, but the spec documents a JSON body", MISSING)]
     if isinstance(cause, MediaTypeDeserializeError):
         return [Violation("response", "body", "valid JSON", f"is not valid {cause.mimetype}", None)]
     if isinstance(exc, SecurityValidationError):
         return [Violation("request", "security", "documented security",
                           f"no credentials of a documented scheme ({exc})", None)]
     if isinstance(exc, MissingRequiredParameter):
-        return [Violation("request", f"{exc.location}.{exc.name}", "required", "required parameter is missing")]
+        return [Violation("request", f"{exc.location}.{exc.name}", "required", "required parameter is missing", MISSING)]
     if isinstance(exc, ParameterValidationError):
         errors = getattr(cause, "schema_errors", None)
         if errors:

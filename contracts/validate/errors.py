@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["UnsupportedSchema", "UnusableInput", "ValidateError"]
+__all__ = ["UnsupportedSchema", "UnusableInput", "UsageError", "ValidateError"]
 
 
 class ValidateError(Exception):
@@ -15,3 +15,7 @@ class UnusableInput(ValidateError):
 
 class UnsupportedSchema(ValidateError):
     """A schema uses a keyword the fast path does not compile; openapi-core alone decides for it."""
+
+
+class UsageError(ValidateError):
+    """The command line asks for something impossible (no input, two inputs, unknown API)."""

@@ -7,9 +7,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Report", "Result", "Violation", "render_value"]
+__all__ = ["MISSING", "Report", "Result", "Violation", "render_value"]
 
 _MAX_VALUE = 80
+
+
+class _Missing:
+    """The value of a violation about something absent (a required property, an empty body)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
 
 
 def render_value(value: Any) -> str:
@@ -38,7 +48,8 @@ class Violation:
 
     def __str__(self) -> str:
         at = f"{self.where} {self.path}" if self.path else self.where
-        return f"{at}: {self.message} [rule {self.rule}; value {render_value(self.value)}]"
+        value = "" if self.value is MISSING else f"; value {render_value(self.value)}"
+        return f"{at}: {self.message} [rule {self.rule}{value}]"
 
 
 @dataclass

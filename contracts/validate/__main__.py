@@ -1,0 +1,5 @@
+"""``python -m contracts.validate``: same as ``contracts validate``."""
+
+from contracts.validate.cli import main
+
+raise SystemExit(main())
