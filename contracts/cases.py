@@ -105,7 +105,7 @@ def _describe(error: Exception) -> str:
     inner = getattr(cause, "schema_errors", None)
     if inner:
         return "; ".join(getattr(e, "message", str(e)) for e in inner)
-    return str(cause).split(": ", 1)[-1] if ":" in str(cause) else str(cause)
+    return str(cause)
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,21 @@ def identity_case(ctx: CaseContext) -> list[Finding]:
     return out
 
 
+#: ids real clients send and naive servers trip over: spaces, non-ASCII, percent signs, dot segments, length.
+UNUSUAL_IDS = ("a b", "modèle-ünïcode", "100%", "../etc/passwd", "a:b@c", "x" * 300, "%2F", "\u0000")
+
+
+def unusual_ids_case(ctx: CaseContext) -> list[Finding]:
+    """Unusual ids are answered with a documented status, never a 5xx."""
+    out: list[Finding] = []
+    for ident in UNUSUAL_IDS:
+        ex = ctx.send(ident, "owner" if ctx.profile.token("owner") else None)
+        if ex.status is not None and ex.status >= 500:
+            out.append(ctx.finding("not_a_server_error", f"id {ident[:40]!r} answered {ex.status}", ex, "responses"))
+        out += ctx.response_checks(ex)
+    return out
+
+
 def secrets_case(ctx: CaseContext) -> list[Finding]:
     ex = ctx.send(ctx.profile.model("own"), "owner")
     return ctx.response_checks(ex)
@@ -183,6 +198,7 @@ def secrets_case(ctx: CaseContext) -> list[Finding]:
 
 CASES: tuple[Case, ...] = (
     Case("auth", (), (), auth_case),
+    Case("not_a_server_error", (), (), unusual_ids_case),
     Case("error_contract", ("owner",), (), not_found_case),
     Case("access_control", ("owner", "stranger"), ("own",), access_case),
     Case("identity", ("owner",), ("own",), identity_case),

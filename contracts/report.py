@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 __all__ = ["render_json", "render_junit", "render_text"]
 
+MAX_SHOWN = 5  # findings shown per check and operation in the human summary
+
 
 def _testcases(result: RunResult) -> dict[tuple[str, str], str | None]:
     """(check, operation) -> skip reason (None = ran), for every check that ran or was skipped."""
@@ -36,8 +38,14 @@ def render_text(result: RunResult) -> str:
         failing = sum(1 for f in items if f.accepted is None)
         lines.append("")
         lines.append(f"== {check}: {failing} failure(s), {len(items) - failing} accepted — {CHECK_DOCS.get(check, '')}".rstrip(" —"))
+        per_operation: dict[str, int] = defaultdict(int)
         for finding in items:
-            lines.append(str(finding))
+            per_operation[finding.operation] += 1
+            if per_operation[finding.operation] <= MAX_SHOWN:
+                lines.append(str(finding))
+        for operation, count in per_operation.items():
+            if count > MAX_SHOWN:
+                lines.append(f"  ... and {count - MAX_SHOWN} more on {operation} (all of them are in the JSON/JUnit reports)")
     skipped = sorted({(o.check, o.skipped) for o in result.skipped if o.skipped})
     if skipped:
         lines.append("")

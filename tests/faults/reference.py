@@ -52,8 +52,8 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-async def _maybe_hang(request: Request, faults: frozenset[str], ident: str) -> None:
-    if "hang_on_slash" in faults and "/" in ident:
+async def _maybe_hang(faults: frozenset[str], ident: str, own: str) -> None:
+    if "hang_on_own_model" in faults and ident == own:
         await asyncio.sleep(30)
 
 
@@ -92,8 +92,8 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
                 return JSONResponse(store[models["shared"]])
             body = _example(api, 422, "missing_id")
             return JSONResponse(body, status_code=422)
-        await _maybe_hang(request, faults, ident)
-        if "crash_on_unusual_id" in faults and not ident.isascii():
+        await _maybe_hang(faults, ident, models["own"])
+        if "crash_on_unusual_id" in faults and any(not (c.isascii() and c.isalnum()) and c not in "-_:/." for c in ident):
             return PlainTextResponse("Internal Server Error", status_code=500)
         if "undocumented_400" in faults and any(not (c.isalnum() or c in "-_:/.") for c in ident):
             return JSONResponse({"detail": "Invalid model id"}, status_code=400)
@@ -151,7 +151,7 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             name = raw[len(prefix + "/api/models/") : -1]
         else:
             name = request.path_params["name"]
-        await _maybe_hang(request, faults, name)
+        await _maybe_hang(faults, name, models["own"])
         found = store.get(name)
         if found is None:
             if "missing_model_400" in faults:
@@ -204,7 +204,10 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             out["LastUpdatedDate"] = "2020-01-01T00:00:00Z"
         return JSONResponse(out)
 
-    return Starlette(routes=[Route(prefix + "/models/{model_id}", get_model)])
+    async def unrouted(request: Request, exc: Exception) -> Response:  # FastAPI answers unrouted paths in JSON too
+        return _error(api, 404, "model_not_found", faults)
+
+    return Starlette(routes=[Route(prefix + "/models/{model_id}", get_model)], exception_handlers={404: unrouted})
 
 
 APPS: dict[str, Callable[..., Starlette]] = {"openwebui": openwebui_app, "respan": respan_app, "selise": selise_app}
