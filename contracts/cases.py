@@ -60,9 +60,9 @@ class CaseContext:
     def response_checks(self, ex: Exchange) -> list[Finding]:
         """The checks every answer gets: spec conformance, error contract, secrets, consistency, identity."""
         if ex.error is not None:
-            return [self.finding("timeout" if "timeout" in ex.error else "spec_conformance", ex.error, ex)]
+            return [self.finding("timeout" if "timeout" in ex.error else "not_a_server_error", ex.error, ex)]
         assert ex.status is not None
-        out = [self.finding("spec_conformance", msg, ex, "responses", ex.status) for msg in self._openapi_errors(ex)]
+        out = [self.finding(check, msg, ex, *where) for check, msg, where in self._openapi_errors(ex)]
         body = ex.json()
         for name, problems in (
             ("error_contract", checks.error_contract(self.op, ex.status, ex.media_type, body, self.strict)),
@@ -73,7 +73,7 @@ class CaseContext:
             out += [self.finding(name, p.message, ex, *p.where) for p in problems]
         return out
 
-    def _openapi_errors(self, ex: Exchange) -> list[str]:
+    def _openapi_errors(self, ex: Exchange) -> list[tuple[str, str, tuple[str | int, ...]]]:
         path_params, query = {}, {}
         for p in self.op.parameters:
             if p["name"] == self.vendor.id_param and ex.requested_id is not None:
@@ -81,7 +81,7 @@ class CaseContext:
         request = core_request(OperationMatch(self.op, path_params), query=query, headers=ex.headers)
         response = core_response(ex.status or 0, ex.body, ex.content_type)
         result = openapi_core_spec(self.api).unmarshal_response(request, response)
-        return [_describe(e) for e in result.errors]
+        return [_classify(e, ex.status or 0) for e in result.errors]
 
     def expect(self, check: str, ex: Exchange, situation: Situation, what: str) -> list[Finding]:
         """``ex`` must be answered as the spec's example for ``situation`` (status, shape, message)."""
@@ -98,6 +98,19 @@ class CaseContext:
             if want is not None and got != want:
                 out.append(self.finding(check, f"{what}: detail {got!r}, documented {want!r}", ex, "responses", status))
         return out
+
+
+def _classify(error: Exception, status: int) -> tuple[str, str, tuple[str | int, ...]]:
+    """openapi-core's error as (check, message, spec location): the same names Schemathesis uses."""
+    from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+    from openapi_core.templating.responses.exceptions import ResponseNotFound
+
+    chain = [error, error.__cause__]
+    if any(isinstance(e, ResponseNotFound) for e in chain):
+        return "status_code_conformance", f"undocumented status {status}", ("responses",)
+    if any(isinstance(e, MediaTypeNotFound) for e in chain):
+        return "content_type_conformance", _describe(error), ("responses", status, "content")
+    return "response_schema_conformance", _describe(error), ("responses", status, "content", "application/json", "schema")
 
 
 def _describe(error: Exception) -> str:
