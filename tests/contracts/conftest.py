@@ -1,0 +1,3 @@
+"""Wiring only: the fixtures live in fixtures.py."""
+
+from tests.contracts.fixtures import reference  # noqa: F401

@@ -1,0 +1,120 @@
+"""Fixtures for the harness tests: reference servers, raw-socket misbehaving targets, the mock as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.faults.reference import DATA, make_app
+from tests.faults.serve import serve
+from vendor_specs import server_base_path
+
+ROOT = Path(__file__).resolve().parents[2]
+MOCK_BIN = Path(sys.executable).with_name("mock-server")
+MOCK_PROFILES = ROOT / "mock_server" / "data" / "profiles"
+
+
+@pytest.fixture
+def reference() -> Callable[..., AbstractContextManager[str]]:
+    """``with reference(api, faults=(), prefix=None) as url`` serves a reference app (see tests/faults)."""
+
+    def factory(api: str, faults: tuple[str, ...] = (), prefix: str | None = None) -> AbstractContextManager[str]:
+        return serve(make_app(api, set(faults), prefix=server_base_path(api) if prefix is None else prefix))
+
+    return factory
+
+
+def reference_profile(api: str) -> str:
+    return str(DATA / f"{api}.yaml")
+
+
+@contextmanager
+def raw_tcp(behaviour: str) -> Iterator[str]:
+    """A TCP server that accepts and then either never answers (``hang``) or answers garbage (``garbage``)."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    stop = threading.Event()
+    conns: list[socket.socket] = []
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            conns.append(conn)
+            if behaviour == "garbage":
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\nthis is not http\r\n")
+                    conn.close()
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        for conn in conns:
+            conn.close()
+        server.close()
+
+
+def closed_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+@contextmanager
+def mock_process(api: str) -> Iterator[str]:
+    """The real mock server (helper M's ``mock-server``) as a subprocess on a free port; stopped on exit."""
+    port = closed_port()
+    proc = subprocess.Popen(
+        [str(MOCK_BIN), "--api", api, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"mock-server --api {api} exited with {proc.returncode} before serving: {out.strip()[:500]}")
+            try:
+                httpx.get(url + "/", timeout=0.5)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"mock-server --api {api} did not start serving on port {port} within 20 s")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()

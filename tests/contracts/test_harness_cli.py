@@ -1,0 +1,213 @@
+"""The CLI end to end: exit codes, one-line errors, reports, baseline, profile handling, progress."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from contracts.cli import main
+from tests.contracts.fixtures import closed_port, raw_tcp, reference_profile
+
+pytestmark = pytest.mark.slow
+CONTRACTS = str(Path(sys.executable).with_name("contracts"))
+FAST = ("--max-examples", "5", "--seed", "3")
+
+
+def check(api: str, url: str, *args: str) -> list[str]:
+    return ["check", "--api", api, "--base-url", url, *FAST, *args]
+
+
+def one_line_error(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.startswith("contracts: error:")]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# ----------------------------------------------------------------- targets that cannot be judged: exit 2
+def test_unreachable_target_subprocess() -> None:
+    proc = subprocess.run(
+        [CONTRACTS, "check", "--api", "respan", "--base-url", f"http://127.0.0.1:{closed_port()}"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "cannot connect" in one_line_error(proc.stderr)
+    assert proc.stdout == ""
+
+
+def test_hanging_target_times_out(capsys: pytest.CaptureFixture[str]) -> None:
+    with raw_tcp("hang") as url:
+        code = main(check("respan", url, "--timeout", "0.5"))
+    assert code == 2
+    assert "did not answer within 0.5 s" in one_line_error(capsys.readouterr().err)
+
+
+def test_non_http_target(capsys: pytest.CaptureFixture[str]) -> None:
+    with raw_tcp("garbage") as url:
+        code = main(check("selise", url, "--timeout", "2"))
+    assert code == 2
+    assert "did not answer with HTTP" in one_line_error(capsys.readouterr().err)
+
+
+def test_base_url_must_be_http(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(check("respan", "ftp://example.org")) == 2
+    assert "not an http(s) URL" in one_line_error(capsys.readouterr().err)
+
+
+def test_no_base_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--api", "respan"]) == 2
+    assert "no base URL" in one_line_error(capsys.readouterr().err)
+
+
+# ----------------------------------------------------------------- profiles and baselines that are wrong: exit 2
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("api: respan\ntokens: [a, b]\n", "`tokens` must be a mapping"),
+        ("api: respan\nmodels: {own: x\n", "is not valid YAML"),
+        ("api: respan\ntokenz: {}\n", "unknown key(s) tokenz"),
+        ("api: nope\n", "`api` must be one of"),
+        ("api: openwebui\n", "is for 'openwebui', but --api is 'respan'"),
+        ("api: respan\ntokens: {boss: x}\n", "unknown tokens role `boss`"),
+    ],
+)
+def test_bad_profile(tmp_path: Path, text: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(text)
+    assert main(check("respan", "http://127.0.0.1:1", "--profile", str(profile))) == 2
+    assert expected in one_line_error(capsys.readouterr().err)
+
+
+def test_missing_profile_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(check("respan", "http://127.0.0.1:1", "--profile", "/nonexistent/p.yaml")) == 2
+    assert "cannot be read" in one_line_error(capsys.readouterr().err)
+
+
+def test_missing_env_var_subprocess(tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text("api: respan\ntokens:\n  owner: ${CONTRACTS_TEST_UNSET_VAR}\n")
+    proc = subprocess.run(
+        [CONTRACTS, "check", "--api", "respan", "--base-url", "http://127.0.0.1:1", "--profile", str(profile)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    line = one_line_error(proc.stderr)
+    assert "CONTRACTS_TEST_UNSET_VAR" in line and "tokens.owner" in line and "export" in line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("accepted:\n  - check: secrets\n", "has no `reason`"),
+        ("accepted:\n  - reason: because\n", "has no `check`"),
+        ("- just a list\n", "top-level `accepted:` list"),
+        ("accepted:\n  - {check: a, reason: b, ticket: c}\n", "unknown key(s) ticket"),
+    ],
+)
+def test_bad_baseline(tmp_path: Path, text: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text(text)
+    assert main(check("respan", "http://127.0.0.1:1", "--baseline", str(baseline))) == 2
+    assert expected in one_line_error(capsys.readouterr().err)
+
+
+# ----------------------------------------------------------------- conformant and non-conformant targets
+def test_base_url_with_path_prefix(reference, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real Open WebUI mounts the router under /api/v1: the prefix in --base-url replaces the spec's /api."""
+    with reference("openwebui", prefix="/api/v1") as url:
+        ok = main(check("openwebui", url + "/api/v1", "--profile", reference_profile("openwebui")))
+        out_ok = capsys.readouterr().out
+        wrong = main(check("openwebui", url, "--profile", reference_profile("openwebui"), "--no-property-based"))
+        out_wrong = capsys.readouterr().out
+    assert ok == 0, out_ok
+    assert f"at {url}/api/v1 " in out_ok
+    assert wrong == 1 and f"{url}/api/models/model" in out_wrong
+
+
+def test_without_profile_reports_skipped_checks(reference, capsys: pytest.CaptureFixture[str]) -> None:
+    with reference("respan") as url:
+        code = main(check("respan", url))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Skipped checks:" in out
+    assert "access_control: skipped, the profile has no tokens.owner, tokens.stranger, models.own" in out
+    assert "identity: skipped, the profile has no tokens.owner, models.own" in out
+    assert "auth" in out.split("Checks run:")[1]
+
+
+def test_reports_and_progress(reference, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    junit, report = tmp_path / "junit.xml", tmp_path / "report.json"
+    with reference("selise", faults=("unmasked_api_key",)) as url:
+        code = main(check("selise", url, "--profile", reference_profile("selise"), "--junit", str(junit), "--json", str(report)))
+    captured = capsys.readouterr()
+    assert code == 1
+    # human summary: grouped by check, with spec location and curl
+    assert "== secrets: " in captured.out
+    assert "spec: openapi/selise.yaml#/paths/~1models~1{model_id}/get/responses/200" in captured.out
+    assert "reproduce: curl " in captured.out and "<owner token>" in captured.out
+    assert "PROJ-OWNER-KEY" not in captured.out  # tokens are not echoed
+    # progress: plain lines when not a TTY
+    assert "contracts: phase fuzzing:" in captured.err
+    # JSON: the same findings
+    data = json.loads(report.read_text())
+    assert data["exit_code"] == 1 and data["api"] == "selise" and data["seed"] == 3
+    secret = [f for f in data["findings"] if f["check"] == "secrets"]
+    assert secret and set(secret[0]) >= {"check", "operation", "message", "location", "curl", "status"}
+    assert all(f["message"] in captured.out for f in secret[:5])
+    # JUnit: one testcase per check and operation, failures where findings are
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert "secrets GET /models/{model_id}" in cases
+    assert cases["secrets GET /models/{model_id}"].find("failure") is not None
+    assert cases["auth GET /models/{model_id}"].find("failure") is None
+    assert len(cases) == len(set(cases))
+
+
+def test_baseline_accepts_known_findings(reference, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text(
+        "accepted:\n"
+        "  - check: secrets\n"
+        "    operation: GET /models/{model_id}\n"
+        "    reason: key masking ships in v2 (TICKET-1)\n"
+        "  - check: consistency\n"
+        "    reason: stale entry\n"
+    )
+    report = tmp_path / "r.json"
+    args = ("--profile", reference_profile("selise"), "--baseline", str(baseline), "--json", str(report))
+    with reference("selise", faults=("unmasked_api_key",)) as url:
+        accepted = main(check("selise", url, *args))
+        out = capsys.readouterr().out
+        with_new = None
+    assert accepted == 0, out
+    assert "accepted by baseline: key masking ships in v2 (TICKET-1)" in out
+    assert "Baseline entries that matched nothing" in out and "stale entry" in out
+    assert all(f["accepted"] for f in json.loads(report.read_text())["findings"])
+    with reference("selise", faults=("unmasked_api_key", "leak_other_model")) as url:
+        with_new = main(check("selise", url, *args))
+    out = capsys.readouterr().out
+    assert with_new == 1
+    assert "== access_control: 1 failure(s)" in out
+
+
+def test_html_200_is_a_content_type_violation(reference, capsys: pytest.CaptureFixture[str]) -> None:
+    with reference("openwebui", faults=("html_200",)) as url:
+        code = main(check("openwebui", url, "--profile", reference_profile("openwebui")))
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "== content_type_conformance:" in out and "text/html" in out
+
+
+def test_help_lists_checks_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    for name in ("error_contract", "access_control", "identity", "secrets", "consistency", "timeout"):
+        assert name in out
+    assert "exit codes: 0 conformant, 1" in out
