@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -88,9 +89,10 @@ def closed_port() -> int:
 def mock_process(api: str) -> Iterator[str]:
     """The real mock server (helper M's ``mock-server``) as a subprocess on a free port; stopped on exit."""
     port = closed_port()
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would block the mock's request log
     proc = subprocess.Popen(
         [str(MOCK_BIN), "--api", api, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -99,7 +101,8 @@ def mock_process(api: str) -> Iterator[str]:
         deadline = time.monotonic() + 20
         while True:
             if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                log.seek(0)
+                out = log.read().decode(errors="replace")
                 pytest.fail(f"mock-server --api {api} exited with {proc.returncode} before serving: {out.strip()[:500]}")
             try:
                 httpx.get(url + "/", timeout=0.5)
@@ -116,5 +119,4 @@ def mock_process(api: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        log.close()
