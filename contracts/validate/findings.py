@@ -91,13 +91,25 @@ class Result:
 
 @dataclass
 class Report:
-    """Every result of one run, plus inputs that matched no spec (HAR entries of other services)."""
+    """A run's verdicts. Valid results are only counted (per api, operation, status), so that a file of
+    millions of payloads costs no memory; every other result is kept. Inputs that matched no spec (HAR
+    entries of other services) are counted in ``unmatched``.
+    """
 
     results: list[Result] = field(default_factory=list)
+    valid: Counter[tuple[str, str, int | None]] = field(default_factory=Counter)
     unmatched: int = 0
 
+    def add(self, result: Result) -> None:
+        if result.verdict == "valid":
+            self.valid[(result.api or "?", result.operation or "?", result.status)] += 1
+        else:
+            self.results.append(result)
+
     def counts(self) -> Counter[str]:
-        return Counter(result.verdict for result in self.results)
+        counts = Counter(result.verdict for result in self.results)
+        counts["valid"] += sum(self.valid.values())
+        return counts
 
     @property
     def exit_code(self) -> int:
@@ -108,9 +120,16 @@ class Report:
     def summary(self) -> list[tuple[str, str, str, int, int, int]]:
         """Rows ``(api, operation, status, valid, invalid, unusable)``, one per operation and status."""
         table: dict[tuple[str, str, str], Counter[str]] = {}
+
+        def row(api: str | None, operation: str | None, status: int | None) -> Counter[str]:
+            key = (api or "?", operation or "?", "?" if status is None else str(status))
+            return table.setdefault(key, Counter())
+
+        for (api, operation, status), count in self.valid.items():
+            row(api, operation, status)["valid"] += count
         for result in self.results:
-            key = (result.api or "?", result.operation or "?", "?" if result.status is None else str(result.status))
-            table.setdefault(key, Counter())[result.verdict] += 1
+            if result.verdict != "skipped":
+                row(result.api, result.operation, result.status)[result.verdict] += 1
         return [(*key, c["valid"], c["invalid"], c["unusable"]) for key, c in sorted(table.items())]
 
     def render_summary(self) -> str:
@@ -120,10 +139,10 @@ class Report:
         lines = ["  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
                  for row in rows]
         counts = self.counts()
-        total = f"{len(self.results)} checked: {counts['valid']} valid, {counts['invalid']} invalid, "
-        total += f"{counts['unusable']} unusable"
+        total = sum(counts.values())
+        text = f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unusable']} unusable"
         if counts["skipped"]:
-            total += f", {counts['skipped']} skipped"
+            text += f", {counts['skipped']} skipped"
         if self.unmatched:
-            total += f"; {self.unmatched} matched no spec (not validated)"
-        return "\n".join([*lines, total])
+            text += f"; {self.unmatched} matched no spec (not validated)"
+        return "\n".join([*lines, text])

@@ -126,7 +126,7 @@ def validate_har(har: Any, *, base_path: str | None = None, max_bytes: int = DEF
         if result is None:
             report.unmatched += 1
         else:
-            report.results.append(result)
+            report.add(result)
     return report
 
 

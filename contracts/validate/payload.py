@@ -31,12 +31,18 @@ __all__ = [
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
 
+@functools.lru_cache(maxsize=None)
+def _documented(api: str) -> tuple[Operation, frozenset[int]]:
+    op = vendor_specs.operations(api)[0]
+    return op, frozenset(op.statuses)
+
+
 def documented_operation(api: str, status: int) -> Operation:
     """The vendor's operation; raises :class:`UnusableInput` for an unknown API or undocumented status."""
     if api not in vendor_specs.APIS:
         raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
-    op = vendor_specs.operations(api)[0]
-    if status not in op.statuses:
+    op, statuses = _documented(api)
+    if status not in statuses:
         documented = ", ".join(str(s) for s in op.statuses)
         raise UnusableInput(f"status {status} is not documented for {api} {op.operation_id}; use one of {documented}")
     return op
