@@ -20,7 +20,7 @@ from vendor_specs import APIS
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "run"]
 
-DEFAULT_MAX_EXAMPLES = 50
+DEFAULT_MAX_EXAMPLES = 100
 DEFAULT_TIMEOUT = 10.0
 
 
