@@ -153,7 +153,9 @@ def fuzz(
     spec[_SETTINGS_KEY] = {"api": api, "strict": strict}
     config: dict[str, Any] = {
         "request-timeout": timeout,
-        "generation": {"max-examples": max_examples},
+        "continue-on-failure": True,  # else an operation's first failure hides the others
+        "workers": 1,
+        "generation": {"max-examples": max_examples, "mode": "all", "database": "none"},
         "phases": {name: {"enabled": True} for name in PHASES} | {"stateful": {"enabled": False}},
         "suppress-health-check": ["all"],
     }
