@@ -11,10 +11,23 @@ from rfc3339_validator import RFC3339_REGEX, validate_rfc3339
 __all__ = ["fast_format"]
 
 
+_SEEN: dict[str, bool] = {}  # verdicts of recent timestamps: bulk data repeats them (a pure function, so exact)
+_SEEN_MAX = 4096
+
+
 def _is_datetime(instance: object) -> bool:
-    """``jsonschema._format.is_datetime`` without ``calendar.monthrange`` for days 1-28 (every month has them)."""
+    """``jsonschema._format.is_datetime``, memoised, without ``calendar.monthrange`` for days 1-28."""
     if not isinstance(instance, str):
         return True
+    seen = _SEEN.get(instance)
+    if seen is None:
+        seen = _SEEN[instance] = _check_datetime(instance)
+        if len(_SEEN) > _SEEN_MAX:
+            _SEEN.clear()
+    return seen
+
+
+def _check_datetime(instance: str) -> bool:
     upper = instance.upper()
     m = RFC3339_REGEX.match(upper)
     if m is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import numbers
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,8 @@ _TYPES = {
     "array": "isinstance({v}, list)",
     "object": "isinstance({v}, dict)",
 }
+_PLAIN = {"string": str, "boolean": bool}  # isinstance alone decides these types
+_ANNOTATIONS = frozenset({"type", "description", "title", "example", "externalDocs", "deprecated", "readOnly", "xml"})
 _DELEGATED = ("pattern", "multipleOf", "uniqueItems")
 _UNSUPPORTED = ("$ref", "discriminator", "writeOnly", "patternProperties")
 _BOUNDS = {  # keyword -> (the type it applies to, comparison that PASSES)
@@ -54,6 +57,10 @@ def format_checker_for(openapi: Any) -> Any:
     for name, check in (openapi.config.extra_format_validators or {}).items():
         checker.checks(name)(check)
     return checker
+
+
+def _keywords(schema: dict[str, Any]) -> set[str]:
+    return {key for key in schema if not key.startswith("x-")}
 
 
 def _enum_ok(value: Any, options: list[Any]) -> bool:
@@ -142,9 +149,19 @@ class _Compiler:
             body += [f"if not x.keys() >= {self.const(frozenset(required))}:", "    return False"]
         if extra is False:
             body += [f"if not x.keys() <= {self.const(frozenset(properties))}:", "    return False"]
+        grouped: dict[type, list[str]] = {}
+        for prop in required:  # plain required strings/booleans: one C-level isinstance sweep per type
+            sub = properties.get(prop)
+            if isinstance(sub, dict) and sub.get("type") in _PLAIN and _ANNOTATIONS.issuperset(_keywords(sub)):
+                grouped.setdefault(_PLAIN[sub["type"]], []).append(prop)
+        for kind, names in grouped.items():
+            if len(names) > 1:
+                getter, kinds = self.const(operator.itemgetter(*names)), self.const((kind,) * len(names))
+                body += [f"if not all(map(isinstance, {getter}(x), {kinds})):", "    return False"]
+        done = {name for names in grouped.values() if len(names) > 1 for name in names}
         for prop, sub in properties.items():
             check = self.expr(sub, "v")
-            if check == "True":
+            if check == "True" or prop in done:
                 continue
             if prop in required:
                 body += [f"v = x[{prop!r}]", f"if not {check}:", "    return False"]

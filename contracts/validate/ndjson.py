@@ -11,10 +11,11 @@ undocumented status, too long) is reported as unusable and the rest of the file 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
@@ -39,11 +40,15 @@ def _status(record: dict[str, Any], default: int) -> int:
 
 
 def _record(raw: bytes, max_bytes: int) -> Any:
-    try:  # the common case, fast; anything unusual goes through decode_json for its message
-        if len(raw) <= max_bytes:
-            return json.loads(raw.decode())
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        pass
+    """The decoded line. orjson first (3x faster); whatever it refuses (NaN, integers over 64 bits, a
+    BOM, lone surrogates, bad UTF-8) goes through ``decode_json`` (the stdlib ``json`` openapi-core
+    uses), which decodes it the same way openapi-core would or says why it is unusable.
+    """
+    if len(raw) <= max_bytes:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
     return decode_json(raw, max_bytes)
 
 
