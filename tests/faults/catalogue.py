@@ -36,10 +36,11 @@ FAULTS: tuple[Fault, ...] = (
     Fault("percent_2f_not_decoded", "respan", "`%2F` in the model name is not decoded (404)", "identity"),
     Fault("literal_slash_not_routed", "respan", "a literal `/` in the model name is not routed (404)", "identity"),
     Fault("crash_on_unusual_id", "openwebui", "500 text/plain for ids with unusual characters (space, non-ASCII, `%`, ...)", "not_a_server_error"),
-    Fault("hang_on_own_model", "respan", "the endpoint hangs for one model (past --timeout)", "timeout", ("--timeout", "1")),
+    Fault("hang_on_own_model", "respan", "the endpoint hangs for one model", "timeout", ("--timeout", "1")),
     Fault("error_body_shape", "openwebui", "error bodies `{\"error\": ...}` instead of `{\"detail\": ...}`", "error_contract"),
-    Fault("real_server_wording", "openwebui", "undocumented `detail` texts (real server wording), with --strict-messages", "error_contract", ("--strict-messages",)),
+    Fault("real_server_wording", "openwebui", "undocumented `detail` texts (the real server's wording)", "error_contract", ("--strict-messages",)),
     Fault("updated_before_created", "respan", "`updated_at` earlier than `created_at`", "consistency"),
+    Fault("timestamps_in_milliseconds", "openwebui", "`created_at`/`updated_at` in milliseconds, documented as Unix seconds", "consistency"),
     Fault("bad_timestamp", "selise", "`LastUpdatedDate` earlier than `CreatedDate`", "consistency"),
     Fault("missing_id_accepted", "openwebui", "a request without the required `id` gets 200", "negative_data_rejection"),
 )

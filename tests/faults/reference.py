@@ -110,6 +110,9 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
             body["params"] = {}
         if "wrong_field_type" in faults:
             body["created_at"] = "2024-01-01"
+        if "timestamps_in_milliseconds" in faults:
+            body["created_at"] *= 1000
+            body["updated_at"] *= 1000
         return JSONResponse(body)
 
     return Starlette(routes=[Route(prefix + "/models/model", get_model)])
