@@ -1,0 +1,171 @@
+"""`mock-server proxy` in front of a tiny local upstream that answers valid and invalid exchanges."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+import vendor_specs
+from mock_server.proxy import create_proxy_app
+
+GOOD = vendor_specs.examples_for("respan", 200)["documented"]["value"]
+
+
+async def upstream_model(request: Request) -> Response:
+    """Respan-like upstream: the model name decides the answer; the raw path is echoed in a header."""
+    raw = request.scope["raw_path"].decode()
+    name = raw.removeprefix("/api/models/").removesuffix("/")
+    echo = {"x-upstream-raw-path": raw, "x-upstream": "yes"}
+    if name == "bad":
+        return JSONResponse({**GOOD, "input_cost": "cheap"}, headers=echo)
+    if name == "html":
+        return Response("<html>SPA</html>", media_type="text/html", headers=echo)
+    if name == "boom":
+        return JSONResponse({"detail": "boom"}, status_code=500, headers=echo)
+    return JSONResponse({**GOOD, "id": name, "model_name": name}, headers=echo)
+
+
+UPSTREAM = Starlette(routes=[Route("/api/models/{name:path}", upstream_model)])
+
+
+def free_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+@contextlib.contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port in a thread; stopped when the block ends."""
+    sock = free_socket()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    with serve(UPSTREAM) as url:
+        yield url
+
+
+@pytest.fixture
+def proxy(upstream: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    strict = getattr(request, "param", False)
+    with serve(create_proxy_app("respan", upstream, strict=strict)) as url:
+        yield url
+
+
+AUTH = {"Authorization": "Bearer sk-test"}
+
+
+def test_valid_answer_passes_unchanged_and_logs_no_violation(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    response = httpx.get(f"{proxy}/api/models/openai/gpt-4/", headers=AUTH)
+    assert response.status_code == 200
+    assert response.headers["x-upstream"] == "yes"
+    assert response.json()["model_name"] == "openai/gpt-4"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("conforms" in r.getMessage() for r in caplog.records)
+
+
+def test_percent_encoded_and_literal_slashes_reach_the_upstream_as_sent(proxy: str) -> None:
+    assert httpx.get(f"{proxy}/api/models/openai%2Fgpt-4/", headers=AUTH).headers["x-upstream-raw-path"] == "/api/models/openai%2Fgpt-4/"
+    assert httpx.get(f"{proxy}/api/models/openai/gpt-4/", headers=AUTH).headers["x-upstream-raw-path"] == "/api/models/openai/gpt-4/"
+
+
+def test_invalid_body_is_returned_unchanged_and_logged(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
+    response = httpx.get(f"{proxy}/api/models/bad/", headers=AUTH)
+    assert response.status_code == 200 and response.json()["input_cost"] == "cheap"
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("$.input_cost" in m and "'cheap' is not of type 'number'" in m for m in messages), messages
+
+
+def test_request_without_credentials_is_logged(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
+    assert httpx.get(f"{proxy}/api/models/openai/gpt-4/").status_code == 200
+    assert any("request:" in r.getMessage() and "bearerAuth" in r.getMessage() for r in caplog.records)
+
+
+def test_html_and_undocumented_status_are_violations(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
+    assert httpx.get(f"{proxy}/api/models/html/", headers=AUTH).text == "<html>SPA</html>"
+    assert httpx.get(f"{proxy}/api/models/boom/", headers=AUTH).status_code == 500
+    messages = " ".join(r.getMessage() for r in caplog.records)
+    assert "text/html" in messages and "500" in messages
+
+
+@pytest.mark.parametrize("proxy", [True], indirect=True)
+def test_strict_answers_502_with_the_violations(proxy: str) -> None:
+    response = httpx.get(f"{proxy}/api/models/bad/", headers=AUTH)
+    assert response.status_code == 502
+    body = response.json()
+    assert body["upstream_status"] == 200 and body["operation"] == "retrieve_custom_model"
+    assert any("$.input_cost" in v for v in body["violations"])
+    assert httpx.get(f"{proxy}/api/models/good/", headers=AUTH).status_code == 200
+
+
+def test_unreachable_upstream_is_a_502_with_a_reason() -> None:
+    sock = free_socket()
+    dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    with serve(create_proxy_app("respan", dead)) as url:
+        response = httpx.get(f"{url}/api/models/x/", headers=AUTH)
+    assert response.status_code == 502 and "unreachable" in response.json()["error"]
+
+
+def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    exe = Path(sys.executable).with_name("mock-server")
+    proc = subprocess.Popen([str(exe), "proxy", "--api", "respan", "--upstream", upstream, "--port", str(port), "--strict"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/models/bad/", headers=AUTH)
+                break
+            except httpx.ConnectError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+                time.sleep(0.1)
+        assert response.status_code == 502
+        assert any("$.input_cost" in v for v in response.json()["violations"])
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=10)
+    assert "proxy respan" in out
+    assert "Traceback" not in err
+
+
+def test_cli_rejects_a_bad_upstream_url() -> None:
+    exe = Path(sys.executable).with_name("mock-server")
+    done = subprocess.run([str(exe), "proxy", "--api", "respan", "--upstream", "staging:8080"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "not an http(s) URL" in done.stderr and "Traceback" not in done.stderr
