@@ -46,9 +46,11 @@ class FuzzResult:
     requests: int = 0
 
 
-def _settings(case: Any) -> tuple[str, bool]:
-    run = case.operation.schema.raw_schema[_SETTINGS_KEY]
-    return run["api"], run["strict"]
+def _settings(case: Any) -> tuple[str, bool] | None:
+    """The harness run's settings, or None for a schema the harness did not load (other Schemathesis users
+    in the same process: the checks are registered globally and must stay silent there)."""
+    run = case.operation.schema.raw_schema.get(_SETTINGS_KEY)
+    return None if run is None else (run["api"], run["strict"])
 
 
 def _operation(api: str, case: Any) -> Operation:
@@ -87,28 +89,40 @@ def _raise(problems: list[checks.Problem]) -> None:
 
 @schemathesis.check
 def error_contract(ctx: Any, response: Any, case: Any) -> bool | None:
-    api, strict = _settings(case)
+    settings = _settings(case)
+    if settings is None:
+        return None
+    api, strict = settings
     _raise(checks.error_contract(_operation(api, case), response.status_code, _media_type(response), _json(response), strict))
     return None
 
 
 @schemathesis.check
 def secrets(ctx: Any, response: Any, case: Any) -> bool | None:
-    api, _ = _settings(case)
+    settings = _settings(case)
+    if settings is None:
+        return None
+    api = settings[0]
     _raise(checks.secrets(api, _json(response)))
     return None
 
 
 @schemathesis.check
 def consistency(ctx: Any, response: Any, case: Any) -> bool | None:
-    api, _ = _settings(case)
+    settings = _settings(case)
+    if settings is None:
+        return None
+    api = settings[0]
     _raise(checks.consistency(api, _operation(api, case), response.status_code, _json(response)))
     return None
 
 
 @schemathesis.check
 def identity(ctx: Any, response: Any, case: Any) -> bool | None:
-    api, _ = _settings(case)
+    settings = _settings(case)
+    if settings is None:
+        return None
+    api = settings[0]
     _raise(checks.identity(api, _requested_id(api, case), response.status_code, _json(response)))
     return None
 

@@ -52,3 +52,15 @@ def test_library_call(reference) -> None:
 def test_library_call_rejects_wrong_api() -> None:
     with pytest.raises(UsageError, match="choose one of"):
         run(RunConfig(api="nope", base_url="http://127.0.0.1:1"))
+
+
+def test_registered_checks_stay_silent_for_other_schemas() -> None:
+    """The vendor checks are registered in Schemathesis globally; other users' schemas must not trip them."""
+    from types import SimpleNamespace
+
+    from contracts import fuzz
+
+    case = SimpleNamespace(operation=SimpleNamespace(schema=SimpleNamespace(raw_schema={"openapi": "3.0.3"})))
+    response = SimpleNamespace(status_code=200, headers={}, json=lambda: {"ApiKey": "sk-live"})
+    for check in (fuzz.error_contract, fuzz.secrets, fuzz.consistency, fuzz.identity):
+        assert check(None, response, case) is None
