@@ -23,7 +23,7 @@ from openapi_schema_validator import OAS30ReadValidator
 from contracts.validate._datetime import fast_format
 from contracts.validate.errors import UnsupportedSchema
 
-__all__ = ["Predicate", "compile_schema", "format_checker_for"]
+__all__ = ["Predicate", "compile_schema", "float_safe", "format_checker_for"]
 
 Predicate = Callable[[Any], bool]
 
@@ -177,6 +177,28 @@ class _Compiler:
         if not isinstance(items, dict):
             raise UnsupportedSchema("`items` must be a schema object in OpenAPI 3.0")
         return self._function(["for v in x:", f"    if not {self.expr(items, 'v')}:", "        return False"])
+
+
+def float_safe(schema: Any) -> bool:
+    """True if no verdict of ``schema`` changes when an integer beyond 64 bits is read as the nearest float.
+
+    orjson reads such integers as floats. Their magnitude is over 9.2e18, so bounds and enum values under
+    2**53 compare the same either way; only ``multipleOf`` and huge bounds make a difference. (``integer``
+    rejects the float, and rejected payloads are decoded again with the stdlib before openapi-core runs.)
+    """
+    if isinstance(schema, list):
+        return all(float_safe(item) for item in schema)
+    if not isinstance(schema, dict):
+        return True
+    if "multipleOf" in schema:
+        return False
+    for keyword in ("minimum", "maximum"):
+        if isinstance(schema.get(keyword), (int, float)) and abs(schema[keyword]) >= 2**53:
+            return False
+    for option in schema.get("enum", []) if isinstance(schema.get("enum"), list) else []:
+        if isinstance(option, (int, float)) and not isinstance(option, bool) and abs(option) >= 2**53:
+            return False
+    return all(float_safe(value) for key, value in schema.items() if key != "enum")
 
 
 def compile_schema(schema: dict[str, Any], checker: Any) -> Predicate:

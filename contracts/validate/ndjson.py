@@ -24,6 +24,7 @@ from contracts.validate.payload import (
     decode_json,
     documented_operation,
     fast_predicate,
+    orjson_safe,
     validate_value,
 )
 
@@ -53,7 +54,7 @@ def _record(raw: bytes, max_bytes: int) -> Any:
 
 
 def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int, report: Report) -> None:
-    source = f"line {number}"
+    source, line_api, line_status = f"line {number}", None, None
     try:
         record = _record(raw, max_bytes)
         if not isinstance(record, dict) or "body" not in record:
@@ -66,13 +67,17 @@ def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int,
         line_status = _status(record, status)
         op = documented_operation(line_api, line_status)
     except UnusableInput as exc:
-        report.add(Result(source, problem=str(exc)))
+        report.add(Result(source, line_api, None, line_status, problem=str(exc)))
         return
     predicate = fast_predicate(line_api, op.operation_id, line_status)
-    if predicate is not None and predicate(record["body"]):
+    if predicate is not None and orjson_safe(line_api, op.operation_id, line_status) and predicate(record["body"]):
         report.valid[(line_api, op.operation_id, line_status)] += 1
-    else:
-        report.add(validate_value(line_api, record["body"], line_status, source=source))
+        return
+    try:  # decoded again with the stdlib, exactly as openapi-core decodes (orjson reads huge integers as floats)
+        body = decode_json(raw, max_bytes)["body"]
+    except (UnusableInput, KeyError, TypeError):
+        body = record["body"]
+    report.add(validate_value(line_api, body, line_status, source=source))
 
 
 def validate_ndjson(

@@ -16,7 +16,7 @@ from vendor_specs import Operation, OperationMatch
 
 from contracts.validate.core import response_violations
 from contracts.validate.errors import UnsupportedSchema, UnusableInput
-from contracts.validate.fast import Predicate, compile_schema, format_checker_for
+from contracts.validate.fast import Predicate, compile_schema, float_safe, format_checker_for
 from contracts.validate.findings import Result
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "decode_json",
     "documented_operation",
     "fast_predicate",
+    "orjson_safe",
     "validate_payload",
     "validate_value",
 ]
@@ -65,6 +66,13 @@ def fast_predicate(api: str, operation_id: str, status: int) -> Predicate | None
         return compile_schema(schema, format_checker_for(vendor_specs.openapi_core_spec(api)))
     except UnsupportedSchema:
         return None
+
+
+@functools.lru_cache(maxsize=None)
+def orjson_safe(api: str, operation_id: str, status: int) -> bool:
+    """Whether bodies for this response may be decoded with orjson (see ``fast.float_safe``)."""
+    op = next(o for o in vendor_specs.operations(api) if o.operation_id == operation_id)
+    return float_safe(op.responses.get(str(status), {}))
 
 
 def decode_json(data: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
