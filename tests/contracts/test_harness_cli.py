@@ -211,3 +211,35 @@ def test_help_lists_checks_and_exit_codes(capsys: pytest.CaptureFixture[str]) ->
     for name in ("error_contract", "access_control", "identity", "secrets", "consistency", "timeout"):
         assert name in out
     assert "exit codes: 0 conformant, 1" in out
+
+
+def test_finding_names_the_violated_spec_location(reference, capsys: pytest.CaptureFixture[str]) -> None:
+    with reference("respan", faults=("leak_other_model",)) as url:
+        code = main(check("respan", url, "--profile", reference_profile("respan"), "--no-property-based"))
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "spec: openapi/respan.yaml#/paths/~1api~1models~1{model_name}~1/get/responses/403" in out
+    assert "-H 'Authorization: Bearer <stranger token>'" in out
+
+
+def test_token_without_profile_runs_the_not_found_case(reference, capsys: pytest.CaptureFixture[str]) -> None:
+    with reference("respan", faults=("missing_model_400",)) as url:
+        code = main(check("respan", url, "--token", "respan-owner-key", "--no-property-based"))
+    out = capsys.readouterr().out
+    assert code == 1 and "== error_contract:" in out and "missing model 'contracts-no-such-model-0000'" in out
+
+
+def test_progress_on_a_terminal_overwrites_one_line() -> None:
+    import io
+
+    from contracts.cli import _progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
+    report = _progress(stream)
+    report("phase examples: success")
+    report("phase coverage: success")
+    assert stream.getvalue() == "\r\033[Kphase examples: success\r\033[Kphase coverage: success"
