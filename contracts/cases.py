@@ -129,7 +129,8 @@ class Case:
     run: Callable[[CaseContext], list[Finding]]
 
 
-def _probe_id(ctx: CaseContext) -> str:
+def probe_id(ctx: CaseContext) -> str:
+    """An id to probe with: models.shared, else models.own, else the spec's documented example id."""
     return ctx.profile.model("shared") or ctx.profile.model("own") or _documented_id(ctx)
 
 
@@ -144,7 +145,7 @@ def _documented_id(ctx: CaseContext) -> str:
 
 
 def auth_case(ctx: CaseContext) -> list[Finding]:
-    ident = _probe_id(ctx)
+    ident = probe_id(ctx)
     ex = ctx.send(ident, None)
     out = ctx.expect("auth", ex, ctx.vendor.no_credentials, "request without credentials") + ctx.response_checks(ex)
     ex = ctx.send(ident, "invalid", token=BAD_TOKEN)

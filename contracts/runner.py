@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contracts.baseline import Accepted, apply_baseline, load_baseline
-from contracts.cases import CaseContext, run_cases
+from contracts.cases import CaseContext, probe_id, run_cases
 from contracts.errors import TargetError, UsageError
 from contracts.findings import CheckOutcome, Finding
 from contracts.fuzz import fuzz
@@ -99,9 +99,7 @@ def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
 
 def _preflight(target: Target, ctx: CaseContext) -> None:
     """One request before anything else: a target that is down, hangs or is not HTTP stops the run (exit 2)."""
-    from contracts.cases import _probe_id
-
-    ex = ctx.send(_probe_id(ctx), "owner" if ctx.profile.token("owner") else None)
+    ex = ctx.send(probe_id(ctx), "owner" if ctx.profile.token("owner") else None)
     if ex.error is None:
         return
     if "timeout" in ex.error:

@@ -6,9 +6,9 @@ read from the spec at run time, and ``tests/contracts/test_vendors.py`` fails if
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from contracts.cases import CaseContext
@@ -36,7 +36,6 @@ class Vendor:
     denied: Situation  # `stranger` reads `models.own`
     not_found: Situation  # `models.missing`
     extra_cases: Callable[[CaseContext], Iterable[Finding]] | None = None
-    notes: Mapping[str, Any] = field(default_factory=dict)
 
 
 def get_vendor(api: str) -> Vendor:
