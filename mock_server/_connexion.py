@@ -4,6 +4,9 @@
   inspection), so the spec-routed request costs little more than a bare Starlette route.
 - ``ParameterValidator``: Connexion's parameter validation with schema validators compiled once per
   parameter, reporting FastAPI-style ``{loc, msg, type, input}`` errors instead of a problem+json 400.
+- ``ParametersValidationMiddleware``: for operations without a request body, the parameter validator is
+  built once per operation instead of once per request (operations with a body keep Connexion's).
+- ``SwaggerUIOnDemand``: only requests that can be Swagger UI or spec requests go through its router.
 - ``security_map``: Connexion's bearer and apiKey handlers with the vendor's ``authenticate`` injected
   programmatically (no ``x-bearerInfoFunc`` in the YAML files).
 """
@@ -14,6 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from connexion.apps.asynchronous import AsyncApi
+from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationMiddleware, RequestValidationOperation
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from starlette.datastructures import Headers, QueryParams
@@ -21,7 +26,15 @@ from starlette.types import Receive, Scope, Send
 
 from mock_server.errors import MockServerError
 
-__all__ = ["InvalidParameters", "MockAsyncApi", "ParameterValidator", "security_map"]
+__all__ = [
+    "InvalidParameters",
+    "MockAsyncApi",
+    "ParameterValidator",
+    "ParametersValidationMiddleware",
+    "SwaggerUIOnDemand",
+    "build_now",
+    "security_map",
+]
 
 
 class InvalidParameters(MockServerError):
@@ -125,3 +138,47 @@ def security_map(authenticate: Callable[[str], dict[str, Any]]) -> dict[str, typ
         "bearer": type("MockBearerHandler", (BearerSecurityHandler,), overrides),
         "apiKey": type("MockApiKeyHandler", (ApiKeySecurityHandler,), overrides),
     }
+
+
+def build_now(app: Any) -> None:
+    """Build Connexion's middleware stack now instead of on the first request, so a spec or resolver
+    problem surfaces when the app is created and the first request is not slowed down."""
+    middleware = app.middleware
+    if middleware.middleware_stack is None:
+        middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
+
+
+class _ParametersOnly(RequestValidationOperation):
+    def __init__(self, next_app: Any, *, operation: Any, **kwargs: Any) -> None:
+        super().__init__(next_app, operation=operation, **kwargs)
+        self._validator = self._validator_map["parameter"](
+            operation.parameters, uri_parser=operation.uri_parser_class(operation.parameters, {}), strict_validation=self.strict_validation, security_query_params=self.security_query_params
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._validator.validate(scope)
+        await self.next_app(scope, receive, send)
+
+
+class _ValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation: Any) -> RequestValidationOperation:
+        if operation.request_body:
+            return super().make_operation(operation)
+        return _ParametersOnly(self.next_app, operation=operation, strict_validation=self.strict_validation, validator_map=self.validator_map)
+
+
+class ParametersValidationMiddleware(RequestValidationMiddleware):
+    """Connexion's request validation; body-less operations validate parameters with a prebuilt validator."""
+
+    api_cls = _ValidationAPI
+
+
+class SwaggerUIOnDemand(SwaggerUIMiddleware):
+    """Connexion's Swagger UI middleware, skipped for paths that cannot be UI or spec files."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else "/ui"
+        if "/ui" in path or "/openapi." in path or "/swagger." in path:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

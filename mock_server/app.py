@@ -16,12 +16,11 @@ from connexion.middleware import MiddlewarePosition
 from connexion.middleware import main as cm
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
-from starlette.datastructures import Headers, QueryParams
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import Scope
 
-from mock_server._connexion import MockAsyncApi, ParameterValidator, security_map
+from mock_server._connexion import MockAsyncApi, ParametersValidationMiddleware, ParameterValidator, SwaggerUIOnDemand, build_now, security_map
 from mock_server.errorhandlers import register_error_handlers
 from mock_server.errors import VendorError
 from mock_server.fixtures import FixtureStore
@@ -35,21 +34,43 @@ __all__ = ["create_app", "json_response"]
 
 # Connexion's default stack without response validation (fixtures are validated against the spec's
 # schemas when loaded, and errors come from the spec's examples) and without the context middleware
-# (handlers get their context explicitly).
+# (handlers get their context explicitly); Swagger UI and request validation in their faster variants.
 _MIDDLEWARES = [
     cm.ServerErrorMiddleware,
     cm.ExceptionMiddleware,
-    cm.SwaggerUIMiddleware,
+    SwaggerUIOnDemand,
     cm.RoutingMiddleware,
     cm.SecurityMiddleware,
-    cm.RequestValidationMiddleware,
+    ParametersValidationMiddleware,
     cm.LifespanMiddleware,
 ]
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+_ENCODED: dict[int, tuple[Any, bytes]] = {}
+
+
+def _encode(body: Any) -> bytes:
+    """JSON bytes of ``body``. Handlers return fixture objects or memoised views of them (never mutated),
+    so a body seen before is encoded once; keeping a reference makes the ``id`` check safe."""
+    cached = _ENCODED.get(id(body))
+    if cached is not None and cached[0] is body:
+        return cached[1]
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(content, status, headers=headers, media_type="application/json")
+    if len(_ENCODED) >= 4096:  # bodies of replaced fixtures are dropped now and then
+        _ENCODED.clear()
+    _ENCODED[id(body)] = (body, content)
+    return content
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(_encode(body), status, headers=headers, media_type="application/json")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
 def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
@@ -60,15 +81,14 @@ def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
     secret = getattr(module, "MASK", None)
 
     async def dispatch(scope: Scope) -> Response:
-        headers = Headers(scope=scope)
         try:
-            prefer = headers.get("prefer")
+            prefer = _header(scope, b"prefer")
             if prefer:
                 chosen = preferred_response(prefer, responses, module.ERRORS, secret)
                 if chosen is not None:
                     return json_response(*chosen)
             context = scope.get("extensions", {}).get("connexion_context", {})
-            ctx = Context(api, store.get(), context.get("token_info"), scope.get("path_params", {}), QueryParams(scope.get("query_string", b"")), headers)
+            ctx = Context(api, store.get(), context.get("token_info"), scope)
             return json_response(200, handler(ctx))
         except VendorError as exc:
             return json_response(exc.status_code, exc.body, exc.headers)
@@ -124,4 +144,5 @@ def create_app(
         allow_headers=["*"],
         max_age=600,
     )
+    build_now(app)
     return app

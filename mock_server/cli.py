@@ -1,11 +1,103 @@
-"""`mock-server`: placeholder. It says so instead of pretending to serve."""
+"""``mock-server``: serve one vendor's mock, or all three on consecutive ports. Thin over ``create_app``."""
 
+from __future__ import annotations
+
+import argparse
+import logging
 import sys
+from typing import NoReturn
+
+from mock_server.errors import MockServerError, UsageError
+from vendor_specs import APIS, SpecError, server_base_path
+
+__all__ = ["DEFAULT_PORTS", "build_parser", "main"]
+
+DEFAULT_PORTS = {"openwebui": 9001, "respan": 9002, "selise": 9003}
+
+_EPILOG = """\
+examples:
+  mock-server                                   all three: openwebui :9001, respan :9002, selise :9003
+  mock-server --api respan --port 8080          one vendor at http://127.0.0.1:8080
+  mock-server --api openwebui --base-path /api/v1 --latency 100ms-300ms
+  mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited)
+
+requests may force a documented answer with `Prefer: code=404`, `Prefer: example=<name>` or
+`Prefer: dynamic=true`; Swagger UI is at <base URL>/ui/. Exit codes: 0 stopped, 2 bad input or fixtures."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse prints the whole usage)
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mock-server",
+        description="Serve the vendors' 'get one model' endpoints from their OpenAPI specs, with fixture data "
+        "and each vendor's exact auth, access rules and error formats.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--api", choices=APIS, help="serve only this vendor (default: all three, each on its own port)")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default: 9001/9002/9003; with all three, the first of three consecutive ports)")
+    parser.add_argument("--base-path", help="mount the documented paths under this prefix instead of the spec's (e.g. /api/v1)")
+    parser.add_argument("--fixtures", metavar="DIR", help="directory with <api>.yaml fixture files (default: the packaged fixtures)")
+    parser.add_argument("--latency", help="simulated latency per request: 200ms, 0.5s, or a range 100ms-300ms")
+    parser.add_argument("--quiet", action="store_true", help="no per-request log line")
+    try:
+        from mock_server.proxy import register  # type: ignore[attr-defined]
+    except ImportError:
+        register = None
+    if register is not None:
+        subparsers = parser.add_subparsers(dest="command", metavar="{proxy}")
+        register(subparsers)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mock_server.app import create_app
+    from mock_server.middleware import parse_latency
+    from mock_server.serve import Listener, bind, run
+
+    apis = [args.api] if args.api else list(APIS)
+    if args.port is not None and not 0 <= args.port <= 65535 - len(apis):
+        raise UsageError(f"--port {args.port} is out of range")
+    if args.base_path is not None and args.base_path and not args.base_path.startswith("/"):
+        raise UsageError(f"--base-path {args.base_path!r} must start with '/'")
+    latency = parse_latency(args.latency)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("mock_server").setLevel(logging.INFO)
+    logging.getLogger("mock_server.access").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    listeners = []
+    try:
+        for index, api in enumerate(apis):
+            port = DEFAULT_PORTS[api] if args.port is None else args.port + (index if args.port else 0)
+            app = create_app(api, fixtures=args.fixtures, base_path=args.base_path, latency=latency, access_log=not args.quiet)
+            base = (args.base_path if args.base_path is not None else server_base_path(api)).rstrip("/")
+            listeners.append(Listener(api, app, bind(args.host, port), base))
+    except BaseException:
+        for item in listeners:
+            item.sock.close()
+        raise
+    for item in listeners:
+        print(f"{item.api:<10} {item.url}   (Swagger UI: {item.url}/ui/)", flush=True)
+    run(listeners)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("mock-server: the mock server is not built yet (see the mock server issue); nothing is served.", file=sys.stderr)
-    return 3
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "func", None) is not None:
+            return int(args.func(args))
+        return _serve(args)
+    except (MockServerError, SpecError) as exc:
+        print(f"mock-server: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
 
 
 if __name__ == "__main__":

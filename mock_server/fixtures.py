@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,16 @@ class FixtureSet:
     identities: dict[str, dict[str, Any]]
     models: dict[str, dict[str, Any]]
     by_token: dict[str, dict[str, Any]] = field(repr=False)
+    views: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A derived body (e.g. a caller's view of a model), built once per fixture version.
+
+        Handlers return it as the response body; it must not be mutated afterwards."""
+        value = self.views.get(key)
+        if value is None:
+            value = self.views[key] = make()
+        return value
 
 
 def fixture_path(api: str, directory: str | Path | None = None) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from starlette.datastructures import Headers, QueryParams
@@ -12,16 +12,28 @@ from mock_server.errors import VendorError
 __all__ = ["Context", "ErrorFormat", "FastAPIErrors"]
 
 
-@dataclass
 class Context:
-    """Everything a handler may look at: the caller, the request's parameters and the current fixtures."""
+    """Everything a handler may look at: the caller, the request's parameters and the current fixtures.
 
-    api: str
-    fixtures: Any  # mock_server.fixtures.FixtureSet
-    identity: dict[str, Any] | None
-    path_params: dict[str, str]
-    query: QueryParams
-    headers: Headers
+    ``query`` and ``headers`` are parsed from the ASGI scope only when a handler asks for them.
+    """
+
+    __slots__ = ("api", "fixtures", "identity", "path_params", "scope", "__dict__")
+
+    def __init__(self, api: str, fixtures: Any, identity: dict[str, Any] | None, scope: dict[str, Any]) -> None:
+        self.api = api
+        self.fixtures = fixtures  # mock_server.fixtures.FixtureSet
+        self.identity = identity
+        self.path_params: dict[str, str] = scope.get("path_params", {})
+        self.scope = scope
+
+    @cached_property
+    def query(self) -> QueryParams:
+        return QueryParams(self.scope.get("query_string", b""))
+
+    @cached_property
+    def headers(self) -> Headers:
+        return Headers(scope=self.scope)
 
 
 class ErrorFormat:

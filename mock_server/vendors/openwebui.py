@@ -81,6 +81,10 @@ def get_model(ctx: Context) -> dict[str, Any]:
     level = access(ctx.identity, record)
     if level is None:
         raise VendorError.from_spec(API, 401, "access_prohibited")
+    return ctx.fixtures.memo((API, record["id"], level), lambda: _view(record, level))
+
+
+def _view(record: dict[str, Any], level: str) -> dict[str, Any]:
     body = {**record, "write_access": level == "write"}
     if level != "write":
         body["params"] = {}

@@ -74,4 +74,4 @@ def get_model_by_id(ctx: Context) -> dict[str, Any]:
         raise VendorError.from_spec(API, 404, "model_not_found")
     if record["ProjectKey"] != key:
         raise VendorError.from_spec(API, 422, "documented")
-    return mask(record)
+    return ctx.fixtures.memo((API, record[MODEL_KEY]), lambda: mask(record))

@@ -1,0 +1,94 @@
+"""Run one or more mock apps with uvicorn in one process, on sockets bound up front (so a busy port is a
+clean usage error, not a traceback)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import importlib.util
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+
+from mock_server.errors import UsageError
+
+__all__ = ["Listener", "bind", "run"]
+
+
+@dataclass
+class Listener:
+    api: str
+    app: Any
+    sock: socket.socket
+    base_path: str
+
+    @property
+    def url(self) -> str:
+        host, port = self.sock.getsockname()[:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}{self.base_path}"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port, or ``UsageError`` saying why not."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UsageError(f"cannot resolve host {host!r} ({exc.strerror})") from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:  # signals are handled once for all servers in run()
+        yield
+
+
+def _config(app: Any) -> uvicorn.Config:
+    fast = importlib.util.find_spec("httptools") is not None
+    loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
+    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="httptools" if fast else "h11", loop=loop, timeout_graceful_shutdown=2, proxy_headers=False)
+
+
+def run(listeners: list[Listener]) -> None:
+    """Serve every listener until SIGINT/SIGTERM."""
+    servers = [_Server(_config(item.app)) for item in listeners]
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
+        await asyncio.gather(*(s.serve(sockets=[item.sock]) for s, item in zip(servers, listeners)))
+
+    config = servers[0].config
+    config.load()
+    # Everything built so far (specs, Connexion's operation objects, validators) lives as long as the
+    # process: keep it out of the garbage collector's scans, which otherwise cause long latency spikes.
+    gc.collect()
+    gc.freeze()
+    factory = config.get_loop_factory() if hasattr(config, "get_loop_factory") else None
+    if factory is not None:
+        with asyncio.Runner(loop_factory=factory) as runner:
+            runner.run(main())
+    else:
+        asyncio.run(main())
+    logging.getLogger("mock_server").info("stopped")
+    sys.stdout.flush()
