@@ -139,7 +139,7 @@ class Report:
         lines = ["  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
                  for row in rows]
         counts = self.counts()
-        total = sum(counts.values())
+        total = sum(counts.values()) - counts["skipped"]
         text = f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unusable']} unusable"
         if counts["skipped"]:
             text += f", {counts['skipped']} skipped"

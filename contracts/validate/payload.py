@@ -91,8 +91,9 @@ def decode_json(data: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
-        hint = " (truncated?)" if exc.pos >= len(data.rstrip()) else ""
-        raise UnusableInput(f"is not JSON{hint}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        cut = exc.pos >= len(data.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = " (truncated?)" if cut else ""
+        raise UnusableInput(f"is not JSON{hint}: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise UnusableInput("is nested too deeply to decode") from None
 

@@ -68,9 +68,9 @@ def test_other_documented_status(cli, tmp_path: Path) -> None:
         (["--api", "respan", "--status", "500"], {"detail": "x"}, "status 500 is not documented for respan retrieve_custom_model; use one of 200, 401, 403, 404"),
         (["--api", "nope"], {}, "unknown API 'nope': choose one of openwebui, respan, selise"),
         ([], {}, "--api is required for a single payload"),
-        (["--api", "respan"], b'{"id": "x", "model_name": ', "is not JSON (truncated?): Expecting value at line 1 column 27"),
+        (["--api", "respan"], b'{"id": "x", "model_name": ', "is not JSON (truncated?): Expecting value (line 1, column 27)"),
         (["--api", "respan"], b'{"id": "\xff\xfe"}', "is not UTF-8 (byte 0xff at offset 8); JSON must be UTF-8 encoded"),
-        (["--api", "respan"], b"", "is not JSON (truncated?): Expecting value at line 1 column 1"),
+        (["--api", "respan"], b"", "is not JSON (truncated?): Expecting value (line 1, column 1)"),
     ],
 )
 def test_unusable_input_exits_2_with_one_clear_line(cli, tmp_path: Path, args, data, message) -> None:

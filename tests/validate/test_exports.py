@@ -1,0 +1,29 @@
+"""The public surface of contracts.validate is explicit; this fails when it drifts."""
+
+from __future__ import annotations
+
+import contracts.validate
+import mock_server.proxy
+
+EXPECTED = {
+    "Report", "Result", "UnsupportedSchema", "UnusableInput", "UsageError", "ValidateError", "Violation",
+    "compile_schema", "fast_predicate", "validate_har", "validate_har_file", "validate_ndjson",
+    "validate_ndjson_file", "validate_payload", "validate_value",
+}
+
+
+def test_contracts_validate_exports() -> None:
+    assert set(contracts.validate.__all__) == EXPECTED
+    for name in EXPECTED:
+        assert getattr(contracts.validate, name) is not None
+
+
+def test_every_error_is_a_validate_error() -> None:
+    for name in ("UnsupportedSchema", "UnusableInput", "UsageError"):
+        assert issubclass(getattr(contracts.validate, name), contracts.validate.ValidateError)
+
+
+def test_proxy_exports_and_layering() -> None:
+    assert set(mock_server.proxy.__all__) == {"create_proxy_app", "register", "violations"}
+    source = open(mock_server.proxy.__file__, encoding="utf-8").read()
+    assert "import contracts" not in source and "from contracts" not in source
