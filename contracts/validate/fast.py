@@ -89,7 +89,7 @@ class _Compiler:
         typ, nullable = schema.get("type"), schema.get("nullable") is True
         terms: list[str] = []
         if typ is not None:
-            if typ not in _TYPES:
+            if not isinstance(typ, str) or typ not in _TYPES:
                 raise UnsupportedSchema(f"type {typ!r} is not an OpenAPI 3.0 type")
             check = _TYPES[typ].format(v=v)
             terms.append(f"({v} is None or {check})" if nullable else check)
@@ -118,7 +118,7 @@ class _Compiler:
         for keyword, (kind, passes) in _BOUNDS.items():
             if keyword in schema:
                 passes = passes.format(v=v, c=self.const(schema[keyword]))
-                if schema.get("exclusive" + keyword.capitalize()) is True:
+                if schema.get("exclusive" + keyword.capitalize(), False):  # truthy, as jsonschema tests it
                     passes = passes.replace(" < ", " <= ").replace(" > ", " >= ")
                 terms.append(when(kind, passes))
         if schema.get("required") or schema.get("properties") or schema.get("additionalProperties", True) is not True:

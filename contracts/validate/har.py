@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -20,7 +19,7 @@ from vendor_specs import OperationMatch
 from contracts.validate.core import request_violations, response_violations
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
-from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_predicate
+from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_predicate, fast_valid
 
 __all__ = ["match_url", "validate_har", "validate_har_file"]
 
@@ -107,7 +106,7 @@ def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int) -> Re
         if body is not None and content_type and "json" in content_type and status in op.statuses:
             value = decode_json(body, max_bytes)  # unusable when the captured body is cut or not UTF-8
             predicate = fast_predicate(op.api, op.operation_id, status)
-            if predicate is not None and content_type.split(";")[0].strip() == "application/json" and predicate(value):
+            if content_type.split(";")[0].strip() == "application/json" and fast_valid(predicate, value):
                 return result
         result.violations += response_violations(match, status, body, content_type)
     except UnusableInput as exc:

@@ -24,6 +24,7 @@ from contracts.validate.payload import (
     decode_json,
     documented_operation,
     fast_predicate,
+    fast_valid,
     orjson_safe,
     validate_value,
 )
@@ -70,7 +71,7 @@ def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int,
         report.add(Result(source, line_api, None, line_status, problem=str(exc)))
         return
     predicate = fast_predicate(line_api, op.operation_id, line_status)
-    if predicate is not None and orjson_safe(line_api, op.operation_id, line_status) and predicate(record["body"]):
+    if orjson_safe(line_api, op.operation_id, line_status) and fast_valid(predicate, record["body"]):
         report.valid[(line_api, op.operation_id, line_status)] += 1
         return
     try:  # decoded again with the stdlib, exactly as openapi-core decodes (orjson reads huge integers as floats)

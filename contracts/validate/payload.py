@@ -24,6 +24,7 @@ __all__ = [
     "decode_json",
     "documented_operation",
     "fast_predicate",
+    "fast_valid",
     "orjson_safe",
     "validate_payload",
     "validate_value",
@@ -98,6 +99,13 @@ def decode_json(data: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
         raise UnusableInput("is nested too deeply to decode") from None
 
 
+def fast_valid(predicate: Predicate | None, value: Any) -> bool:
+    try:
+        return predicate is not None and predicate(value)
+    except (ValueError, TypeError, OverflowError):  # e.g. multipleOf on NaN: openapi-core decides and reports
+        return False
+
+
 def validate_value(api: str, value: Any, status: int = 200, *, source: str = "payload") -> Result:
     """Validate an already decoded body. Unknown API or status gives an ``unusable`` result."""
     try:
@@ -105,8 +113,7 @@ def validate_value(api: str, value: Any, status: int = 200, *, source: str = "pa
     except UnusableInput as exc:
         return Result(source, api, None, status, problem=str(exc))
     result = Result(source, api, op.operation_id, status)
-    predicate = fast_predicate(api, op.operation_id, status)
-    if predicate is not None and predicate(value):
+    if fast_valid(fast_predicate(api, op.operation_id, status), value):
         return result
     try:
         body = json.dumps(value).encode()
