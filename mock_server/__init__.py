@@ -4,10 +4,16 @@
 serves one or all three. Fixtures are YAML files validated against the spec (``load_fixtures``).
 """
 
-from mock_server.app import create_app
-from mock_server.errors import FixtureError, MockServerError, UsageError, VendorError
-from mock_server.fixtures import FixtureSet, FixtureStore, load_fixtures
-from mock_server.middleware import parse_latency
+import warnings
+
+# Connexion 3.3 imports starlette.testclient at import time, which warns on every `mock-server` start
+# (starlette wants httpx2 for its test client; the mock does not use it at run time).
+warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette.testclient` is deprecated")
+
+from mock_server.app import create_app  # noqa: E402
+from mock_server.errors import FixtureError, MockServerError, UsageError, VendorError  # noqa: E402
+from mock_server.fixtures import FixtureSet, FixtureStore, load_fixtures  # noqa: E402
+from mock_server.middleware import parse_latency  # noqa: E402
 
 __all__ = [
     "FixtureError",
