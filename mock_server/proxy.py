@@ -1,8 +1,9 @@
 """`mock-server proxy`: forward every request to a real server and validate the exchange against the spec.
 
 The answer of the upstream goes back unchanged (status, headers, body); each violation of the spec by
-the request or the response is logged. With ``--strict`` a violating exchange is answered with 502 and
-the violations as JSON instead. Validation is openapi-core's, through ``vendor_specs`` (the mock server
+the request or the response is logged. With ``--strict`` a response that violates the spec is answered
+with 502 and the violations (request ones included) as JSON instead. Request violations alone never turn
+into a 502: a request without credentials that gets the documented 401 must still reach the frontend. Validation is openapi-core's, through ``vendor_specs`` (the mock server
 never imports ``contracts``). Requests that address no operation of the spec are forwarded unvalidated.
 """
 
@@ -96,16 +97,20 @@ def create_proxy_app(api: str, upstream: str, *, base_path: str | None = None, s
         match = next((m for p in _prefixes(api, base_path)
                       if (m := vendor_specs.match_operation(api, request.method, raw_path, p)) is not None), None)
         found: list[str] = []
+        where = raw_path + (f"?{query}" if query else "")
         if match is not None:
             exchange = {"query": dict(parse_qsl(query, keep_blank_values=True)), "headers": dict(request.headers),
                         "cookies": dict(request.cookies)}
             found = violations(match, exchange, upstream_response.status_code, content,
                                upstream_response.headers.get("content-type"))
             for line in found:
-                log.warning("proxy %s %s -> %d: %s", request.method, raw_path, upstream_response.status_code, line)
+                log.warning("proxy %s %s -> %d: %s", request.method, where, upstream_response.status_code, line)
             if not found:
-                log.info("proxy %s %s -> %d: conforms", request.method, raw_path, upstream_response.status_code)
-        if found and strict:
+                log.info("proxy %s %s -> %d: conforms", request.method, where, upstream_response.status_code)
+        else:
+            log.info("proxy %s %s -> %d: not an operation of the %s spec, not validated", request.method, where,
+                     upstream_response.status_code, api)
+        if strict and any(line.startswith("response:") for line in found):
             return JSONResponse({"error": f"the upstream exchange violates the {api} spec",
                                  "operation": match.operation.operation_id if match else None,
                                  "upstream_status": upstream_response.status_code, "violations": found}, status_code=502)
@@ -129,6 +134,7 @@ def _run(args: argparse.Namespace) -> int:
 
     app = create_proxy_app(args.api, args.upstream, base_path=args.base_path, strict=args.strict, timeout=args.timeout)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     sock = bind(args.host, args.port)
     listener = Listener(args.api, app, sock, "")
     mode = "strict: violations are answered with 502" if args.strict else "violations are logged"
@@ -143,14 +149,16 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "proxy",
         help="forward to a real server and validate every exchange against the spec",
         description="Forward every request to --upstream, return its answer unchanged, and log each violation "
-        "of the vendor spec by the request or the response (openapi-core). --strict answers 502 instead.",
+        "of the vendor spec by the request or the response (openapi-core). --strict answers 502 instead when the "
+        "response violates the spec.",
     )
     parser.add_argument("--api", required=True, choices=vendor_specs.APIS, help="the spec to validate against")
     parser.add_argument("--upstream", required=True, help="the real server, e.g. http://staging:8080 (may carry a path prefix)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=9100, help="port to listen on (default 9100)")
     parser.add_argument("--base-path", help="prefix of the vendor paths in the requests (default: the spec's servers)")
-    parser.add_argument("--strict", action="store_true", help="answer a violating exchange with 502 and the violations")
+    parser.add_argument("--strict", action="store_true",
+                        help="answer 502 with the violations when the upstream's response violates the spec")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the upstream (default 30)")
     parser.set_defaults(func=_run)
     return parser

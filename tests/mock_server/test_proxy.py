@@ -52,6 +52,11 @@ def free_socket() -> socket.socket:
     return sock
 
 
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextlib.contextmanager
 def serve(app: Any) -> Iterator[str]:
     """Serve ``app`` on a free loopback port in a thread; stopped when the block ends."""
@@ -128,6 +133,8 @@ def test_strict_answers_502_with_the_violations(proxy: str) -> None:
     assert body["upstream_status"] == 200 and body["operation"] == "retrieve_custom_model"
     assert any("$.input_cost" in v for v in body["violations"])
     assert httpx.get(f"{proxy}/api/models/good/", headers=AUTH).status_code == 200
+    # a request violation alone (no credentials) is logged, never turned into a 502
+    assert httpx.get(f"{proxy}/api/models/good/").status_code == 200
 
 
 def test_unreachable_upstream_is_a_502_with_a_reason() -> None:
@@ -169,3 +176,46 @@ def test_cli_rejects_a_bad_upstream_url() -> None:
     done = subprocess.run([str(exe), "proxy", "--api", "respan", "--upstream", "staging:8080"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "not an http(s) URL" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("api", vendor_specs.APIS)
+def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: str) -> None:
+    """No false positives on real traffic: the mock's answers all conform, so even --strict passes them."""
+    import yaml
+
+    profile = yaml.safe_load((Path(__file__).resolve().parents[2] / "mock_server" / "data" / "profiles" / f"{api}.yaml").read_text())
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    exe = Path(sys.executable).with_name("mock-server")
+    mock = subprocess.Popen([str(exe), "--api", api, "--host", "127.0.0.1", "--port", str(port), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not port_open(port):
+            assert mock.poll() is None and time.monotonic() < deadline, mock.communicate()[1]
+            time.sleep(0.1)
+        with serve(create_proxy_app(api, f"http://127.0.0.1:{port}", strict=True)) as url:
+            prefix = vendor_specs.server_base_path(api)
+            owner, stranger = profile["tokens"]["owner"], profile["tokens"]["stranger"]
+            auth = {"X-Blocks-Key": owner} if api == "selise" else {"Authorization": f"Bearer {owner}"}
+            other = {"X-Blocks-Key": stranger} if api == "selise" else {"Authorization": f"Bearer {stranger}"}
+            template = vendor_specs.operations(api)[0].path
+
+            def path(model: str) -> str:
+                if "{" in template:
+                    return prefix + template.split("{")[0] + model + template.split("}")[1]
+                return prefix + template + "?id=" + model.replace("/", "%2F")
+
+            statuses = set()
+            for model, headers in [(profile["models"]["own"], auth), (profile["models"]["shared"], auth),
+                                   (profile["models"]["own"], other), (profile["models"]["missing"], auth),
+                                   (profile["models"]["own"], {})]:
+                response = httpx.get(url + path(model), headers=headers)
+                assert response.status_code != 502, response.text
+                statuses.add(response.status_code)
+            assert 200 in statuses and len(statuses) >= 3
+    finally:
+        mock.terminate()
+        mock.communicate(timeout=10)
