@@ -70,7 +70,9 @@ def _enum_ok(value: Any, options: list[Any]) -> bool:
 class _Compiler:
     def __init__(self, checker: Any) -> None:
         self.checker = checker
-        self.ns: dict[str, Any] = {"_NUM": (int, float), "_Number": numbers.Number, "_enum_ok": _enum_ok, "_KEYS": (str, int)}
+        self.ns: dict[str, Any] = {
+            "_NUM": (int, float), "_Number": numbers.Number, "_enum_ok": _enum_ok, "_KEYS": (str, int),
+        }
         self.lines: list[str] = []
         self.count = 0
 
@@ -125,9 +127,9 @@ class _Compiler:
             terms.append(when("object", f"{self._object(schema)}({v})"))
         if "items" in schema:
             terms.append(when("array", f"{self._array(schema['items'])}({v})"))
-        for keyword, joiner in (("allOf", " and "), ("anyOf", " or ")):
+        for keyword, joiner, empty in (("allOf", " and ", "True"), ("anyOf", " or ", "False")):
             if keyword in schema:
-                terms.append("(" + joiner.join(self.expr(sub, v) for sub in schema[keyword]) + ")")
+                terms.append("(" + (joiner.join(self.expr(sub, v) for sub in schema[keyword]) or empty) + ")")
         if "oneOf" in schema:
             terms.append("(sum((" + "".join(f"{self.expr(sub, v)}, " for sub in schema["oneOf"]) + ")) == 1)")
         if "not" in schema:
