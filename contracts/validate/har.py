@@ -24,6 +24,12 @@ from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_pred
 __all__ = ["match_url", "validate_har", "validate_har_file"]
 
 
+_NOT_ANSWERS = {  # statuses a browser records that are not the API's answer
+    0: "no response (blocked, cancelled or failed in the browser)",
+    304: "304 Not Modified: the browser reused its cached copy, the capture has no answer to validate",
+}
+
+
 def _prefixes(api: str, base_path: str | None) -> list[str]:
     if base_path is not None:
         return [base_path.rstrip("/")]
@@ -92,15 +98,15 @@ def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int) -> Re
         status = response.get("status") if isinstance(response, dict) else None
         if not isinstance(status, int) or isinstance(status, bool):
             raise UnusableInput("has no response.status; re-export the HAR with responses")
-        if status == 0:
-            result.skipped = "no response (blocked, cancelled or failed in the browser)"
+        if status in _NOT_ANSWERS:
+            result.skipped = _NOT_ANSWERS[status]
             return result
         result.status = status
         response_headers = {k.lower(): v for k, v in _pairs(response.get("headers"), "response.headers").items()}
         content = response.get("content") if isinstance(response.get("content"), dict) else {}
         content_type = response_headers.get("content-type") or content.get("mimeType") or None
         body = _body(content, max_bytes)
-        if body is None and status in op.statuses:
+        if body is None and op.responses.get(str(status), {}).get("content"):
             result.problem = "response body was not captured (no content.text); export the HAR with content"
             return result
         if body is not None and content_type and "json" in content_type and status in op.statuses:
@@ -121,7 +127,10 @@ def validate_har(har: Any, *, base_path: str | None = None, max_bytes: int = DEF
         raise UnusableInput("is not a HAR file: no log.entries list; export it from the browser's network panel")
     report = Report()
     for number, entry in enumerate(entries, start=1):
-        result = _entry(entry, number, base_path, max_bytes)
+        try:
+            result = _entry(entry, number, base_path, max_bytes)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the others; it is named
+            result = Result(f"entry {number}", problem=f"could not be validated ({type(exc).__name__}: {exc})")
         if result is None:
             report.unmatched += 1
         else:

@@ -88,7 +88,10 @@ def validate_ndjson(
     report = Report()
     for number, raw in enumerate(lines, start=1):
         if raw.strip():
-            _line(raw, number, api, status, max_bytes, report)
+            try:
+                _line(raw, number, api, status, max_bytes, report)
+            except Exception as exc:  # noqa: BLE001 - one odd line must not stop the others; it is named
+                report.add(Result(f"line {number}", problem=f"could not be validated ({type(exc).__name__}: {exc})"))
     return report
 
 

@@ -114,3 +114,25 @@ def test_file_that_is_not_a_har(cli, tmp_path: Path) -> None:
     path.write_bytes(b'{"log": {"entries": [')
     code, _, err = cli(path)
     assert code == 2 and "capture.har: is not JSON (truncated?)" in err
+
+
+def test_not_modified_is_skipped_and_an_odd_entry_does_not_stop_the_run(example, monkeypatch) -> None:
+    import contracts.validate.har as har_module
+
+    url = "https://api.respan.ai/api/models/gpt-4/"
+    calls = {"n": 0}
+    real = har_module.request_violations
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("unexpected")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(har_module, "request_violations", flaky)
+    report = validate_har(har(entry(url, 304, text="", headers=AUTH), entry(url, 200, example("respan"), headers=AUTH),
+                              entry(url, 200, example("respan"), headers=AUTH)))
+    verdicts = [(r.source.split()[1], r.verdict) for r in report.results]
+    assert verdicts == [("1", "skipped"), ("2", "unusable")]
+    assert "could not be validated (RuntimeError: unexpected)" in report.results[1].problem
+    assert report.counts()["valid"] == 1
