@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import sys
@@ -46,10 +47,22 @@ def make_client() -> Iterator[Callable[..., Any]]:
         client.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(count: int = 1) -> int:
+    """A free loopback port (the first of ``count`` consecutive free ones)."""
+    for base in range(random.randrange(20000, 50000), 60000, 7):
+        socks = []
+        try:
+            for offset in range(count):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError("no free ports")
 
 
 class RunningMock:
