@@ -1,6 +1,6 @@
 """Benchmark the mock server side by side with a bare Starlette route and Stoplight Prism (not a test).
 
-    .venv/bin/python benchmarks/bench_mock.py [--duration 8] [--connections 50] [--no-prism]
+    .venv/bin/python benchmarks/bench_mock.py [--duration 5] [--rounds 3] [--connections 50] [--no-prism]
 
 Each server is one process on 127.0.0.1 serving Respan's `GET /api/models/{model_name}/` for the same
 fixture record, with a valid bearer token (the mock validates parameters and checks the token and the
@@ -219,7 +219,7 @@ def time_to_first_request() -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds per measurement (default 8)")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement (default 5)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument("--python-client", action="store_true", help="use the asyncio client even if wrk is installed")
