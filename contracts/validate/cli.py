@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", help="a JSON body, - for standard input, or an .ndjson/.jsonl/.har file")
-    parser.add_argument("--api", help=f"the vendor: {', '.join(vendor_specs.APIS)} (NDJSON: default for lines)")
+    parser.add_argument("--api", help=f"the vendor: {', '.join(vendor_specs.APIS)} (NDJSON: default for lines; HAR: only this vendor)")
     parser.add_argument("--status", type=int, default=200, help="documented status of the body (default 200)")
     parser.add_argument("--ndjson", metavar="FILE", help="validate an NDJSON file (- for standard input)")
     parser.add_argument("--har", metavar="FILE", help="validate every matching entry of a HAR capture")
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             else:
                 report = validate_ndjson_file(path, api=args.api, status=args.status, max_bytes=max_bytes)
         else:
-            report = validate_har_file(path, base_path=args.base_path, max_bytes=max_bytes)
+            report = validate_har_file(path, base_path=args.base_path, max_bytes=max_bytes, api=args.api)
     except ValidateError as exc:
         print(f"contracts validate: {exc}", file=sys.stderr)
         return 2

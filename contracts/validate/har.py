@@ -43,10 +43,12 @@ def _prefixes(api: str, base_path: str | None) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def match_url(method: str, url: str, base_path: str | None = None) -> OperationMatch | None:
-    """The operation of any vendor that ``url`` addresses (under any of its servers' prefixes, or ``base_path``)."""
+def match_url(
+    method: str, url: str, base_path: str | None = None, apis: tuple[str, ...] = vendor_specs.APIS
+) -> OperationMatch | None:
+    """The operation of a vendor in ``apis`` that ``url`` addresses (under its servers' prefixes, or ``base_path``)."""
     path = urlsplit(url).path
-    for api in vendor_specs.APIS:
+    for api in apis:
         for prefix in _prefixes(api, base_path):
             match = vendor_specs.match_operation(api, method, path, prefix)
             if match is not None:
@@ -78,13 +80,13 @@ def _body(content: Any, max_bytes: int) -> bytes | None:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int) -> Result | None:
+def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int, apis: tuple[str, ...]) -> Result | None:
     request = entry.get("request") if isinstance(entry, dict) else None
     method, url = (request or {}).get("method"), (request or {}).get("url")
     if not isinstance(method, str) or not isinstance(url, str):
         return Result(f"entry {number}", problem="has no request.method or request.url; is this a HAR entry?")
     result = Result(f"entry {number} {method} {url}")
-    match = match_url(method, url, base_path)
+    match = match_url(method, url, base_path, apis)
     if match is None:
         return None
     op = match.operation
@@ -120,15 +122,24 @@ def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int) -> Re
     return result
 
 
-def validate_har(har: Any, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
-    """Validate a decoded HAR document; raises :class:`UnusableInput` if it has no ``log.entries`` list."""
+def validate_har(
+    har: Any, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, api: str | None = None
+) -> Report:
+    """Validate a decoded HAR document; raises :class:`UnusableInput` if it has no ``log.entries`` list.
+
+    ``api`` restricts matching to one vendor (a capture of an Open WebUI frontend may also call unrelated
+    services whose paths happen to look like another vendor's).
+    """
+    if api is not None and api not in vendor_specs.APIS:
+        raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    apis = vendor_specs.APIS if api is None else (api,)
     entries = har.get("log", {}).get("entries") if isinstance(har, dict) and isinstance(har.get("log"), dict) else None
     if not isinstance(entries, list):
         raise UnusableInput("is not a HAR file: no log.entries list; export it from the browser's network panel")
     report = Report()
     for number, entry in enumerate(entries, start=1):
         try:
-            result = _entry(entry, number, base_path, max_bytes)
+            result = _entry(entry, number, base_path, max_bytes, apis)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the others; it is named
             result = Result(f"entry {number}", problem=f"could not be validated ({type(exc).__name__}: {exc})")
         if result is None:
@@ -138,7 +149,9 @@ def validate_har(har: Any, *, base_path: str | None = None, max_bytes: int = DEF
     return report
 
 
-def validate_har_file(path: str | Path, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+def validate_har_file(
+    path: str | Path, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, api: str | None = None
+) -> Report:
     """Read and validate a HAR file. The size limit applies per body, not to the file."""
     try:
         data = Path(path).read_bytes()
@@ -149,6 +162,6 @@ def validate_har_file(path: str | Path, *, base_path: str | None = None, max_byt
     except UnusableInput as exc:
         raise UnusableInput(f"{path}: {exc}") from None
     try:
-        return validate_har(har, base_path=base_path, max_bytes=max_bytes)
+        return validate_har(har, base_path=base_path, max_bytes=max_bytes, api=api)
     except UnusableInput as exc:
         raise UnusableInput(f"{path}: {exc}") from None

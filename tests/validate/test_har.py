@@ -136,3 +136,12 @@ def test_not_modified_is_skipped_and_an_odd_entry_does_not_stop_the_run(example,
     assert verdicts == [("1", "skipped"), ("2", "unusable")]
     assert "could not be validated (RuntimeError: unexpected)" in report.results[1].problem
     assert report.counts()["valid"] == 1
+
+
+def test_api_option_restricts_a_capture_to_one_vendor(cli, example, tmp_path: Path) -> None:
+    path = write(tmp_path, har(entry("https://other.example/models/thing", 200, {"some": "other api"}),
+                               entry("http://localhost:8080/api/v1/models/model?id=x", 200, example("openwebui"), headers=AUTH)))
+    code, out, _ = cli("--har", path)
+    assert code == 1 and "entry 1 GET https://other.example/models/thing: invalid against selise" in out
+    code, out, _ = cli("--har", path, "--api", "openwebui")
+    assert code == 0 and "1 checked: 1 valid, 0 invalid, 0 unusable; 1 matched no spec" in out
