@@ -3,8 +3,9 @@
 The answer of the upstream goes back unchanged (status, headers, body); each violation of the spec by
 the request or the response is logged. With ``--strict`` a response that violates the spec is answered
 with 502 and the violations (request ones included) as JSON instead. Request violations alone never turn
-into a 502: a request without credentials that gets the documented 401 must still reach the frontend. Validation is openapi-core's, through ``vendor_specs`` (the mock server
-never imports ``contracts``). Requests that address no operation of the spec are forwarded unvalidated.
+into a 502: a request without credentials that gets the documented 401 must still reach the frontend.
+Validation is openapi-core's, through ``vendor_specs`` (the mock server never imports ``contracts``).
+Requests that address no operation of the spec are forwarded unvalidated.
 """
 
 from __future__ import annotations

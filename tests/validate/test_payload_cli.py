@@ -122,3 +122,14 @@ def test_installed_contracts_command_runs_validate(example, tmp_path: Path) -> N
     done = subprocess.run([sys.executable, "-m", "contracts.validate", "--api", "respan", str(tmp_path / "nope.json")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_readme_example_output_is_what_the_cli_prints(cli, example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Payload validation"):]
+    block = section[section.index("```text\n") + len("```text\n"):]
+    expected = block[: block.index("```")]
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {**example("selise"), "Leak": "sk-live-1", "CreatedDate": "yesterday"})
+    code, out, _ = cli("--api", "selise", "body.json")
+    assert code == 1 and out == expected
