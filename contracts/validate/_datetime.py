@@ -6,7 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from jsonschema import _format
-from rfc3339_validator import RFC3339_REGEX, validate_rfc3339
+
+try:  # what jsonschema's own date-time check uses; without it openapi-core checks no date-time either
+    from rfc3339_validator import RFC3339_REGEX, validate_rfc3339
+except ImportError:  # pragma: no cover - a dependency of openapi-schema-validator
+    RFC3339_REGEX = validate_rfc3339 = None
 
 __all__ = ["fast_format"]
 
@@ -41,7 +45,7 @@ def _check_datetime(instance: str) -> bool:
 def fast_format(checker: Any, name: str) -> Callable[[Any], bool]:
     """A function with ``checker.conforms(value, name)``'s answer for any non-None value."""
     func, raises = checker.checkers[name]
-    if name == "date-time" and func is getattr(_format, "is_datetime", None):
+    if name == "date-time" and RFC3339_REGEX is not None and func is getattr(_format, "is_datetime", None):
         return _is_datetime
     if not raises:
         return lambda value: bool(func(value))

@@ -83,3 +83,15 @@ def test_float_safety() -> None:
     assert not float_safe({"properties": {"a": {"multipleOf": 3}}})
     assert not float_safe({"maximum": 2**60})
     assert float_safe({"enum": [2**70, "x"]}) is False
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.from_regex(r"\A\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d(\.\d{1,3})?([zZ]|[+-][0-2]\d:[0-6]\d)\n?\Z")
+       | st.sampled_from([t for t in TRICKY if isinstance(t, str)]) | st.text(max_size=25))
+def test_fast_date_time_is_jsonschemas_date_time(text: str) -> None:
+    from jsonschema._format import is_datetime
+
+    from contracts.validate._datetime import _is_datetime
+
+    assert _is_datetime(text) == bool(is_datetime(text))
+    assert _is_datetime(text) == bool(is_datetime(text))  # the memoised answer too
