@@ -82,6 +82,16 @@ def schema_violations(errors: Iterable[Any], where: str = "response body") -> li
     return found
 
 
+def _credential(api: str, name: str) -> str:
+    """How a request carries the security scheme ``name``: ``Authorization: Bearer <token> (bearerAuth)``."""
+    scheme = vendor_specs.load_spec(api).get("components", {}).get("securitySchemes", {}).get(name, {})
+    if scheme.get("type") == "http":
+        return f"Authorization: {str(scheme.get('scheme', '')).capitalize()} <credentials> ({name})"
+    if scheme.get("type") == "apiKey":
+        return f"{scheme.get('in')} {scheme.get('name')} ({name})"
+    return name
+
+
 def _violations(exc: Exception, op: vendor_specs.Operation, status: int | None) -> list[Violation]:
     cause = exc.__cause__
     if isinstance(exc, ResponseNotFound):
@@ -97,8 +107,10 @@ def _violations(exc: Exception, op: vendor_specs.Operation, status: int | None) 
     if isinstance(cause, MediaTypeDeserializeError):
         return [Violation("response", "body", "valid JSON", f"is not valid {cause.mimetype}", None)]
     if isinstance(exc, SecurityValidationError):
+        wanted = " or ".join(_credential(op.api, name) for group in getattr(cause, "schemes", []) for name in group)
         return [Violation("request", "security", "documented security",
-                          f"no credentials of a documented scheme ({exc})", None)]
+                          f"has no credentials of a documented scheme; send {wanted or 'the documented credentials'}",
+                          MISSING)]
     if isinstance(exc, MissingRequiredParameter):
         return [Violation("request", f"{exc.location}.{exc.name}", "required", "required parameter is missing", MISSING)]
     if isinstance(exc, ParameterValidationError):

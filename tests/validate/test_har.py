@@ -50,7 +50,7 @@ def test_request_and_response_violations(example) -> None:
         entry("https://api.respan.ai/api/models/gpt-4/", 404, {"detail": "Not found.", "extra": 1}, headers=AUTH),
     ))
     found = {r.source.split()[1]: [str(v) for v in r.violations] for r in report.results}
-    assert any(v.startswith("request security: no credentials of a documented scheme") for v in found["1"])
+    assert "request security: has no credentials of a documented scheme; send Authorization: Bearer <credentials> (bearerAuth) [rule documented security]" in found["1"]
     assert found["2"] == ["response content-type: text/html is not documented; expected application/json "
                           '[rule documented media type; value "text/html"]']
     assert found["3"] == ["response status: 500 is not documented for retrieve_custom_model (documented: 200, 401, 403, 404) "
