@@ -67,6 +67,15 @@ def _config(app: Any) -> uvicorn.Config:
     return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="httptools" if fast else "h11", loop=loop, timeout_graceful_shutdown=2, proxy_headers=False)
 
 
+async def _watch_fixtures(listeners: list[Listener], interval: float = 0.5) -> None:
+    """Reload edited fixture files (and log a broken edit) even while no request comes in."""
+    stores = [store for store in (getattr(item.app, "store", None) for item in listeners) if store is not None]
+    while True:
+        await asyncio.sleep(interval)
+        for store in stores:
+            store.get()
+
+
 def run(listeners: list[Listener]) -> None:
     """Serve every listener until SIGINT/SIGTERM."""
     servers = [_Server(_config(item.app)) for item in listeners]
@@ -76,7 +85,11 @@ def run(listeners: list[Listener]) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
-        await asyncio.gather(*(s.serve(sockets=[item.sock]) for s, item in zip(servers, listeners)))
+        watcher = asyncio.create_task(_watch_fixtures(listeners))
+        try:
+            await asyncio.gather(*(s.serve(sockets=[item.sock]) for s, item in zip(servers, listeners)))
+        finally:
+            watcher.cancel()
 
     config = servers[0].config
     config.load()

@@ -110,3 +110,23 @@ def test_parse_latency(text, expect):
 def test_parse_latency_rejects_garbage():
     with pytest.raises(UsageError):
         parse_latency("soon")
+
+
+def test_running_server_reloads_and_logs_a_broken_edit(tmp_path, run_mock):
+    import os
+    import time
+
+    shutil.copy(DEFAULT_DIR / "respan.yaml", tmp_path)
+    path = tmp_path / "respan.yaml"
+    port = free_port()
+    mock = run_mock("--api", "respan", "--port", str(port), "--fixtures", str(tmp_path), "--quiet")
+    url = f"http://127.0.0.1:{port}/api/models/openai/gpt-4/"
+    mock.wait_url(url)
+    data = yaml.safe_load(path.read_text())
+    data["models"][0]["input_cost"] = "cheap"
+    path.write_text(yaml.safe_dump(data))
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    time.sleep(1.2)  # no request in between: the server's watcher notices the edit by itself
+    assert httpx.get(url, headers=bearer("respan", "acme")).json()["input_cost"] == 30.0
+    out, err = mock.stop()
+    assert "input_cost" in err and "still serving the last good data" in err
