@@ -49,21 +49,23 @@ _MIDDLEWARES = [
 _ENCODED: dict[int, tuple[Any, bytes]] = {}
 
 
-def _encode(body: Any) -> bytes:
-    """JSON bytes of ``body``. Handlers return fixture objects or memoised views of them (never mutated),
-    so a body seen before is encoded once; keeping a reference makes the ``id`` check safe."""
-    cached = _ENCODED.get(id(body))
+def _encode(body: Any, stable: bool) -> bytes:
+    """JSON bytes of ``body``. A ``stable`` body (a fixture object or a memoised view of one, never
+    mutated) is encoded once; keeping a reference to it makes the ``id`` check safe."""
+    cached = _ENCODED.get(id(body)) if stable else None
     if cached is not None and cached[0] is body:
         return cached[1]
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    if len(_ENCODED) >= 4096:  # bodies of replaced fixtures are dropped now and then
-        _ENCODED.clear()
-    _ENCODED[id(body)] = (body, content)
+    if stable:
+        if len(_ENCODED) >= 4096:  # bodies of replaced fixture versions are dropped now and then
+            _ENCODED.clear()
+        _ENCODED[id(body)] = (body, content)
     return content
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(_encode(body), status, headers=headers, media_type="application/json")
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None, *, stable: bool = False) -> Response:
+    """A vendor JSON answer (``application/json``, compact like FastAPI and DRF)."""
+    return Response(_encode(body, stable), status, headers=headers, media_type="application/json")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -89,7 +91,7 @@ def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
                     return json_response(*chosen)
             context = scope.get("extensions", {}).get("connexion_context", {})
             ctx = Context(api, store.get(), context.get("token_info"), scope)
-            return json_response(200, handler(ctx))
+            return json_response(200, handler(ctx), stable=True)
         except VendorError as exc:
             return json_response(exc.status_code, exc.body, exc.headers)
 

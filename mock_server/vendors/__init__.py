@@ -6,7 +6,9 @@ A vendor module provides:
   ``served_form(record)`` and ``check_record(record, identities)`` (fixture validation);
 - ``authenticate(credential, fixtures)`` for its security scheme (returns the identity or raises
   ``VendorError``);
-- one handler per operationId, ``handler(ctx) -> body`` (raises ``VendorError`` for error answers);
+- one handler per operationId, ``handler(ctx) -> body`` (raises ``VendorError`` for error answers); the
+  body is a fixture record or a ``ctx.fixtures.memo`` view of one, never mutated afterwards, so its JSON
+  is encoded once per fixture version;
 - ``ERRORS``: a ``mock_server.vendors._common.ErrorFormat`` for framework-level errors.
 """
 
