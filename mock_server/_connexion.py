@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from connexion.apps.asynchronous import AsyncApi
+from connexion.exceptions import OAuthProblem
 from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationMiddleware, RequestValidationOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
@@ -84,6 +85,28 @@ def _coerce(schema: dict[str, Any], raw: str) -> Any:
     return raw
 
 
+_CHECKED: dict[tuple[int, str], tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+
+
+def _checked(param: dict[str, Any], raw: str) -> list[dict[str, Any]]:
+    """The errors of one raw parameter value (memoised: clients repeat the same ids and keys)."""
+    key = (id(param), raw)
+    cached = _CHECKED.get(key)
+    if cached is not None and cached[0] is param:
+        return cached[1]
+    schema = param.get("schema", {})
+    try:
+        value = _coerce(schema, raw)
+    except (ValueError, KeyError):
+        found = [{"type": f"{schema.get('type')}_parsing", "msg": f"Input should be a valid {schema.get('type')}", "input": raw}]
+    else:
+        found = [{"type": f"{error.validator}_error", "msg": error.message, "input": raw} for error in _validator(param).iter_errors(value)]
+    if len(_CHECKED) >= 8192:
+        _CHECKED.clear()
+    _CHECKED[key] = (param, found)
+    return found
+
+
 class ParameterValidator:
     """Drop-in for ``connexion.validators.ParameterValidator`` (the ``validator_map['parameter']`` slot)."""
 
@@ -109,14 +132,9 @@ class ParameterValidator:
                 if param.get("required"):
                     errors.append({"type": "missing", "loc": [where, name], "msg": "Field required", "input": None})
                 continue
-            schema = param.get("schema", {})
-            try:
-                value = _coerce(schema, raw)
-            except (ValueError, KeyError):
-                errors.append({"type": f"{schema.get('type')}_parsing", "loc": [where, name], "msg": f"Input should be a valid {schema.get('type')}", "input": raw})
-                continue
-            for error in _validator(param).iter_errors(value):
-                errors.append({"type": f"{error.validator}_error", "loc": [where, name], "msg": error.message, "input": raw})
+            found = _checked(param, raw)
+            if found:
+                errors.extend({**error, "loc": [where, name]} for error in found)
         if errors:
             raise InvalidParameters(errors)
 
@@ -133,7 +151,19 @@ def security_map(authenticate: Callable[[str], dict[str, Any]]) -> dict[str, typ
     def _resolve(self: Any, security_scheme: dict[str, Any]) -> Callable[..., Any]:
         return authenticate
 
-    overrides = {"_resolve_func": _resolve, "_generic_check": _check}
+    def _auth_header(request: Any) -> tuple[str | None, str | None]:
+        # Connexion's own parsing, reading the raw ASGI headers instead of building a Headers object.
+        for key, value in request.scope["headers"]:
+            if key == b"authorization":
+                parts = value.decode("latin-1").split(maxsplit=1)
+                if not parts:
+                    return None, None
+                if len(parts) == 1:
+                    raise OAuthProblem(detail="Invalid authorization header")
+                return parts[0].lower(), parts[1]
+        return None, None
+
+    overrides = {"_resolve_func": _resolve, "_generic_check": _check, "get_auth_header_value": staticmethod(_auth_header)}
     return {
         "bearer": type("MockBearerHandler", (BearerSecurityHandler,), overrides),
         "apiKey": type("MockApiKeyHandler", (ApiKeySecurityHandler,), overrides),

@@ -16,7 +16,6 @@ from connexion.middleware import MiddlewarePosition
 from connexion.middleware import main as cm
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
-from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import Scope
 
@@ -24,7 +23,7 @@ from mock_server._connexion import MockAsyncApi, ParametersValidationMiddleware,
 from mock_server.errorhandlers import register_error_handlers
 from mock_server.errors import VendorError
 from mock_server.fixtures import FixtureStore
-from mock_server.middleware import AccessLog, Latency, parse_latency
+from mock_server.middleware import CORS, AccessLog, Latency, parse_latency
 from mock_server.prefer import preferred_response
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context
@@ -137,14 +136,6 @@ def create_app(
         app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api)
     if delay is not None:
         app.add_middleware(Latency, position=MiddlewarePosition.BEFORE_EXCEPTION, latency=delay)
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origins=["*"],  # with credentials Starlette echoes the caller's origin, never `*`
-        allow_credentials=True,
-        allow_methods=methods,
-        allow_headers=["*"],
-        max_age=600,
-    )
+    app.add_middleware(CORS, position=MiddlewarePosition.BEFORE_EXCEPTION, methods=methods)
     build_now(app)
     return app

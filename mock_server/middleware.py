@@ -1,4 +1,4 @@
-"""Small ASGI middlewares around the Connexion stack: one log line per request and simulated latency."""
+"""Small ASGI middlewares around the Connexion stack: one log line per request, simulated latency, CORS."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.errors import UsageError
 
-__all__ = ["AccessLog", "Latency", "parse_latency"]
+__all__ = ["CORS", "AccessLog", "Latency", "parse_latency"]
 
 access_log = logging.getLogger("mock_server.access")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
@@ -78,3 +78,60 @@ class AccessLog:
             target = scope.get("raw_path", scope["path"].encode()).decode("latin-1") + (f"?{query}" if query else "")
             client = (scope.get("client") or ("-", 0))[0]
             access_log.info('%s %s "%s %s" %s %.1fms', self.api, client, scope["method"], target, status[0], (time.perf_counter() - start) * 1000)
+
+
+class CORS:
+    """CORS that browsers accept with credentials: the request's ``Origin`` is echoed (never ``*``) with
+    ``Access-Control-Allow-Credentials: true``, on every response including errors; a preflight is
+    answered 200 with the requested headers allowed. (Starlette's CORSMiddleware does the same with
+    ``allow_origins=["*"], allow_credentials=True``; this one reads the raw headers once, which matters
+    at the mock's request rates.)"""
+
+    def __init__(self, app: ASGIApp, methods: list[str], max_age: int = 600) -> None:
+        self.app = app
+        self.methods = {m.upper() for m in methods} | {"HEAD", "OPTIONS"}
+        self.allow_methods = ", ".join(sorted(self.methods)).encode()
+        self.max_age = str(max_age).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        origin = request_method = request_headers = None
+        for key, value in scope["headers"]:
+            if key == b"origin":
+                origin = value
+            elif key == b"access-control-request-method":
+                request_method = value
+            elif key == b"access-control-request-headers":
+                request_headers = value
+        if origin is not None and request_method is not None and scope["method"] == "OPTIONS":
+            await self._preflight(origin, request_method, request_headers, send)
+            return
+        extra = [(b"vary", b"Origin")]
+        if origin is not None:
+            extra += [(b"access-control-allow-origin", origin), (b"access-control-allow-credentials", b"true")]
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    async def _preflight(self, origin: bytes, method: bytes, requested: bytes | None, send: Send) -> None:
+        allowed = method.decode("latin-1").upper() in self.methods
+        headers = [
+            (b"vary", b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
+            (b"access-control-allow-origin", origin),
+            (b"access-control-allow-credentials", b"true"),
+            (b"access-control-allow-methods", self.allow_methods),
+            (b"access-control-max-age", self.max_age),
+            (b"content-type", b"text/plain; charset=utf-8"),
+        ]
+        if requested:
+            headers.append((b"access-control-allow-headers", requested))
+        body = b"OK" if allowed else b"Disallowed CORS method"
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200 if allowed else 400, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
