@@ -115,6 +115,8 @@ def create_app(
     ``"100ms-300ms"`` or a (low, high) tuple in seconds; ``spec`` overrides the packaged spec dict.
     """
     module = vendor(api)
+    if base_path is not None:  # Connexion serves nothing under a base path with a trailing slash
+        base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
     store = fixtures if isinstance(fixtures, FixtureStore) else FixtureStore(api, fixtures)
     delay = parse_latency(latency) if isinstance(latency, (str, type(None))) else latency
     app = AsyncApp(__name__, middlewares=list(_MIDDLEWARES))

@@ -74,7 +74,7 @@ def _serve(args: argparse.Namespace) -> int:
         for index, api in enumerate(apis):
             port = DEFAULT_PORTS[api] if args.port is None else args.port + (index if args.port else 0)
             app = create_app(api, fixtures=args.fixtures, base_path=args.base_path, latency=latency, access_log=not args.quiet)
-            base = (args.base_path if args.base_path is not None else server_base_path(api)).rstrip("/")
+            base = ("/" + args.base_path.strip("/") if args.base_path.strip("/") else "") if args.base_path is not None else server_base_path(api)
             listeners.append(Listener(api, app, bind(args.host, port), base))
     except BaseException:
         for item in listeners:

@@ -82,7 +82,13 @@ def test_credentials_checked_before_parameters(client):
     assert client.get(URL).status_code == 401
 
 
-def test_base_path_replaces_documented_prefix(make_client):
-    client = make_client(API, base_path="/api/v1")
+@pytest.mark.parametrize("base_path", ["/api/v1", "/api/v1/"])
+def test_base_path_replaces_documented_prefix(make_client, base_path):
+    client = make_client(API, base_path=base_path)
     assert client.get("/api/v1/models/model", params={"id": OWN}, headers=bearer(API, "owner")).status_code == 200
     assert client.get(URL, params={"id": OWN}, headers=bearer(API, "owner")).status_code == 404
+
+
+def test_empty_base_path_serves_at_the_root(make_client):
+    client = make_client(API, base_path="")
+    assert client.get("/models/model", params={"id": OWN}, headers=bearer(API, "owner")).status_code == 200
