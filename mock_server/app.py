@@ -23,7 +23,7 @@ from mock_server._connexion import MockAsyncApi, ParametersValidationMiddleware,
 from mock_server.errorhandlers import register_error_handlers
 from mock_server.errors import VendorError
 from mock_server.fixtures import FixtureStore
-from mock_server.middleware import CORS, AccessLog, Latency, parse_latency
+from mock_server.middleware import CORS, AccessLog, LastResort, Latency, parse_latency
 from mock_server.prefer import preferred_response
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context
@@ -33,9 +33,10 @@ __all__ = ["create_app", "json_response"]
 
 # Connexion's default stack without response validation (fixtures are validated against the spec's
 # schemas when loaded, and errors come from the spec's examples) and without the context middleware
-# (handlers get their context explicitly); Swagger UI and request validation in their faster variants.
+# (handlers get their context explicitly); Swagger UI and request validation in their faster variants;
+# Connexion's ServerErrorMiddleware (broken on Starlette 1.x) replaced by LastResort.
 _MIDDLEWARES = [
-    cm.ServerErrorMiddleware,
+    LastResort,  # replaced per app by a subclass that knows the vendor's 500 body
     cm.ExceptionMiddleware,
     SwaggerUIOnDemand,
     cm.RoutingMiddleware,
@@ -119,7 +120,8 @@ def create_app(
         base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
     store = fixtures if isinstance(fixtures, FixtureStore) else FixtureStore(api, fixtures)
     delay = parse_latency(latency) if isinstance(latency, (str, type(None))) else latency
-    app = AsyncApp(__name__, middlewares=list(_MIDDLEWARES))
+    last_resort = type(f"{api.capitalize()}LastResort", (LastResort,), {"errors": module.ERRORS})
+    app = AsyncApp(__name__, middlewares=[last_resort, *_MIDDLEWARES[1:]])
     app._middleware_app.api_cls = MockAsyncApi  # instance attribute: only this app's APIs
     app.store = store  # type: ignore[attr-defined]
     app.add_api(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import re
@@ -13,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.errors import UsageError
 
-__all__ = ["CORS", "AccessLog", "Latency", "parse_latency"]
+__all__ = ["CORS", "AccessLog", "LastResort", "Latency", "parse_latency"]
 
 access_log = logging.getLogger("mock_server.access")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
@@ -135,3 +136,38 @@ class CORS:
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200 if allowed else 400, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class LastResort:
+    """Outermost: an exception that escapes every error handler still gets the vendor's 500 body.
+
+    (Connexion 3.3's ServerErrorMiddleware cannot do it on Starlette 1.x: its async ``error_response``
+    is called without ``await``.) Subclasses set ``errors`` to the vendor's ``ErrorFormat``."""
+
+    errors: Any = None
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            logging.getLogger("mock_server.errors").error("unhandled error on %s %s: %r", scope.get("method"), scope.get("path"), exc, exc_info=exc)
+            if started:
+                raise
+            error = self.errors.server_error()
+            body = json.dumps(error.body, separators=(",", ":")).encode()
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
+            await send({"type": "http.response.body", "body": body})

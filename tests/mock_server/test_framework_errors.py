@@ -108,3 +108,17 @@ def test_latency_is_applied(make_client):
     start = time.perf_counter()
     client.get("/api/models/openai/gpt-4/", headers=bearer("respan", "acme"))
     assert time.perf_counter() - start >= 0.12
+
+
+@pytest.mark.parametrize("api", sorted(VALID))
+def test_failing_error_handler_still_answers_vendor_500(monkeypatch, api):
+    from mock_server.vendors import vendor
+
+    def broken():
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setattr(vendor(api).ERRORS, "route_not_found", broken)
+    client = create_app(api, access_log=False).test_client(raise_server_exceptions=False)
+    r = client.get("/no/such/path")
+    assert r.status_code == 500 and r.headers["content-type"] == "application/json"
+    assert r.json() == vendor(api).ERRORS.server_error().body
