@@ -92,3 +92,26 @@ def test_base_path_replaces_documented_prefix(make_client, base_path):
 def test_empty_base_path_serves_at_the_root(make_client):
     client = make_client(API, base_path="")
     assert client.get("/models/model", params={"id": OWN}, headers=bearer(API, "owner")).status_code == 200
+
+
+def test_group_grants_and_page_shaped_grants(tmp_path, make_client):
+    import shutil
+
+    import yaml
+
+    from mock_server.fixtures import DEFAULT_DIR
+
+    shutil.copy(DEFAULT_DIR / "openwebui.yaml", tmp_path)
+    data = yaml.safe_load((tmp_path / "openwebui.yaml").read_text())
+    data["identities"]["stranger"]["groups"] = ["team-a"]
+    model = data["models"][2]  # admin-only model
+    model["access_grants"] = [
+        {"principal_type": "group", "principal_id": "team-a", "permission": "write"},
+        {"access_type": "user", "access_id": data["identities"]["reader"]["user_id"], "permission": "read"},
+    ]
+    (tmp_path / "openwebui.yaml").write_text(yaml.safe_dump(data))
+    client = make_client(API, fixtures=tmp_path)
+    url = f"{URL}?id=ollama/llama3.1:8b"
+    assert client.get(url, headers=bearer(API, "stranger")).json()["write_access"] is True  # via its group
+    assert client.get(url, headers=bearer(API, "reader")).json()["write_access"] is False  # page-shaped grant
+    assert client.get(url, headers=bearer(API, "writer")).status_code == 401
