@@ -67,14 +67,15 @@ class FastAPIErrors(ErrorFormat):
     A 422 entry has the keys of the spec's documented 422 example (``template``), so a vendor whose page
     shows ``{loc, msg, type}`` gets exactly those keys and one whose real server adds ``input`` gets it
     too; a missing parameter copies the spec's documented missing-parameter entry when there is one.
-    Starlette's router texts (``Not Found``, ``Method Not Allowed``) are not in the specs: they are the
-    framework's answers for paths and methods the specs do not have.
+    Starlette's router texts (``Not Found``, ``Method Not Allowed``) are the framework's answers for paths
+    and methods the specs do not have; a spec that documents the unknown-route body (``not_found``) wins.
     """
 
-    def __init__(self, api: str, template: dict[str, Any], missing: dict[str, Any] | None = None) -> None:
+    def __init__(self, api: str, template: dict[str, Any], missing: dict[str, Any] | None = None, not_found: Any = None) -> None:
         self.api = api
         self.template = template
         self.missing = missing
+        self.not_found = not_found if not_found is not None else {"detail": "Not Found"}
 
     def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
         detail = []
@@ -88,7 +89,7 @@ class FastAPIErrors(ErrorFormat):
         return VendorError(422, {"detail": detail})
 
     def route_not_found(self) -> VendorError:
-        return VendorError(404, {"detail": "Not Found"})
+        return VendorError(404, self.not_found)
 
     def method_not_allowed(self, method: str, allow: str) -> VendorError:
         return VendorError(405, {"detail": "Method Not Allowed"}, {"Allow": allow})

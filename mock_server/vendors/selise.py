@@ -10,7 +10,7 @@ from typing import Any
 
 from mock_server.errors import VendorError, spec_example
 from mock_server.vendors._common import Context, FastAPIErrors
-from vendor_specs import response_schema
+from vendor_specs import examples_for, response_schema
 
 __all__ = ["API", "ERRORS", "IDENTITY_SCHEMA", "MASK", "MODEL_KEY", "SECRETS", "authenticate", "check_record", "get_model_by_id", "mask", "served_form"]
 
@@ -33,7 +33,11 @@ class _Errors(FastAPIErrors):
         return _blocks_error(message)
 
 
-ERRORS = _Errors(API, template=spec_example(API, 422, "documented")["detail"][0])
+ERRORS = _Errors(
+    API,
+    template=spec_example(API, 422, "documented")["detail"][0],
+    not_found=examples_for(API, 404).get("unknown_route", {}).get("value"),
+)
 
 
 def _blocks_error(message: str) -> VendorError:

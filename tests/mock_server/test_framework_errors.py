@@ -13,7 +13,7 @@ VALID = {
     "respan": ("/api/models/openai/gpt-4/", bearer("respan", "acme")),
     "selise": ("/models/model_123", {"X-Blocks-Key": identities("selise")["alpha"]}),
 }
-NOT_FOUND = {"openwebui": {"detail": "Not Found"}, "respan": spec_example("respan", 404, "not_found"), "selise": {"detail": "Not Found"}}
+NOT_FOUND = {"openwebui": {"detail": "Not Found"}, "respan": spec_example("respan", 404, "not_found"), "selise": spec_example("selise", 404, "unknown_route")}
 
 
 @pytest.mark.parametrize("api", sorted(VALID))

@@ -67,3 +67,8 @@ def test_api_key_always_masked_and_providers():
         if body["Provider"] == "azure":
             assert body["ApiVersion"] and body["DeploymentName"]
     assert providers == {"openai", "azure", "custom"}
+
+
+def test_encoded_slash_in_id_matches_no_route(client):
+    r = client.get("/models/a%2Fb", headers={"X-Blocks-Key": KEYS["alpha"]})
+    assert (r.status_code, r.json()) == (404, spec_example(API, 404, "unknown_route"))
