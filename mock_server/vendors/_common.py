@@ -9,7 +9,7 @@ from starlette.datastructures import Headers, QueryParams
 
 from mock_server.errors import VendorError
 
-__all__ = ["Context", "ErrorFormat", "FastAPIErrors"]
+__all__ = ["Context", "ErrorFormat", "FastAPIErrors", "bearer_identity"]
 
 
 class Context:
@@ -96,3 +96,11 @@ class FastAPIErrors(ErrorFormat):
 
     def server_error(self) -> VendorError:
         return VendorError(500, {"detail": "Internal Server Error"})
+
+
+def bearer_identity(api: str, token: str, fixtures: Any) -> dict[str, Any]:
+    """The fixture identity holding ``token``, or the spec's documented 401 for an invalid token."""
+    identity = fixtures.by_token.get(token)
+    if identity is None:
+        raise VendorError.from_spec(api, 401, "invalid_token")
+    return identity

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.errors import VendorError
-from mock_server.vendors._common import Context, ErrorFormat
+from mock_server.vendors._common import Context, ErrorFormat, bearer_identity
 
 __all__ = ["API", "ERRORS", "IDENTITY_SCHEMA", "MODEL_KEY", "authenticate", "check_record", "owner", "retrieve_custom_model", "served_form"]
 
@@ -70,10 +70,7 @@ def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) 
 
 
 def authenticate(token: str, fixtures: Any) -> dict[str, Any]:
-    identity = fixtures.by_token.get(token)
-    if identity is None:
-        raise VendorError.from_spec(API, 401, "invalid_token")
-    return identity
+    return bearer_identity(API, token, fixtures)
 
 
 def retrieve_custom_model(ctx: Context) -> dict[str, Any]:
