@@ -3,6 +3,13 @@
 The vendor checks of :mod:`contracts.checks` are registered as Schemathesis checks here, so every
 generated response gets them too. Auth goes through ``[auth.openapi.<scheme>]``: Schemathesis adds it
 to generated cases and still generates the unauthenticated ones ``ignored_auth`` needs.
+
+Negative cases may carry undeclared headers with any token as name. Names that belong to the HTTP
+layer (``Transfer-Encoding``, ``Content-Length``, ``Host``, connection control) are not API input:
+``requests``/urllib3 frame the message by them (a ``Transfer-Encoding`` header makes urllib3 append a
+chunked terminator to a body-less GET), so the request is malformed on the wire and the server's HTTP
+layer (uvicorn, any proxy) answers 400/501 before the API sees it. The ``filter_case`` hook
+:func:`sendable_over_http`, registered on the harness's schema only, drops such cases before they are sent.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from contracts.findings import CheckOutcome, Finding, spec_location
 from contracts.vendors import get_vendor
 from vendor_specs import Operation, load_spec, operations, raw_spec
 
-__all__ = ["BUILTIN_CHECKS", "CUSTOM_CHECKS", "FuzzResult", "fuzz"]
+__all__ = ["BUILTIN_CHECKS", "CUSTOM_CHECKS", "HTTP_LAYER_HEADERS", "FuzzResult", "fuzz", "sendable_over_http"]
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -37,6 +44,16 @@ BUILTIN_CHECKS = (
 CUSTOM_CHECKS = ("error_contract", "secrets", "consistency", "identity")
 PHASES = ("examples", "coverage", "fuzzing")
 _SETTINGS_KEY = "x-contracts-run"
+# Header fields the HTTP layer owns, never the API contract (lower case):
+# - message framing, RFC 9112 section 6: Content-Length, Transfer-Encoding (a request whose framing the
+#   server cannot parse MUST get 400; urllib3 also changes what it writes after the headers by them);
+# - the request's authority, RFC 9112 section 3.2: Host (set from the base URL; urllib3 drops its own
+#   Host when the caller passes one);
+# - connection management, RFC 9110 section 7.6.1 (connection-specific fields a proxy strips) and
+#   section 10.1.1 (Expect, answered by the HTTP layer with 100/417).
+HTTP_LAYER_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect"}
+)
 
 
 @dataclass
@@ -80,6 +97,24 @@ def _requested_id(api: str, case: Any) -> str | None:
         return unquote(path_value)  # Schemathesis stores path values already percent-encoded (`/` as %2F)
     value = (case.query or {}).get(name)
     return value if isinstance(value, str) else None
+
+
+def sendable_over_http(ctx: Any, case: Any) -> bool:
+    """``filter_case`` hook: False for a case that sends an HTTP-layer header its operation does not declare.
+
+    Schemathesis' negative generation adds undeclared headers (any RFC 9110 token as the name, e.g.
+    picked from string constants Hypothesis collects from the project's own modules). One named
+    ``Transfer-Encoding`` or ``Content-Length`` reframes the request; the server must reject it at the
+    HTTP level (uvicorn: 400 text/plain ``Invalid HTTP request received.``) or waits for a body that never
+    comes. That answer says nothing about the API, so such a case is not sent. Declared header parameters
+    are kept: what the spec declares is the API's input.
+    """
+    headers = case.headers or {}
+    sent = {name.lower() for name in headers if isinstance(name, str)} & HTTP_LAYER_HEADERS
+    if not sent:
+        return True
+    declared = {p.name.lower() for p in case.operation.headers}
+    return sent <= declared
 
 
 def _raise(problems: list[checks.Problem]) -> None:
@@ -181,6 +216,7 @@ def fuzz(
             config["auth"] = auth
     schema = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
     schema.config.base_url = root
+    schema.hooks.register_hook_with_name(sendable_over_http, "filter_case")  # this schema only, not global
     schema.config.checks.update(included_check_names=[*BUILTIN_CHECKS, *CUSTOM_CHECKS])
     result = FuzzResult()
     seen: set[tuple[str, str, str]] = set()
