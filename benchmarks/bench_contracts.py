@@ -37,13 +37,17 @@ def free_port() -> int:
 def start_mock(api: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([str(MOCK), "--api", api, "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(MOCK), "--api", api, "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
         if proc.poll() is not None:
             log.seek(0)
-            raise SystemExit(f"mock-server --api {api} exited with {proc.returncode}: {log.read().decode(errors='replace')[:300]}")
+            raise SystemExit(
+                f"mock-server --api {api} exited with {proc.returncode}: {log.read().decode(errors='replace')[:300]}"
+            )
         try:
             httpx.get(url + "/", timeout=0.5)
             return proc, url
@@ -65,7 +69,9 @@ def main() -> int:
         profile = load_profile(profile_path) if profile_path.exists() else None
         proc, url = start_mock(api)
         try:
-            result = run(RunConfig(api=api, base_url=url, profile=profile, max_examples=args.max_examples, seed=args.seed))
+            result = run(
+                RunConfig(api=api, base_url=url, profile=profile, max_examples=args.max_examples, seed=args.seed)
+            )
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -76,7 +82,9 @@ def main() -> int:
     print(f"{'vendor':<10} {'seconds':>8} {'requests':>9} {'failures':>9}  note")
     for api, seconds, requests, failures, note in rows:
         print(f"{api:<10} {seconds:>8.1f} {requests:>9} {failures:>9}  {note}")
-    print(f"{'total':<10} {total:>8.1f} {sum(r[2] for r in rows):>9} {sum(r[3] for r in rows):>9}  target < {TARGET_SECONDS:g} s: {'met' if total < TARGET_SECONDS else 'MISSED'}")
+    print(
+        f"{'total':<10} {total:>8.1f} {sum(r[2] for r in rows):>9} {sum(r[3] for r in rows):>9}  target < {TARGET_SECONDS:g} s: {'met' if total < TARGET_SECONDS else 'MISSED'}"
+    )
     return 0 if total < TARGET_SECONDS else 1
 
 

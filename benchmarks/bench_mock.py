@@ -104,7 +104,16 @@ def stop(proc: subprocess.Popen) -> None:
 
 # ---------------------------------------------------------------- load generators
 def run_wrk(url: str, connections: int, duration: float) -> dict[str, float]:
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration:.0f}s", "--latency", "-H", f"Authorization: Bearer {TOKEN}", url]
+    cmd = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration:.0f}s",
+        "--latency",
+        "-H",
+        f"Authorization: Bearer {TOKEN}",
+        url,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30).stdout
 
     def ms(label: str) -> float:
@@ -118,7 +127,9 @@ def run_wrk(url: str, connections: int, duration: float) -> dict[str, float]:
     return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": float(non2xx.group(1)) if non2xx else 0.0}
 
 
-async def _client(host: str, port: int, path: str, deadline: float, latencies: list[float], errors: list[int], interval: float) -> None:
+async def _client(
+    host: str, port: int, path: str, deadline: float, latencies: list[float], errors: list[int], interval: float
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
     due = time.perf_counter() + interval * (hash(writer) % 1000) / 1000
@@ -137,32 +148,40 @@ async def _client(host: str, port: int, path: str, deadline: float, latencies: l
     writer.close()
 
 
-def _python_load(host: str, port: int, path: str, connections: int, duration: float, queue: multiprocessing.Queue, rate: float) -> None:
+def _python_load(
+    host: str, port: int, path: str, connections: int, duration: float, queue: multiprocessing.Queue, rate: float
+) -> None:
     latencies: list[float] = []
     errors: list[int] = []
 
     async def main() -> None:
         deadline = time.perf_counter() + duration
         interval = connections / rate if rate else 0.0
-        await asyncio.gather(*(_client(host, port, path, deadline, latencies, errors, interval) for _ in range(connections)))
+        await asyncio.gather(
+            *(_client(host, port, path, deadline, latencies, errors, interval) for _ in range(connections))
+        )
 
     start = time.perf_counter()
     asyncio.run(main())
     elapsed = time.perf_counter() - start
     latencies.sort()
-    queue.put({
-        "rps": len(latencies) / elapsed,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p99": latencies[int(len(latencies) * 0.99)] * 1000,
-        "errors": float(len(errors)),
-    })
+    queue.put(
+        {
+            "rps": len(latencies) / elapsed,
+            "p50": latencies[len(latencies) // 2] * 1000,
+            "p99": latencies[int(len(latencies) * 0.99)] * 1000,
+            "errors": float(len(errors)),
+        }
+    )
 
 
 def run_python(url: str, connections: int, duration: float, rate: float = 0.0) -> dict[str, float]:
     """Closed loop (as fast as possible) or, with ``rate``, ``rate`` requests/s spread over the connections."""
     m = re.match(r"http://([^:/]+):(\d+)(.*)", url)
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    proc = multiprocessing.Process(target=_python_load, args=(m.group(1), int(m.group(2)), m.group(3), connections, duration, queue, rate))
+    proc = multiprocessing.Process(
+        target=_python_load, args=(m.group(1), int(m.group(2)), m.group(3), connections, duration, queue, rate)
+    )
     proc.start()
     result = queue.get(timeout=duration + 60)
     proc.join(10)
@@ -177,7 +196,18 @@ def start_mock(port: int, quiet: bool = True) -> subprocess.Popen:
 
 def start_bare(port: int, workdir: Path) -> subprocess.Popen:
     (workdir / "bare_app.py").write_text(BARE_APP.format(fixture=str(ROOT / "mock_server" / "data" / "respan.yaml")))
-    cmd = [str(BIN / "uvicorn"), "bare_app:app", "--port", str(port), "--host", "127.0.0.1", "--no-access-log", "--log-level", "warning", "--no-proxy-headers"]
+    cmd = [
+        str(BIN / "uvicorn"),
+        "bare_app:app",
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--no-proxy-headers",
+    ]
     for flag, module in (("--http", "httptools"), ("--loop", "uvloop")):
         if __import__("importlib").util.find_spec(module):
             cmd += [flag, module]
@@ -193,9 +223,16 @@ def prism_binary() -> Path | None:
         return None
     print("installing @stoplight/prism-cli into benchmarks/.prism/ ...", flush=True)
     PRISM_DIR.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(PRISM_DIR), "@stoplight/prism-cli"], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(PRISM_DIR), "@stoplight/prism-cli"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0 or not binary.exists():
-        print(f"note: installing Prism failed ({(done.stderr or done.stdout).strip().splitlines()[-1:]}); Prism skipped")
+        print(
+            f"note: installing Prism failed ({(done.stderr or done.stdout).strip().splitlines()[-1:]}); Prism skipped"
+        )
         return None
     return binary
 
@@ -209,7 +246,9 @@ def time_to_first_request() -> float:
     """`mock-server` alone (all three vendors) from process start to the first answered request."""
     base = consecutive_free_ports(3)
     start = time.monotonic()
-    proc = subprocess.Popen([str(BIN / "mock-server"), "--port", str(base), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(BIN / "mock-server"), "--port", str(base), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_ready(f"http://127.0.0.1:{base + 1}{PATH}", proc, 30)
         return time.monotonic() - start
@@ -223,18 +262,28 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument("--python-client", action="store_true", help="use the asyncio client even if wrk is installed")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per server; the median is reported (default 3)")
-    parser.add_argument("--rate", type=float, default=1000.0, help="offered load (req/s) of the paced latency run (default 1000)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds per server; the median is reported (default 3)"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=1000.0, help="offered load (req/s) of the paced latency run (default 1000)"
+    )
     args = parser.parse_args()
     load = run_wrk if shutil.which("wrk") and not args.python_client else run_python
-    print(f"load generator: {'wrk' if load is run_wrk else 'asyncio keep-alive client'}, {args.connections} connections, "
-          f"{args.rounds} interleaved rounds of {args.duration:g} s per server (median shown), after a 2 s warm-up; cpus: {os.cpu_count()}")
+    print(
+        f"load generator: {'wrk' if load is run_wrk else 'asyncio keep-alive client'}, {args.connections} connections, "
+        f"{args.rounds} interleaved rounds of {args.duration:g} s per server (median shown), after a 2 s warm-up; cpus: {os.cpu_count()}"
+    )
 
     ttfr = sorted(time_to_first_request() for _ in range(3))[1]
     results: dict[str, dict[str, float]] = {}
     paced: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        starters = {"mock": lambda p: start_mock(p), "mock (access log on)": lambda p: start_mock(p, quiet=False), "bare starlette": lambda p: start_bare(p, Path(tmp))}
+        starters = {
+            "mock": lambda p: start_mock(p),
+            "mock (access log on)": lambda p: start_mock(p, quiet=False),
+            "bare starlette": lambda p: start_bare(p, Path(tmp)),
+        }
         binary = None if args.no_prism else prism_binary()
         if binary is not None:
             starters["prism"] = lambda p: start_prism(binary, p)
@@ -256,7 +305,7 @@ def main() -> int:
                     stop(proc)
             # Interleaved rounds, median per server: this 2-core machine is shared, so one run is noisy.
             for _ in range(args.rounds):
-                for name, (proc, url) in running.items():
+                for name, (_proc, url) in running.items():
                     rounds[name].append(load(url, args.connections, args.duration))
             for name in ("mock", "bare starlette"):
                 if name in running:
@@ -275,7 +324,9 @@ def main() -> int:
     mock = results.get("mock")
     if mock and "bare starlette" in results:
         ratio = mock["rps"] / results["bare starlette"]["rps"]
-        print(f"\nmock / bare starlette throughput: {ratio:.2f}  (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'})")
+        print(
+            f"\nmock / bare starlette throughput: {ratio:.2f}  (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'})"
+        )
     if mock and "prism" in results:
         ratio = mock["rps"] / results["prism"]["rps"]
         print(f"mock / prism throughput:          {ratio:.2f}  (target >= 3: {'met' if ratio >= 3 else 'NOT met'})")
@@ -283,8 +334,12 @@ def main() -> int:
     for name, r in paced.items():
         print(f"{name:<22}{r['rps']:>10.0f} req/s  p50 {r['p50']:.2f} ms  p99 {r['p99']:.2f} ms")
     if mock:
-        print(f"mock p99 at {args.connections} connections, saturated: {mock['p99']:.2f} ms; paced: {paced.get('mock', {}).get('p99', float('nan')):.2f} ms  (target < 10 ms)")
-    print(f"mock-server start to first answered request (all three vendors, median of 3): {ttfr:.2f} s  (target < 1.5 s: {'met' if ttfr < 1.5 else 'NOT met'})")
+        print(
+            f"mock p99 at {args.connections} connections, saturated: {mock['p99']:.2f} ms; paced: {paced.get('mock', {}).get('p99', float('nan')):.2f} ms  (target < 10 ms)"
+        )
+    print(
+        f"mock-server start to first answered request (all three vendors, median of 3): {ttfr:.2f} s  (target < 1.5 s: {'met' if ttfr < 1.5 else 'NOT met'})"
+    )
     return 0
 
 

@@ -41,7 +41,9 @@ def load_baseline(path: str | Path) -> list[Accepted]:
         raise BaselineError(f"baseline {source}: is not valid YAML; fix the file") from None
     entries = data.get("accepted") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise BaselineError(f"baseline {source}: needs a top-level `accepted:` list of {{check, operation, reason}} entries")
+        raise BaselineError(
+            f"baseline {source}: needs a top-level `accepted:` list of {{check, operation, reason}} entries"
+        )
     out = []
     for i, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
@@ -50,7 +52,9 @@ def load_baseline(path: str | Path) -> list[Accepted]:
         if not isinstance(check, str) or not check:
             raise BaselineError(f"baseline {source}: entry {i} has no `check`; name the check the finding came from")
         if not isinstance(reason, str) or not reason.strip():
-            raise BaselineError(f"baseline {source}: entry {i} ({check}) has no `reason`; say why the deviation is accepted")
+            raise BaselineError(
+                f"baseline {source}: entry {i} ({check}) has no `reason`; say why the deviation is accepted"
+            )
         unknown = sorted(set(entry) - {"check", "operation", "reason"})
         if unknown:
             raise BaselineError(f"baseline {source}: entry {i} has unknown key(s) {', '.join(unknown)}")

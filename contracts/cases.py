@@ -60,7 +60,13 @@ class CaseContext:
     def response_checks(self, ex: Exchange) -> list[Finding]:
         """The checks every answer gets: spec conformance, error contract, secrets, consistency, identity."""
         if ex.error is not None:
-            return [self.finding("timeout" if "timeout" in ex.error else "not_a_server_error", f"{ex.method} {ex.url}: {ex.error}", ex)]
+            return [
+                self.finding(
+                    "timeout" if "timeout" in ex.error else "not_a_server_error",
+                    f"{ex.method} {ex.url}: {ex.error}",
+                    ex,
+                )
+            ]
         assert ex.status is not None
         out = [self.finding(check, msg, ex, *where) for check, msg, where in self._openapi_errors(ex)]
         body = ex.json()
@@ -74,7 +80,8 @@ class CaseContext:
         return out
 
     def _openapi_errors(self, ex: Exchange) -> list[tuple[str, str, tuple[str | int, ...]]]:
-        path_params, query = {}, {}
+        path_params: dict[str, str] = {}
+        query: dict[str, str] = {}
         for p in self.op.parameters:
             if p["name"] == self.vendor.id_param and ex.requested_id is not None:
                 (path_params if p["in"] == "path" else query)[p["name"]] = ex.requested_id
@@ -110,7 +117,11 @@ def _classify(error: Exception, status: int) -> tuple[str, str, tuple[str | int,
         return "status_code_conformance", f"undocumented status {status}", ("responses",)
     if any(isinstance(e, MediaTypeNotFound) for e in chain):
         return "content_type_conformance", _describe(error), ("responses", status, "content")
-    return "response_schema_conformance", _describe(error), ("responses", status, "content", "application/json", "schema")
+    return (
+        "response_schema_conformance",
+        _describe(error),
+        ("responses", status, "content", "application/json", "schema"),
+    )
 
 
 def _describe(error: Exception) -> str:
@@ -149,7 +160,9 @@ def auth_case(ctx: CaseContext) -> list[Finding]:
     ex = ctx.send(ident, None)
     out = ctx.expect("auth", ex, ctx.vendor.no_credentials, "request without credentials") + ctx.response_checks(ex)
     ex = ctx.send(ident, "invalid", token=BAD_TOKEN)
-    out += ctx.expect("auth", ex, ctx.vendor.bad_credentials, "request with an invalid credential") + ctx.response_checks(ex)
+    out += ctx.expect(
+        "auth", ex, ctx.vendor.bad_credentials, "request with an invalid credential"
+    ) + ctx.response_checks(ex)
     return out
 
 
@@ -166,7 +179,15 @@ def access_case(ctx: CaseContext) -> list[Finding]:
     out += ctx.response_checks(ex)
     ex = ctx.send(own, "owner")
     if ex.error is None and ex.status != 200:
-        out.append(ctx.finding("access_control", f"`owner` reading models.own {own!r}: expected 200, got {ex.status or ex.error}", ex, "responses", 200))
+        out.append(
+            ctx.finding(
+                "access_control",
+                f"`owner` reading models.own {own!r}: expected 200, got {ex.status or ex.error}",
+                ex,
+                "responses",
+                200,
+            )
+        )
     out += ctx.response_checks(ex)
     if ctx.vendor.extra_cases is not None:
         out += list(ctx.vendor.extra_cases(ctx))
@@ -184,7 +205,13 @@ def identity_case(ctx: CaseContext) -> list[Finding]:
             ex = ctx.send(ident, "owner", literal=literal)
             if ex.error is None and ex.status != 200:
                 out.append(
-                    ctx.finding("identity", f"models.{role} {ident!r} sent with {form}: expected 200, got {ex.status or ex.error}", ex, "responses", 200)
+                    ctx.finding(
+                        "identity",
+                        f"models.{role} {ident!r} sent with {form}: expected 200, got {ex.status or ex.error}",
+                        ex,
+                        "responses",
+                        200,
+                    )
                 )
             out += ctx.response_checks(ex)
     return out

@@ -6,10 +6,9 @@ secret fields are read from the spec; the vendor module only names fields and ex
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -125,7 +124,9 @@ def error_contract(op: Operation, status: int, media_type: str, body: Any, stric
     content = response.get("content") or {}
     if content and media_type not in content:
         documented = ", ".join(content)
-        return [Problem(f"{status} answered with Content-Type {media_type or '(none)'!r}; documented: {documented}", where)]
+        return [
+            Problem(f"{status} answered with Content-Type {media_type or '(none)'!r}; documented: {documented}", where)
+        ]
     if body is None and content:
         return [Problem(f"{status} body is not JSON; documented: the schema at {where}", where)]
     problems = []
@@ -144,7 +145,9 @@ def error_contract(op: Operation, status: int, media_type: str, body: Any, stric
         actual = message_of(body)
         if documented_msgs and isinstance(actual, str) and actual not in documented_msgs:
             shown = " | ".join(repr(m) for m in documented_msgs)
-            problems.append(Problem(f"{status} detail {actual!r} is not a documented text ({shown})", where + ("content",)))
+            problems.append(
+                Problem(f"{status} detail {actual!r} is not a documented text ({shown})", where + ("content",))
+            )
     return problems
 
 
@@ -155,7 +158,9 @@ def secrets(api: str, body: Any) -> list[Problem]:
     for key, value in _walk(body):
         if key in fields and value is not None and value not in fields[key] and not looks_masked(value):
             masked = ", ".join(repr(v) for v in sorted(fields[key], key=str)) or "a masked value"
-            problems.append(Problem(f"`{key}` is returned unmasked ({_redact(value)}); documented: {masked}", ("responses", 200)))
+            problems.append(
+                Problem(f"`{key}` is returned unmasked ({_redact(value)}); documented: {masked}", ("responses", 200))
+            )
     return problems
 
 
@@ -207,7 +212,9 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
         if prop.get("format") == "date-time" and isinstance(value, str):
             parsed = _parse_iso(value)
             if parsed is None:
-                problems.append(Problem(f"`{name}` = {value!r} is not an ISO 8601 date-time", where + ("properties", name)))
+                problems.append(
+                    Problem(f"`{name}` = {value!r} is not an ISO 8601 date-time", where + ("properties", name))
+                )
             else:
                 values[name] = parsed.timestamp()
         elif prop.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):
@@ -215,10 +222,17 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
     for created, updated in get_vendor(api).timestamp_pairs:
         if created in values and updated in values:
             if values[updated] < values[created]:
-                problems.append(Problem(f"`{updated}` ({body[updated]!r}) is before `{created}` ({body[created]!r})", where))
+                problems.append(
+                    Problem(f"`{updated}` ({body[updated]!r}) is before `{created}` ({body[created]!r})", where)
+                )
             for name in (created, updated):
                 if props.get(name, {}).get("type") == "integer" and values[name] > 1e11:
-                    problems.append(Problem(f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds", where + ("properties", name)))
+                    problems.append(
+                        Problem(
+                            f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds",
+                            where + ("properties", name),
+                        )
+                    )
     return problems
 
 

@@ -17,8 +17,10 @@ from vendor_specs import APIS, SpecError
 
 __all__ = ["build_parser", "main"]
 
-_EPILOG = "checks:\n" + "\n".join(f"  {name:30} {doc}" for name, doc in CHECK_DOCS.items()) + (
-    "\n\nexit codes: 0 conformant, 1 contract violations found, 2 usage/profile/spec/connection problem"
+_EPILOG = (
+    "checks:\n"
+    + "\n".join(f"  {name:30} {doc}" for name, doc in CHECK_DOCS.items())
+    + ("\n\nexit codes: 0 conformant, 1 contract violations found, 2 usage/profile/spec/connection problem")
 )
 
 
@@ -27,7 +29,7 @@ def _progress(stream: TextIO) -> Callable[[str], None]:
     if stream.isatty():
 
         def tty(line: str) -> None:
-            stream.write("\r\033[K" + line[: 120])
+            stream.write("\r\033[K" + line[:120])
             stream.flush()
 
         return tty
@@ -58,13 +60,17 @@ def _check(args: argparse.Namespace) -> int:
             try:
                 Path(path).write_text(render(result), encoding="utf-8")
             except OSError as exc:
-                raise ContractsError(f"cannot write report {path} ({exc.strerror or exc}); check the directory exists") from None
+                raise ContractsError(
+                    f"cannot write report {path} ({exc.strerror or exc}); check the directory exists"
+                ) from None
     sys.stdout.write(render_text(result))
     return result.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="contracts", description="Conformance harness for the vendors' get-one-model endpoints.")
+    parser = argparse.ArgumentParser(
+        prog="contracts", description="Conformance harness for the vendors' get-one-model endpoints."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser(
         "check",
@@ -73,17 +79,29 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("--api", required=True, choices=APIS, help="which vendor's spec the server implements")
-    check.add_argument("--base-url", help="server URL, may carry a path prefix (http://host:8080/api/v1); default: the profile's base_url")
+    check.add_argument(
+        "--base-url",
+        help="server URL, may carry a path prefix (http://host:8080/api/v1); default: the profile's base_url",
+    )
     check.add_argument("--profile", help="target profile YAML (tokens, known model ids; ${ENV_VAR} allowed)")
     check.add_argument("--token", help="credential of the owner role (overrides tokens.owner)")
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     check.add_argument("--json", metavar="PATH", help="write a JSON report")
-    check.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help=f"examples per operation and phase (default {DEFAULT_MAX_EXAMPLES})")
+    check.add_argument(
+        "--max-examples",
+        type=int,
+        default=DEFAULT_MAX_EXAMPLES,
+        help=f"examples per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
+    )
     check.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed in the report)")
     check.add_argument("--baseline", metavar="FILE", help="YAML of accepted findings (check, operation, reason)")
     check.add_argument("--strict-messages", action="store_true", help="also require the documented `detail` texts")
-    check.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per request (default {DEFAULT_TIMEOUT:g})")
-    check.add_argument("--no-property-based", action="store_true", help="skip the Schemathesis phases (explicit cases only)")
+    check.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per request (default {DEFAULT_TIMEOUT:g})"
+    )
+    check.add_argument(
+        "--no-property-based", action="store_true", help="skip the Schemathesis phases (explicit cases only)"
+    )
     check.set_defaults(func=_check)
     try:
         from contracts.validate.cli import register
@@ -108,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback at the CLI boundary
         if os.environ.get("CONTRACTS_DEBUG"):
             raise
-        print(f"contracts: internal error: {type(exc).__name__}: {exc} (set CONTRACTS_DEBUG=1 for the traceback and report it)", file=sys.stderr)
+        print(
+            f"contracts: internal error: {type(exc).__name__}: {exc} (set CONTRACTS_DEBUG=1 for the traceback and report it)",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -52,7 +52,18 @@ _SETTINGS_KEY = "x-contracts-run"
 # - connection management, RFC 9110 section 7.6.1 (connection-specific fields a proxy strips) and
 #   section 10.1.1 (Expect, answered by the HTTP layer with 100/417).
 HTTP_LAYER_HEADERS = frozenset(
-    {"content-length", "transfer-encoding", "host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect"}
+    {
+        "content-length",
+        "transfer-encoding",
+        "host",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+    }
 )
 
 
@@ -128,7 +139,11 @@ def error_contract(ctx: Any, response: Any, case: Any) -> bool | None:
     if settings is None:
         return None
     api, strict = settings
-    _raise(checks.error_contract(_operation(api, case), response.status_code, _media_type(response), _json(response), strict))
+    _raise(
+        checks.error_contract(
+            _operation(api, case), response.status_code, _media_type(response), _json(response), strict
+        )
+    )
     return None
 
 
@@ -266,7 +281,9 @@ def fuzz(
                         )
                     )
             else:
-                raise TargetError(f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}")
+                raise TargetError(
+                    f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}"
+                )
         elif isinstance(event, events.PhaseFinished) and event.phase.name in {PhaseName(p) for p in PHASES}:
             progress(f"phase {event.phase.name.value}: {event.status.value}")
         elif isinstance(event, events.FatalError):

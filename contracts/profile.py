@@ -63,7 +63,9 @@ def _interpolate(value: str, where: str, source: str, env: Mapping[str, str]) ->
     return _VAR.sub(repl, value)
 
 
-def _section(data: dict[str, Any], key: str, roles: tuple[str, ...], source: str, env: Mapping[str, str]) -> dict[str, str]:
+def _section(
+    data: dict[str, Any], key: str, roles: tuple[str, ...], source: str, env: Mapping[str, str]
+) -> dict[str, str]:
     raw = data.get(key) or {}
     if not isinstance(raw, dict):
         raise ProfileError(f"profile {source}: `{key}` must be a mapping of role to value, got {type(raw).__name__}")
@@ -94,7 +96,7 @@ def parse_profile(data: Any, *, source: str = "(inline)", env: Mapping[str, str]
         if not re.match(r"^https?://", base_url):
             raise ProfileError(f"profile {source}: `base_url` must start with http:// or https://, got {base_url!r}")
     return Profile(
-        api=api,
+        api=str(api),
         base_url=base_url,
         tokens=_section(data, "tokens", TOKEN_ROLES, source, env),
         models=_section(data, "models", MODEL_ROLES, source, env),

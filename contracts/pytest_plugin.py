@@ -37,7 +37,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("contracts", "conformance harness (contracts check)")
     for name, kwargs in _OPTIONS:
         group.addoption(f"--contracts-{name}", dest=f"contracts_{name.replace('-', '_')}", **kwargs)  # type: ignore[arg-type]
-    group.addoption("--contracts-strict-messages", action="store_true", dest="contracts_strict_messages", help="require documented detail texts")
+    group.addoption(
+        "--contracts-strict-messages",
+        action="store_true",
+        dest="contracts_strict_messages",
+        help="require documented detail texts",
+    )
 
 
 def _config_from_options(config: pytest.Config) -> RunConfig | None:
@@ -111,7 +116,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     shared = _SessionRun(run_config)
     for check in CHECK_DOCS:
-        items.append(ContractsItem.from_parent(session, name=f"contracts[{run_config.api}]::{check}", check=check, session_run=shared))
+        items.append(
+            ContractsItem.from_parent(
+                session, name=f"contracts[{run_config.api}]::{check}", check=check, session_run=shared
+            )
+        )
 
 
 @pytest.fixture(scope="session")

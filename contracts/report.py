@@ -37,7 +37,11 @@ def render_text(result: RunResult) -> str:
         items = grouped[check]
         failing = sum(1 for f in items if f.accepted is None)
         lines.append("")
-        lines.append(f"== {check}: {failing} failure(s), {len(items) - failing} accepted — {CHECK_DOCS.get(check, '')}".rstrip(" —"))
+        lines.append(
+            f"== {check}: {failing} failure(s), {len(items) - failing} accepted — {CHECK_DOCS.get(check, '')}".rstrip(
+                " —"
+            )
+        )
         per_operation: dict[str, int] = defaultdict(int)
         for finding in items:
             per_operation[finding.operation] += 1
@@ -45,7 +49,9 @@ def render_text(result: RunResult) -> str:
                 lines.append(str(finding))
         for operation, count in per_operation.items():
             if count > MAX_SHOWN:
-                lines.append(f"  ... and {count - MAX_SHOWN} more on {operation} (all of them are in the JSON/JUnit reports)")
+                lines.append(
+                    f"  ... and {count - MAX_SHOWN} more on {operation} (all of them are in the JSON/JUnit reports)"
+                )
     skipped = sorted({(o.check, o.skipped) for o in result.skipped if o.skipped})
     if skipped:
         lines.append("")
@@ -80,7 +86,9 @@ def render_junit(result: RunResult) -> str:
         time=f"{result.seconds:.3f}",
     )
     for (check, operation), reason in sorted(cases.items()):
-        case = ET.SubElement(suite, "testcase", classname=f"contracts.{result.api}.{check}", name=f"{check} {operation}")
+        case = ET.SubElement(
+            suite, "testcase", classname=f"contracts.{result.api}.{check}", name=f"{check} {operation}"
+        )
         failures = [f for f in by_key[(check, operation)] if f.accepted is None]
         accepted = [f for f in by_key[(check, operation)] if f.accepted is not None]
         if failures:
@@ -108,6 +116,8 @@ def render_json(result: RunResult) -> str:
         "seconds": round(result.seconds, 3),
         "findings": [f.as_dict() for f in result.findings],
         "skipped": [{"check": o.check, "operation": o.operation, "reason": o.skipped} for o in result.skipped],
-        "stale_baseline": [{"check": e.check, "operation": e.operation, "reason": e.reason} for e in result.stale_baseline],
+        "stale_baseline": [
+            {"check": e.check, "operation": e.operation, "reason": e.reason} for e in result.stale_baseline
+        ],
     }
     return json.dumps(data, indent=2) + "\n"

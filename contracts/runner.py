@@ -81,9 +81,13 @@ def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
     if profile is None:
         profile = Profile(api=config.api)
     if profile.api != config.api:
-        raise UsageError(f"profile {profile.source} is for {profile.api!r}, but --api is {config.api!r}; pass the matching profile")
+        raise UsageError(
+            f"profile {profile.source} is for {profile.api!r}, but --api is {config.api!r}; pass the matching profile"
+        )
     if config.token is not None:
-        profile = Profile(profile.api, profile.base_url, {**profile.tokens, "owner": config.token}, profile.models, profile.source)
+        profile = Profile(
+            profile.api, profile.base_url, {**profile.tokens, "owner": config.token}, profile.models, profile.source
+        )
     base_url = config.base_url or profile.base_url
     if not base_url:
         raise UsageError("no base URL: pass --base-url URL or set base_url in the profile")
@@ -103,7 +107,9 @@ def _preflight(target: Target, ctx: CaseContext) -> None:
     if ex.error is None:
         return
     if "timeout" in ex.error:
-        raise TargetError(f"target {target.base_url} did not answer within {target.timeout:g} s (GET {ex.url}); is it hanging? raise --timeout if it is just slow")
+        raise TargetError(
+            f"target {target.base_url} did not answer within {target.timeout:g} s (GET {ex.url}); is it hanging? raise --timeout if it is just slow"
+        )
     raise TargetError(f"target {target.base_url}: {ex.error}")
 
 
@@ -124,7 +130,9 @@ def run(config: RunConfig) -> RunResult:
         result.outcomes += outcomes
         progress(f"explicit cases: {len(findings)} finding(s), {target.requests} request(s)")
         if config.property_based:
-            progress(f"Schemathesis: phases examples, coverage, fuzzing (max {config.max_examples} examples, seed {seed})")
+            progress(
+                f"Schemathesis: phases examples, coverage, fuzzing (max {config.max_examples} examples, seed {seed})"
+            )
             fuzzed = fuzz(
                 config.api,
                 target.root,

@@ -18,7 +18,11 @@ from typing import Any
 
 from connexion.apps.asynchronous import AsyncApi
 from connexion.exceptions import OAuthProblem
-from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationMiddleware, RequestValidationOperation
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
@@ -98,9 +102,18 @@ def _checked(param: dict[str, Any], raw: str) -> list[dict[str, Any]]:
     try:
         value = _coerce(schema, raw)
     except (ValueError, KeyError):
-        found = [{"type": f"{schema.get('type')}_parsing", "msg": f"Input should be a valid {schema.get('type')}", "input": raw}]
+        found = [
+            {
+                "type": f"{schema.get('type')}_parsing",
+                "msg": f"Input should be a valid {schema.get('type')}",
+                "input": raw,
+            }
+        ]
     else:
-        found = [{"type": f"{error.validator}_error", "msg": error.message, "input": raw} for error in _validator(param).iter_errors(value)]
+        found = [
+            {"type": f"{error.validator}_error", "msg": error.message, "input": raw}
+            for error in _validator(param).iter_errors(value)
+        ]
     if len(_CHECKED) >= 8192:
         _CHECKED.clear()
     _CHECKED[key] = (param, found)
@@ -110,7 +123,13 @@ def _checked(param: dict[str, Any], raw: str) -> list[dict[str, Any]]:
 class ParameterValidator:
     """Drop-in for ``connexion.validators.ParameterValidator`` (the ``validator_map['parameter']`` slot)."""
 
-    def __init__(self, parameters: list[dict[str, Any]], uri_parser: Any = None, strict_validation: bool = False, security_query_params: Any = None) -> None:
+    def __init__(
+        self,
+        parameters: list[dict[str, Any]],
+        uri_parser: Any = None,
+        strict_validation: bool = False,
+        security_query_params: Any = None,
+    ) -> None:
         self.parameters = parameters
 
     def validate(self, scope: Scope) -> None:
@@ -163,7 +182,11 @@ def security_map(authenticate: Callable[[str], dict[str, Any]]) -> dict[str, typ
                 return parts[0].lower(), parts[1]
         return None, None
 
-    overrides = {"_resolve_func": _resolve, "_generic_check": _check, "get_auth_header_value": staticmethod(_auth_header)}
+    overrides = {
+        "_resolve_func": _resolve,
+        "_generic_check": _check,
+        "get_auth_header_value": staticmethod(_auth_header),
+    }
     return {
         "bearer": type("MockBearerHandler", (BearerSecurityHandler,), overrides),
         "apiKey": type("MockApiKeyHandler", (ApiKeySecurityHandler,), overrides),
@@ -182,7 +205,10 @@ class _ParametersOnly(RequestValidationOperation):
     def __init__(self, next_app: Any, *, operation: Any, **kwargs: Any) -> None:
         super().__init__(next_app, operation=operation, **kwargs)
         self._validator = self._validator_map["parameter"](
-            operation.parameters, uri_parser=operation.uri_parser_class(operation.parameters, {}), strict_validation=self.strict_validation, security_query_params=self.security_query_params
+            operation.parameters,
+            uri_parser=operation.uri_parser_class(operation.parameters, {}),
+            strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -194,7 +220,12 @@ class _ValidationAPI(RequestValidationAPI):
     def make_operation(self, operation: Any) -> RequestValidationOperation:
         if operation.request_body:
             return super().make_operation(operation)
-        return _ParametersOnly(self.next_app, operation=operation, strict_validation=self.strict_validation, validator_map=self.validator_map)
+        return _ParametersOnly(
+            self.next_app,
+            operation=operation,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
 
 
 class ParametersValidationMiddleware(RequestValidationMiddleware):

@@ -19,7 +19,14 @@ from connexion.resolver import Resolver
 from starlette.responses import Response
 from starlette.types import Scope
 
-from mock_server._connexion import MockAsyncApi, ParametersValidationMiddleware, ParameterValidator, SwaggerUIOnDemand, build_now, security_map
+from mock_server._connexion import (
+    MockAsyncApi,
+    ParametersValidationMiddleware,
+    ParameterValidator,
+    SwaggerUIOnDemand,
+    build_now,
+    security_map,
+)
 from mock_server.errorhandlers import register_error_handlers
 from mock_server.errors import VendorError
 from mock_server.fixtures import FixtureStore

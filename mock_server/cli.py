@@ -40,18 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--api", choices=APIS, help="serve only this vendor (default: all three, each on its own port)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (default: 9001/9002/9003; with all three, the first of three consecutive ports)")
-    parser.add_argument("--base-path", help="mount the documented paths under this prefix instead of the spec's (e.g. /api/v1)")
-    parser.add_argument("--fixtures", metavar="DIR", help="directory with <api>.yaml fixture files (default: the packaged fixtures)")
+    parser.add_argument(
+        "--port", type=int, help="port (default: 9001/9002/9003; with all three, the first of three consecutive ports)"
+    )
+    parser.add_argument(
+        "--base-path", help="mount the documented paths under this prefix instead of the spec's (e.g. /api/v1)"
+    )
+    parser.add_argument(
+        "--fixtures", metavar="DIR", help="directory with <api>.yaml fixture files (default: the packaged fixtures)"
+    )
     parser.add_argument("--latency", help="simulated latency per request: 200ms, 0.5s, or a range 100ms-300ms")
     parser.add_argument("--quiet", action="store_true", help="no per-request log line")
-    try:
-        from mock_server.proxy import register  # type: ignore[attr-defined]
-    except ImportError:
-        register = None
-    if register is not None:
-        subparsers = parser.add_subparsers(dest="command", metavar="{proxy}")
-        register(subparsers)
+    from mock_server.proxy import register as register_proxy  # here, not at import: keeps `mock-server` start fast
+
+    subparsers = parser.add_subparsers(dest="command", metavar="{proxy}")
+    register_proxy(subparsers)
     return parser
 
 
@@ -73,8 +76,14 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         for index, api in enumerate(apis):
             port = DEFAULT_PORTS[api] if args.port is None else args.port + (index if args.port else 0)
-            app = create_app(api, fixtures=args.fixtures, base_path=args.base_path, latency=latency, access_log=not args.quiet)
-            base = ("/" + args.base_path.strip("/") if args.base_path.strip("/") else "") if args.base_path is not None else server_base_path(api)
+            app = create_app(
+                api, fixtures=args.fixtures, base_path=args.base_path, latency=latency, access_log=not args.quiet
+            )
+            base = (
+                ("/" + args.base_path.strip("/") if args.base_path.strip("/") else "")
+                if args.base_path is not None
+                else server_base_path(api)
+            )
             listeners.append(Listener(api, app, bind(args.host, port), base))
     except BaseException:
         for item in listeners:

@@ -22,7 +22,9 @@ log = logging.getLogger("mock_server.errors")
 
 def _render(error: VendorError) -> ConnexionResponse:
     body = json.dumps(error.body, ensure_ascii=False, separators=(",", ":")).encode()
-    return ConnexionResponse(status_code=error.status_code, mimetype="application/json", body=body, headers=dict(error.headers))
+    return ConnexionResponse(
+        status_code=error.status_code, mimetype="application/json", body=body, headers=dict(error.headers)
+    )
 
 
 def register_error_handlers(app: AsyncApp, errors: ErrorFormat) -> None:
@@ -48,7 +50,9 @@ def register_error_handlers(app: AsyncApp, errors: ErrorFormat) -> None:
             return _render(errors.missing_credentials())
         if status == 400:
             detail = getattr(exc, "detail", None) or "Bad Request"
-            return _render(errors.invalid_params([{"loc": ["request"], "msg": str(detail), "type": "value_error", "input": None}]))
+            return _render(
+                errors.invalid_params([{"loc": ["request"], "msg": str(detail), "type": "value_error", "input": None}])
+            )
         if status >= 500:
             return _render(errors.server_error())
         return _render(VendorError(status, {"detail": str(getattr(exc, "detail", "") or "")}))

@@ -75,7 +75,11 @@ def load_fixtures(api: str, path: str | Path) -> FixtureSet:
         raise FixtureError(name, f"cannot be read ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         raise FixtureError(name, f"is not valid YAML ({' '.join(str(exc).split())})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("identities"), dict) or not isinstance(data.get("models"), list):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("identities"), dict)
+        or not isinstance(data.get("models"), list)
+    ):
         raise FixtureError(name, "must be a mapping with `identities` (a mapping) and `models` (a list)")
     spec = vendor(api)
     identities: dict[str, dict[str, Any]] = {}
@@ -106,7 +110,7 @@ def load_fixtures(api: str, path: str | Path) -> FixtureSet:
         problem = spec.check_record(record, identities)
         if problem is not None:
             raise FixtureError(name, problem[1], label, problem[0])
-        models[key] = record
+        models[str(key)] = record
     return FixtureSet(api, name, identities, models, by_token)
 
 

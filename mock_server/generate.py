@@ -49,9 +49,7 @@ def generate(schema: dict[str, Any], rng: random.Random | None = None, secret: A
         props = schema.get("properties", {})
         required = set(schema.get("required", []))
         return {
-            name: generate(prop, rng, secret)
-            for name, prop in props.items()
-            if name in required or rng.random() < 0.5
+            name: generate(prop, rng, secret) for name, prop in props.items() if name in required or rng.random() < 0.5
         }
     if kind == "array":
         count = rng.randint(schema.get("minItems", 0), max(schema.get("minItems", 0), 3))

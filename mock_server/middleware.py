@@ -78,7 +78,15 @@ class AccessLog:
             query = scope.get("query_string", b"").decode("latin-1")
             target = scope.get("raw_path", scope["path"].encode()).decode("latin-1") + (f"?{query}" if query else "")
             client = (scope.get("client") or ("-", 0))[0]
-            access_log.info('%s %s "%s %s" %s %.1fms', self.api, client, scope["method"], target, status[0], (time.perf_counter() - start) * 1000)
+            access_log.info(
+                '%s %s "%s %s" %s %.1fms',
+                self.api,
+                client,
+                scope["method"],
+                target,
+                status[0],
+                (time.perf_counter() - start) * 1000,
+            )
 
 
 class CORS:
@@ -163,7 +171,9 @@ class LastResort:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
-            logging.getLogger("mock_server.errors").error("unhandled error on %s %s: %r", scope.get("method"), scope.get("path"), exc, exc_info=exc)
+            logging.getLogger("mock_server.errors").error(
+                "unhandled error on %s %s: %r", scope.get("method"), scope.get("path"), exc, exc_info=exc
+            )
             if started:
                 raise
             error = self.errors.server_error()

@@ -28,7 +28,9 @@ def _content(responses: dict[str, Any], status: str) -> dict[str, Any]:
     return responses[status].get("content", {}).get("application/json", {})
 
 
-def preferred_response(header: str, responses: dict[str, Any], errors: Any, secret: Any = None) -> tuple[int, Any] | None:
+def preferred_response(
+    header: str, responses: dict[str, Any], errors: Any, secret: Any = None
+) -> tuple[int, Any] | None:
     """The (status, body) the ``Prefer`` header asks for, or None when it asks for nothing we handle.
 
     ``responses`` is the operation's resolved ``responses`` object; ``errors`` the vendor's ``ErrorFormat``.
@@ -40,7 +42,9 @@ def preferred_response(header: str, responses: dict[str, Any], errors: Any, secr
         return None
     documented = [s for s in responses if s.isdigit()]
     if code is not None and code not in documented:
-        raise errors.bad_prefer(f"Prefer code={code} is not a documented status of this operation; documented: {', '.join(documented)}")
+        raise errors.bad_prefer(
+            f"Prefer code={code} is not a documented status of this operation; documented: {', '.join(documented)}"
+        )
     if name is not None:
         candidates = [code] if code else documented
         for status in candidates:
@@ -48,7 +52,9 @@ def preferred_response(header: str, responses: dict[str, Any], errors: Any, secr
             if name in examples:
                 return int(status), examples[name]["value"]
         known = sorted({n for s in candidates for n in _content(responses, s).get("examples", {})})
-        raise errors.bad_prefer(f"Prefer example={name} is not a documented example{' of status ' + code if code else ''}; documented: {', '.join(known)}")
+        raise errors.bad_prefer(
+            f"Prefer example={name} is not a documented example{' of status ' + code if code else ''}; documented: {', '.join(known)}"
+        )
     status = code or "200"
     content = _content(responses, status)
     if dynamic or not content.get("examples"):

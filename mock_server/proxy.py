@@ -29,7 +29,16 @@ from mock_server.errors import UsageError
 __all__ = ["create_proxy_app", "register", "violations"]
 
 log = logging.getLogger("mock_server.proxy")
-_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "content-length"}
+_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "upgrade",
+    "te",
+    "trailer",
+    "content-length",
+}
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -50,24 +59,31 @@ def _describe(exc: Exception) -> list[str]:
     errors = getattr(cause, "schema_errors", None)
     if errors:
         prefix = f"{getattr(exc, 'location', 'body')} parameter {exc.name}" if hasattr(exc, "name") else "response body"
-        return [f"{prefix} {e.json_path}: {e.message} [rule {e.validator}]" for e in errors
-                if e.message != "None for not nullable"]
+        return [
+            f"{prefix} {e.json_path}: {e.message} [rule {e.validator}]"
+            for e in errors
+            if e.message != "None for not nullable"
+        ]
     return [f"{exc}" + (f" ({cause})" if cause is not None and str(cause) not in str(exc) else "")]
 
 
-def violations(match: vendor_specs.OperationMatch, request: dict[str, Any], status: int, body: bytes,
-               content_type: str | None) -> list[str]:
+def violations(
+    match: vendor_specs.OperationMatch, request: dict[str, Any], status: int, body: bytes, content_type: str | None
+) -> list[str]:
     """openapi-core's findings on one exchange, one readable line each (request first)."""
     openapi = vendor_specs.openapi_core_spec(match.operation.api)
     core_req = vendor_specs.core_request(match, **request)
     found = [f"request: {line}" for exc in openapi.iter_request_errors(core_req) for line in _describe(exc)]
     core_resp = vendor_specs.core_response(status, body, content_type)
-    found += [f"response: {line}" for exc in openapi.iter_response_errors(core_req, core_resp) for line in _describe(exc)]
+    found += [
+        f"response: {line}" for exc in openapi.iter_response_errors(core_req, core_resp) for line in _describe(exc)
+    ]
     return found
 
 
-def create_proxy_app(api: str, upstream: str, *, base_path: str | None = None, strict: bool = False,
-                     timeout: float = 30.0) -> Starlette:
+def create_proxy_app(
+    api: str, upstream: str, *, base_path: str | None = None, strict: bool = False, timeout: float = 30.0
+) -> Starlette:
     """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path)."""
     if api not in vendor_specs.APIS:
         raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
@@ -93,28 +109,51 @@ def create_proxy_app(api: str, upstream: str, *, base_path: str | None = None, s
             upstream_response = await client().request(request.method, httpx.URL(url), headers=headers, content=body)
         except httpx.HTTPError as exc:
             log.error("proxy %s %s: upstream %s unreachable (%s)", request.method, raw_path, origin, exc)
-            return JSONResponse({"error": f"upstream {origin} unreachable: {exc or type(exc).__name__}"}, status_code=502)
+            return JSONResponse(
+                {"error": f"upstream {origin} unreachable: {exc or type(exc).__name__}"}, status_code=502
+            )
         content = upstream_response.content
-        match = next((m for p in _prefixes(api, base_path)
-                      if (m := vendor_specs.match_operation(api, request.method, raw_path, p)) is not None), None)
+        match = next(
+            (
+                m
+                for p in _prefixes(api, base_path)
+                if (m := vendor_specs.match_operation(api, request.method, raw_path, p)) is not None
+            ),
+            None,
+        )
         found: list[str] = []
         where = raw_path + (f"?{query}" if query else "")
         if match is not None:
-            exchange = {"query": dict(parse_qsl(query, keep_blank_values=True)), "headers": dict(request.headers),
-                        "cookies": dict(request.cookies)}
-            found = violations(match, exchange, upstream_response.status_code, content,
-                               upstream_response.headers.get("content-type"))
+            exchange = {
+                "query": dict(parse_qsl(query, keep_blank_values=True)),
+                "headers": dict(request.headers),
+                "cookies": dict(request.cookies),
+            }
+            found = violations(
+                match, exchange, upstream_response.status_code, content, upstream_response.headers.get("content-type")
+            )
             for line in found:
                 log.warning("proxy %s %s -> %d: %s", request.method, where, upstream_response.status_code, line)
             if not found:
                 log.info("proxy %s %s -> %d: conforms", request.method, where, upstream_response.status_code)
         else:
-            log.info("proxy %s %s -> %d: not an operation of the %s spec, not validated", request.method, where,
-                     upstream_response.status_code, api)
+            log.info(
+                "proxy %s %s -> %d: not an operation of the %s spec, not validated",
+                request.method,
+                where,
+                upstream_response.status_code,
+                api,
+            )
         if strict and any(line.startswith("response:") for line in found):
-            return JSONResponse({"error": f"the upstream exchange violates the {api} spec",
-                                 "operation": match.operation.operation_id if match else None,
-                                 "upstream_status": upstream_response.status_code, "violations": found}, status_code=502)
+            return JSONResponse(
+                {
+                    "error": f"the upstream exchange violates the {api} spec",
+                    "operation": match.operation.operation_id if match else None,
+                    "upstream_status": upstream_response.status_code,
+                    "violations": found,
+                },
+                status_code=502,
+            )
         out_headers = [(k, v) for k, v in upstream_response.headers.multi_items() if k.lower() not in _HOP]
         response = Response(content, status_code=upstream_response.status_code)
         response.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out_headers]
@@ -154,12 +193,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "response violates the spec.",
     )
     parser.add_argument("--api", required=True, choices=vendor_specs.APIS, help="the spec to validate against")
-    parser.add_argument("--upstream", required=True, help="the real server, e.g. http://staging:8080 (may carry a path prefix)")
+    parser.add_argument(
+        "--upstream", required=True, help="the real server, e.g. http://staging:8080 (may carry a path prefix)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=9100, help="port to listen on (default 9100)")
     parser.add_argument("--base-path", help="prefix of the vendor paths in the requests (default: the spec's servers)")
-    parser.add_argument("--strict", action="store_true",
-                        help="answer 502 with the violations when the upstream's response violates the spec")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer 502 with the violations when the upstream's response violates the spec",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the upstream (default 30)")
     parser.set_defaults(func=_run)
     return parser

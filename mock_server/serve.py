@@ -64,7 +64,21 @@ class _Server(uvicorn.Server):
 def _config(app: Any) -> uvicorn.Config:
     fast = importlib.util.find_spec("httptools") is not None
     loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
-    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="httptools" if fast else "h11", loop=loop, timeout_graceful_shutdown=2, proxy_headers=False)
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http="httptools" if fast else "h11",
+        loop=loop,
+        timeout_graceful_shutdown=2,
+        proxy_headers=False,
+    )
+
+
+def _stop_all(servers: list[_Server]) -> None:
+    for server in servers:
+        server.should_exit = True
 
 
 async def _watch_fixtures(listeners: list[Listener], interval: float = 0.5) -> None:
@@ -84,10 +98,10 @@ def run(listeners: list[Listener]) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
+                loop.add_signal_handler(sig, _stop_all, servers)
         watcher = asyncio.create_task(_watch_fixtures(listeners))
         try:
-            await asyncio.gather(*(s.serve(sockets=[item.sock]) for s, item in zip(servers, listeners)))
+            await asyncio.gather(*(s.serve(sockets=[item.sock]) for s, item in zip(servers, listeners, strict=True)))
         finally:
             watcher.cancel()
 

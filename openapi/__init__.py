@@ -5,6 +5,7 @@ The YAML files beside this module are the contracts. This package (installed as
 ``mock_server`` and ``contracts`` never restate a field, a path or a status code.
 """
 
+from vendor_specs._core import core_request, core_response
 from vendor_specs._load import (
     APIS,
     SpecError,
@@ -16,7 +17,6 @@ from vendor_specs._load import (
     response_schema,
     spec_path,
 )
-from vendor_specs._core import core_request, core_response
 from vendor_specs._match import Operation, OperationMatch, match_operation, operations, server_base_path
 
 __all__ = [

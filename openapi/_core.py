@@ -55,6 +55,8 @@ def core_request(
     )
 
 
-def core_response(status: int, body: bytes, content_type: str | None, headers: Mapping[str, str] | None = None) -> MockResponse:
+def core_response(
+    status: int, body: bytes, content_type: str | None, headers: Mapping[str, str] | None = None
+) -> MockResponse:
     """An openapi-core response; ``content_type`` None means the server sent no Content-Type."""
     return MockResponse(body, status_code=status, headers=dict(headers or {}), content_type=content_type or "")

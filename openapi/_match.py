@@ -55,9 +55,7 @@ def server_base_path(api: str) -> str:
 
 
 def _compile(template: str, parameters: list[dict[str, Any]]) -> re.Pattern[str]:
-    slashy = {
-        p["name"] for p in parameters if p.get("in") == "path" and p.get("schema", {}).get("format") == "path"
-    }
+    slashy = {p["name"] for p in parameters if p.get("in") == "path" and p.get("schema", {}).get("format") == "path"}
     out, pos = "", 0
     for m in re.finditer(r"\{([^}]+)\}", template):
         out += re.escape(template[pos : m.start()])

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import TextIO
 
 import vendor_specs
-
 from contracts.validate.errors import UnusableInput, UsageError, ValidateError
 from contracts.validate.findings import Report, Result
 from contracts.validate.har import validate_har_file
@@ -36,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", help="a JSON body, - for standard input, or an .ndjson/.jsonl/.har file")
-    parser.add_argument("--api", help=f"the vendor: {', '.join(vendor_specs.APIS)} (NDJSON: default for lines; HAR: only this vendor)")
+    parser.add_argument(
+        "--api", help=f"the vendor: {', '.join(vendor_specs.APIS)} (NDJSON: default for lines; HAR: only this vendor)"
+    )
     parser.add_argument("--status", type=int, default=200, help="documented status of the body (default 200)")
     parser.add_argument("--ndjson", metavar="FILE", help="validate an NDJSON file (- for standard input)")
     parser.add_argument("--har", metavar="FILE", help="validate every matching entry of a HAR capture")

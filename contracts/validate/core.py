@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import vendor_specs
 from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from openapi_core.templating.responses.exceptions import ResponseNotFound
@@ -23,6 +22,7 @@ from openapi_core.validation.request.exceptions import (
 )
 from openapi_core.validation.response.exceptions import MissingData
 
+import vendor_specs
 from contracts.validate.findings import MISSING, Violation
 
 __all__ = ["json_path", "request_violations", "response_violations", "schema_violations"]
@@ -70,8 +70,11 @@ def schema_violations(errors: Iterable[Any], where: str = "response body") -> li
             known = set((error.schema or {}).get("properties", {}))
             for extra in sorted(k for k in error.instance if k not in known):
                 message = "is not allowed: the schema is closed (additionalProperties: false)"
-                found.append(Violation(where, json_path([*parts, extra]), "additionalProperties: false", message,
-                                       error.instance[extra]))
+                found.append(
+                    Violation(
+                        where, json_path([*parts, extra]), "additionalProperties: false", message, error.instance[extra]
+                    )
+                )
         elif error.validator == "type" and error.instance is None:
             if error.message == "None for not nullable":
                 continue
@@ -96,30 +99,56 @@ def _violations(exc: Exception, op: vendor_specs.Operation, status: int | None) 
     cause = exc.__cause__
     if isinstance(exc, ResponseNotFound):
         documented = ", ".join(str(s) for s in op.statuses)
-        return [Violation("response", "status", "documented status",
-                          f"{status} is not documented for {op.operation_id} (documented: {documented})", status)]
+        return [
+            Violation(
+                "response",
+                "status",
+                "documented status",
+                f"{status} is not documented for {op.operation_id} (documented: {documented})",
+                status,
+            )
+        ]
     if isinstance(cause, MediaTypeNotFound):
         expected = ", ".join(cause.availableMimetypes)
-        return [Violation("response", "content-type", "documented media type",
-                          f"{cause.mimetype or '(none)'} is not documented; expected {expected}", cause.mimetype)]
+        return [
+            Violation(
+                "response",
+                "content-type",
+                "documented media type",
+                f"{cause.mimetype or '(none)'} is not documented; expected {expected}",
+                cause.mimetype,
+            )
+        ]
     if isinstance(exc, MissingData):
         return [Violation("response", "body", "body required", "is empty, but the spec documents a JSON body", MISSING)]
     if isinstance(cause, MediaTypeDeserializeError):
         return [Violation("response", "body", "valid JSON", f"is not valid {cause.mimetype}", None)]
     if isinstance(exc, SecurityValidationError):
         wanted = " or ".join(_credential(op.api, name) for group in getattr(cause, "schemes", []) for name in group)
-        return [Violation("request", "security", "documented security",
-                          f"has no credentials of a documented scheme; send {wanted or 'the documented credentials'}",
-                          MISSING)]
+        return [
+            Violation(
+                "request",
+                "security",
+                "documented security",
+                f"has no credentials of a documented scheme; send {wanted or 'the documented credentials'}",
+                MISSING,
+            )
+        ]
     if isinstance(exc, MissingRequiredParameter):
-        return [Violation("request", f"{exc.location}.{exc.name}", "required", "required parameter is missing", MISSING)]
+        return [
+            Violation("request", f"{exc.location}.{exc.name}", "required", "required parameter is missing", MISSING)
+        ]
     if isinstance(exc, ParameterValidationError):
         errors = getattr(cause, "schema_errors", None)
         if errors:
             where = f"request {exc.location}.{exc.name}"
-            return [Violation(where, v.path.removeprefix("$") or "", v.rule, v.message, v.value)
-                    for v in schema_violations(errors, where)]
-        return [Violation("request", f"{exc.location}.{exc.name}", "parameter", str(exc) + (f": {cause}" if cause else ""))]
+            return [
+                Violation(where, v.path.removeprefix("$") or "", v.rule, v.message, v.value)
+                for v in schema_violations(errors, where)
+            ]
+        return [
+            Violation("request", f"{exc.location}.{exc.name}", "parameter", str(exc) + (f": {cause}" if cause else ""))
+        ]
     errors = getattr(cause, "schema_errors", None)
     if errors is not None:
         return schema_violations(errors)
@@ -138,7 +167,9 @@ def response_violations(
         for exc in openapi.iter_response_errors(request, response):
             found += _violations(exc, match.operation, status)
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a validator crashed on this value
-        found.append(Violation("response body", "", "openapi-core", f"could not be validated: {type(exc).__name__}: {exc}"))
+        found.append(
+            Violation("response body", "", "openapi-core", f"could not be validated: {type(exc).__name__}: {exc}")
+        )
     return found
 
 

@@ -71,7 +71,10 @@ class _Compiler:
     def __init__(self, checker: Any) -> None:
         self.checker = checker
         self.ns: dict[str, Any] = {
-            "_NUM": (int, float), "_Number": numbers.Number, "_enum_ok": _enum_ok, "_KEYS": (str, int),
+            "_NUM": (int, float),
+            "_Number": numbers.Number,
+            "_enum_ok": _enum_ok,
+            "_KEYS": (str, int),
         }
         self.lines: list[str] = []
         self.count = 0

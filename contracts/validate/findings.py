@@ -136,8 +136,12 @@ class Report:
         header = ("api", "operation", "status", "valid", "invalid", "unusable")
         rows = [header, *[tuple(str(cell) for cell in row) for row in self.summary()]]
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        lines = ["  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-                 for row in rows]
+        lines = [
+            "  ".join(
+                cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+            for row in rows
+        ]
         counts = self.counts()
         total = sum(counts.values()) - counts["skipped"]
         text = f"{total} checked: {counts['valid']} valid, {counts['invalid']} invalid, {counts['unusable']} unusable"

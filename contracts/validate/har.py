@@ -14,12 +14,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import vendor_specs
-from vendor_specs import OperationMatch
-
 from contracts.validate.core import request_violations, response_violations
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
 from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_predicate, fast_valid
+from vendor_specs import OperationMatch
 
 __all__ = ["match_url", "validate_har", "validate_har_file"]
 
@@ -82,7 +81,9 @@ def _body(content: Any, max_bytes: int) -> bytes | None:
 
 def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int, apis: tuple[str, ...]) -> Result | None:
     request = entry.get("request") if isinstance(entry, dict) else None
-    method, url = (request or {}).get("method"), (request or {}).get("url")
+    if not isinstance(request, dict):
+        request = {}
+    method, url = request.get("method"), request.get("url")
     if not isinstance(method, str) or not isinstance(url, str):
         return Result(f"entry {number}", problem="has no request.method or request.url; is this a HAR entry?")
     result = Result(f"entry {number} {method} {url}")

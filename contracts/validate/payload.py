@@ -12,12 +12,11 @@ import json
 from typing import Any
 
 import vendor_specs
-from vendor_specs import Operation, OperationMatch
-
 from contracts.validate.core import response_violations
 from contracts.validate.errors import UnsupportedSchema, UnusableInput
 from contracts.validate.fast import Predicate, compile_schema, float_safe, format_checker_for
 from contracts.validate.findings import Result
+from vendor_specs import Operation, OperationMatch
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

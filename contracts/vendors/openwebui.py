@@ -21,17 +21,49 @@ def reader_case(ctx: CaseContext) -> list[Finding]:
         if ex.error is not None:
             pass  # reported as `timeout` by response_checks
         elif ex.status != 200 or not isinstance(body, dict):
-            out.append(ctx.finding("access_control", f"`reader` reading models.own {own!r}: expected 200, got {ex.status or ex.error}", ex, "responses", 200))
+            out.append(
+                ctx.finding(
+                    "access_control",
+                    f"`reader` reading models.own {own!r}: expected 200, got {ex.status or ex.error}",
+                    ex,
+                    "responses",
+                    200,
+                )
+            )
         else:
             if body.get("params") != {}:
-                out.append(ctx.finding("access_control", f"`reader` got params {body.get('params')!r}; documented: {{}} for read-only callers", ex, "responses", 200))
+                out.append(
+                    ctx.finding(
+                        "access_control",
+                        f"`reader` got params {body.get('params')!r}; documented: {{}} for read-only callers",
+                        ex,
+                        "responses",
+                        200,
+                    )
+                )
             if body.get("write_access") is not False:
-                out.append(ctx.finding("access_control", f"`reader` got write_access {body.get('write_access')!r}; documented: false", ex, "responses", 200))
+                out.append(
+                    ctx.finding(
+                        "access_control",
+                        f"`reader` got write_access {body.get('write_access')!r}; documented: false",
+                        ex,
+                        "responses",
+                        200,
+                    )
+                )
         out += ctx.response_checks(ex)
     ex = ctx.send(own, "owner")
     body = ex.json()
     if isinstance(body, dict) and ex.status == 200 and body.get("write_access") is not True:
-        out.append(ctx.finding("access_control", f"`owner` got write_access {body.get('write_access')!r} on its own model; expected true", ex, "responses", 200))
+        out.append(
+            ctx.finding(
+                "access_control",
+                f"`owner` got write_access {body.get('write_access')!r} on its own model; expected true",
+                ex,
+                "responses",
+                200,
+            )
+        )
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from functools import cached_property
 from typing import Any
 
@@ -20,7 +21,9 @@ class Context:
 
     __slots__ = ("api", "fixtures", "identity", "path_params", "scope", "__dict__")
 
-    def __init__(self, api: str, fixtures: Any, identity: dict[str, Any] | None, scope: dict[str, Any]) -> None:
+    def __init__(
+        self, api: str, fixtures: Any, identity: dict[str, Any] | None, scope: MutableMapping[str, Any]
+    ) -> None:
         self.api = api
         self.fixtures = fixtures  # mock_server.fixtures.FixtureSet
         self.identity = identity
@@ -58,7 +61,9 @@ class ErrorFormat:
 
     def bad_prefer(self, message: str) -> VendorError:
         """An unusable ``Prefer`` header (mock-only): reported like an invalid header parameter."""
-        return self.invalid_params([{"loc": ["header", "prefer"], "msg": message, "type": "value_error", "input": None}])
+        return self.invalid_params(
+            [{"loc": ["header", "prefer"], "msg": message, "type": "value_error", "input": None}]
+        )
 
 
 class FastAPIErrors(ErrorFormat):
@@ -71,7 +76,9 @@ class FastAPIErrors(ErrorFormat):
     and methods the specs do not have; a spec that documents the unknown-route body (``not_found``) wins.
     """
 
-    def __init__(self, api: str, template: dict[str, Any], missing: dict[str, Any] | None = None, not_found: Any = None) -> None:
+    def __init__(
+        self, api: str, template: dict[str, Any], missing: dict[str, Any] | None = None, not_found: Any = None
+    ) -> None:
         self.api = api
         self.template = template
         self.missing = missing

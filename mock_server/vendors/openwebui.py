@@ -11,7 +11,17 @@ from typing import Any
 from mock_server.errors import VendorError, spec_example
 from mock_server.vendors._common import Context, FastAPIErrors, bearer_identity
 
-__all__ = ["API", "ERRORS", "IDENTITY_SCHEMA", "MODEL_KEY", "access", "authenticate", "check_record", "get_model", "served_form"]
+__all__ = [
+    "API",
+    "ERRORS",
+    "IDENTITY_SCHEMA",
+    "MODEL_KEY",
+    "access",
+    "authenticate",
+    "check_record",
+    "get_model",
+    "served_form",
+]
 
 API = "openwebui"
 MODEL_KEY = "id"
@@ -32,7 +42,11 @@ class _Errors(FastAPIErrors):
         return VendorError.from_spec(API, 401, "not_authenticated")
 
 
-ERRORS = _Errors(API, template=spec_example(API, 422, "missing_id")["detail"][0], missing=spec_example(API, 422, "missing_id")["detail"][0])
+ERRORS = _Errors(
+    API,
+    template=spec_example(API, 422, "missing_id")["detail"][0],
+    missing=spec_example(API, 422, "missing_id")["detail"][0],
+)
 
 
 def served_form(record: dict[str, Any]) -> dict[str, Any]:
@@ -75,6 +89,7 @@ def get_model(ctx: Context) -> dict[str, Any]:
     record = ctx.fixtures.models.get(ctx.query["id"])
     if record is None:
         raise VendorError.from_spec(API, 404, "model_not_found")
+    assert ctx.identity is not None  # the spec's bearer security ran before this handler
     level = access(ctx.identity, record)
     if level is None:
         raise VendorError.from_spec(API, 401, "access_prohibited")

@@ -11,7 +11,17 @@ from typing import Any
 from mock_server.errors import VendorError
 from mock_server.vendors._common import Context, ErrorFormat, bearer_identity
 
-__all__ = ["API", "ERRORS", "IDENTITY_SCHEMA", "MODEL_KEY", "authenticate", "check_record", "owner", "retrieve_custom_model", "served_form"]
+__all__ = [
+    "API",
+    "ERRORS",
+    "IDENTITY_SCHEMA",
+    "MODEL_KEY",
+    "authenticate",
+    "check_record",
+    "owner",
+    "retrieve_custom_model",
+    "served_form",
+]
 
 API = "respan"
 MODEL_KEY = "model_name"
@@ -79,6 +89,7 @@ def retrieve_custom_model(ctx: Context) -> dict[str, Any]:
     if record is None:
         raise VendorError.from_spec(API, 404, "not_found")
     org = owner(record)
+    assert ctx.identity is not None  # the spec's bearer security ran before this handler
     if org is not None and org != ctx.identity["organization_id"]:
         raise VendorError.from_spec(API, 403, "owned_by_others")
     return record

@@ -12,7 +12,19 @@ from mock_server.errors import VendorError, spec_example
 from mock_server.vendors._common import Context, FastAPIErrors
 from vendor_specs import examples_for, response_schema
 
-__all__ = ["API", "ERRORS", "IDENTITY_SCHEMA", "MASK", "MODEL_KEY", "SECRETS", "authenticate", "check_record", "get_model_by_id", "mask", "served_form"]
+__all__ = [
+    "API",
+    "ERRORS",
+    "IDENTITY_SCHEMA",
+    "MASK",
+    "MODEL_KEY",
+    "SECRETS",
+    "authenticate",
+    "check_record",
+    "get_model_by_id",
+    "mask",
+    "served_form",
+]
 
 API = "selise"
 MODEL_KEY = "_id"

@@ -103,7 +103,9 @@ def mock_process(api: str) -> Iterator[str]:
             if proc.poll() is not None:
                 log.seek(0)
                 out = log.read().decode(errors="replace")
-                pytest.fail(f"mock-server --api {api} exited with {proc.returncode} before serving: {out.strip()[:500]}")
+                pytest.fail(
+                    f"mock-server --api {api} exited with {proc.returncode} before serving: {out.strip()[:500]}"
+                )
             try:
                 httpx.get(url + "/", timeout=0.5)
                 break

@@ -15,7 +15,22 @@ from vendor_specs import APIS, load_spec, operations
 
 def test_exported_members() -> None:
     exported = {name for name in dir(contracts) if name.isidentifier() and not name.startswith("_")}
-    modules = {"baseline", "cases", "checks", "errors", "findings", "fuzz", "profile", "report", "runner", "target", "vendors", "cli", "pytest_plugin", "validate"}
+    modules = {
+        "baseline",
+        "cases",
+        "checks",
+        "errors",
+        "findings",
+        "fuzz",
+        "profile",
+        "report",
+        "runner",
+        "target",
+        "vendors",
+        "cli",
+        "pytest_plugin",
+        "validate",
+    }
     assert exported - modules == set(contracts.__all__)
 
 
@@ -46,7 +61,13 @@ def test_library_call(reference) -> None:
     with reference("respan") as url:
         result = run(RunConfig(api="respan", base_url=url, profile=reference_profile("respan"), max_examples=5, seed=1))
     assert result.exit_code == 0 and result.failures == [] and result.requests > 20
-    assert {o.check for o in result.outcomes if not o.skipped} >= {"auth", "access_control", "identity", "secrets", "error_contract"}
+    assert {o.check for o in result.outcomes if not o.skipped} >= {
+        "auth",
+        "access_control",
+        "identity",
+        "secrets",
+        "error_contract",
+    }
 
 
 def test_library_call_rejects_wrong_api() -> None:

@@ -33,7 +33,9 @@ def one_line_error(err: str) -> str:
 def test_unreachable_target_subprocess() -> None:
     proc = subprocess.run(
         [CONTRACTS, "check", "--api", "respan", "--base-url", f"http://127.0.0.1:{closed_port()}"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "cannot connect" in one_line_error(proc.stderr)
@@ -93,7 +95,9 @@ def test_missing_env_var_subprocess(tmp_path: Path) -> None:
     profile.write_text("api: respan\ntokens:\n  owner: ${CONTRACTS_TEST_UNSET_VAR}\n")
     proc = subprocess.run(
         [CONTRACTS, "check", "--api", "respan", "--base-url", "http://127.0.0.1:1", "--profile", str(profile)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     line = one_line_error(proc.stderr)
@@ -143,7 +147,9 @@ def test_without_profile_reports_skipped_checks(reference, capsys: pytest.Captur
 def test_reports_and_progress(reference, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     junit, report = tmp_path / "junit.xml", tmp_path / "report.json"
     with reference("selise", faults=("unmasked_api_key",)) as url:
-        code = main(check("selise", url, "--profile", reference_profile("selise"), "--junit", str(junit), "--json", str(report)))
+        code = main(
+            check("selise", url, "--profile", reference_profile("selise"), "--junit", str(junit), "--json", str(report))
+        )
     captured = capsys.readouterr()
     assert code == 1
     # human summary: grouped by check, with spec location and curl

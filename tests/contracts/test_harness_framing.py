@@ -30,7 +30,15 @@ from contracts.fuzz import HTTP_LAYER_HEADERS, fuzz, sendable_over_http
 from vendor_specs import raw_spec
 
 # What urllib3/requests put on every request themselves (plus the run's bearer token).
-CLIENT_HEADERS = {"host", "user-agent", "accept-encoding", "accept", "connection", "authorization", "x-schemathesis-testcaseid"}
+CLIENT_HEADERS = {
+    "host",
+    "user-agent",
+    "accept-encoding",
+    "accept",
+    "connection",
+    "authorization",
+    "x-schemathesis-testcaseid",
+}
 
 
 @dataclass
@@ -62,7 +70,9 @@ def _handle(conn: socket.socket, wire: Wire) -> None:
             elif isinstance(event, h11.EndOfMessage):
                 body = json.dumps({"detail": "Not authenticated"}).encode()
                 headers = [("content-type", "application/json"), ("content-length", str(len(body)))]
-                conn.sendall(parser.send(h11.Response(status_code=401, headers=headers)) + parser.send(h11.Data(data=body)))
+                conn.sendall(
+                    parser.send(h11.Response(status_code=401, headers=headers)) + parser.send(h11.Data(data=body))
+                )
                 conn.sendall(parser.send(h11.EndOfMessage()))
                 parser.start_next_cycle()
                 raw = b""
@@ -70,7 +80,9 @@ def _handle(conn: socket.socket, wire: Wire) -> None:
                 return
     except h11.RemoteProtocolError as exc:
         wire.malformed.append(f"{exc}: {raw!r}")
-        conn.sendall(b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        conn.sendall(
+            b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        )
     except OSError:
         pass
     finally:
@@ -123,7 +135,9 @@ def framing_names_as_constants(monkeypatch: pytest.MonkeyPatch) -> Iterator[None
 
 
 @pytest.mark.slow
-def test_fuzzing_never_sends_http_layer_headers(framing_names_as_constants: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fuzzing_never_sends_http_layer_headers(
+    framing_names_as_constants: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rejected: list[set[str]] = []
 
     def counting(ctx, case) -> bool:  # the same hook, counting the cases it keeps off the wire
@@ -135,7 +149,15 @@ def test_fuzzing_never_sends_http_layer_headers(framing_names_as_constants: None
     monkeypatch.setattr(fuzz_module, "sendable_over_http", counting)
     with recording_server() as (url, wire):
         for seed in (10, 11, 12):
-            fuzz("openwebui", url + "/api", token="contracts-test-token", max_examples=5, seed=seed, timeout=5, strict=False)
+            fuzz(
+                "openwebui",
+                url + "/api",
+                token="contracts-test-token",
+                max_examples=5,
+                seed=seed,
+                timeout=5,
+                strict=False,
+            )
     # Schemathesis' capability probes (a NUL byte in a header, sent once before the phases) are malformed on
     # purpose: a 400 tells it to stop generating such values; no check sees their responses.
     malformed = [m for m in wire.malformed if "X-Schemathesis-Probe:" not in m]
@@ -155,7 +177,9 @@ def test_fuzzing_never_sends_http_layer_headers(framing_names_as_constants: None
 def _case(headers: dict[str, str], declared: tuple[str, ...] = ()):
     spec = raw_spec("openwebui")
     op = spec["paths"]["/models/model"]["get"]
-    op["parameters"] = op.get("parameters", []) + [{"name": n, "in": "header", "schema": {"type": "string"}} for n in declared]
+    op["parameters"] = op.get("parameters", []) + [
+        {"name": n, "in": "header", "schema": {"type": "string"}} for n in declared
+    ]
     schema = schemathesis.openapi.from_dict(spec)
     return schema["/models/model"]["GET"].Case(query={"id": "x"}, headers=headers)
 

@@ -13,8 +13,14 @@ pytestmark = pytest.mark.slow
 def test_plugin_adds_one_test_per_check(pytester: pytest.Pytester, reference) -> None:
     with reference("respan") as url:
         result = pytester.runpytest_inprocess(
-            "-p", "contracts", "--contracts-api=respan", f"--contracts-base-url={url}",
-            f"--contracts-profile={reference_profile('respan')}", "--contracts-max-examples=5", "--contracts-seed=2", "-rs",
+            "-p",
+            "contracts",
+            "--contracts-api=respan",
+            f"--contracts-base-url={url}",
+            f"--contracts-profile={reference_profile('respan')}",
+            "--contracts-max-examples=5",
+            "--contracts-seed=2",
+            "-rs",
         )
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= 10 and "failed" not in outcomes, result.stdout.str()
@@ -23,8 +29,12 @@ def test_plugin_adds_one_test_per_check(pytester: pytest.Pytester, reference) ->
 def test_plugin_fails_the_responsible_check(pytester: pytest.Pytester, reference) -> None:
     with reference("respan", faults=("leak_other_model",)) as url:
         result = pytester.runpytest_inprocess(
-            "-p", "contracts", "--contracts-api=respan", f"--contracts-base-url={url}",
-            f"--contracts-profile={reference_profile('respan')}", "--contracts-max-examples=5",
+            "-p",
+            "contracts",
+            "--contracts-api=respan",
+            f"--contracts-base-url={url}",
+            f"--contracts-profile={reference_profile('respan')}",
+            "--contracts-max-examples=5",
         )
     assert result.parseoutcomes()["failed"] == 1
     result.stdout.fnmatch_lines(["*contracts[[]respan[]]::access_control*", "*stranger*"])
@@ -32,7 +42,14 @@ def test_plugin_fails_the_responsible_check(pytester: pytest.Pytester, reference
 
 def test_plugin_without_profile_skips_with_reason(pytester: pytest.Pytester, reference) -> None:
     with reference("respan") as url:
-        result = pytester.runpytest_inprocess("-p", "contracts", "--contracts-api=respan", f"--contracts-base-url={url}", "--contracts-max-examples=3", "-rs")
+        result = pytester.runpytest_inprocess(
+            "-p",
+            "contracts",
+            "--contracts-api=respan",
+            f"--contracts-base-url={url}",
+            "--contracts-max-examples=3",
+            "-rs",
+        )
     assert "the profile has no tokens.owner" in result.stdout.str()
     assert "failed" not in result.parseoutcomes()
 
@@ -40,7 +57,9 @@ def test_plugin_without_profile_skips_with_reason(pytester: pytest.Pytester, ref
 def test_plugin_unreachable_target_fails_with_one_line(pytester: pytest.Pytester) -> None:
     from tests.contracts.fixtures import closed_port
 
-    result = pytester.runpytest_inprocess("-p", "contracts", "--contracts-api=selise", f"--contracts-base-url=http://127.0.0.1:{closed_port()}")
+    result = pytester.runpytest_inprocess(
+        "-p", "contracts", "--contracts-api=selise", f"--contracts-base-url=http://127.0.0.1:{closed_port()}"
+    )
     assert "failed" in result.parseoutcomes()
     result.stdout.fnmatch_lines(["*cannot connect*"])
 
@@ -50,7 +69,7 @@ def test_fixture_factory(pytester: pytest.Pytester, reference) -> None:
         pytester.makepyfile(
             f"""
             def test_target(contracts_run):
-                result = contracts_run(api="selise", base_url="{url}", profile=r"{reference_profile('selise')}", max_examples=3)
+                result = contracts_run(api="selise", base_url="{url}", profile=r"{reference_profile("selise")}", max_examples=3)
                 assert result.exit_code == 0, result.failures
             """
         )

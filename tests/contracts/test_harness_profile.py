@@ -42,7 +42,10 @@ def test_missing_env_var_names_variable_and_key() -> None:
 
 
 def test_interpolation_inside_strings_and_base_url() -> None:
-    profile = parse_profile({"api": "selise", "base_url": "http://${HOST}:9003/p", "tokens": {"owner": "pre-${K}"}}, env={"HOST": "h", "K": "v"})
+    profile = parse_profile(
+        {"api": "selise", "base_url": "http://${HOST}:9003/p", "tokens": {"owner": "pre-${K}"}},
+        env={"HOST": "h", "K": "v"},
+    )
     assert profile.base_url == "http://h:9003/p" and profile.tokens["owner"] == "pre-v"
 
 

@@ -72,8 +72,12 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         return body
 
     store = {
-        models["own"]: model(models["own"], "u-owner", [{"principal_type": "user", "principal_id": "u-reader", "permission": "read"}]),
-        models["shared"]: model(models["shared"], "u-admin", [{"principal_type": "user", "principal_id": "*", "permission": "read"}]),
+        models["own"]: model(
+            models["own"], "u-owner", [{"principal_type": "user", "principal_id": "u-reader", "permission": "read"}]
+        ),
+        models["shared"]: model(
+            models["shared"], "u-admin", [{"principal_type": "user", "principal_id": "*", "permission": "read"}]
+        ),
     }
 
     async def get_model(request: Request) -> Response:
@@ -93,7 +97,9 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
             body = _example(api, 422, "missing_id")
             return JSONResponse(body, status_code=422)
         await _maybe_hang(faults, ident, models["own"])
-        if "crash_on_unusual_id" in faults and any(not (c.isascii() and c.isalnum()) and c not in "-_:/." for c in ident):
+        if "crash_on_unusual_id" in faults and any(
+            not (c.isascii() and c.isalnum()) and c not in "-_:/." for c in ident
+        ):
             return PlainTextResponse("Internal Server Error", status_code=500)
         if "undocumented_400" in faults and any(not (c.isalnum() or c in "-_:/.") for c in ident):
             return JSONResponse({"detail": "Invalid model id"}, status_code=400)

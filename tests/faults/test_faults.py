@@ -14,7 +14,20 @@ pytestmark = pytest.mark.slow
 
 
 def _check(api: str, url: str, *args: str) -> list[str]:
-    return ["check", "--api", api, "--base-url", url, "--profile", str(DATA / f"{api}.yaml"), "--seed", "7", "--max-examples", "10", *args]
+    return [
+        "check",
+        "--api",
+        api,
+        "--base-url",
+        url,
+        "--profile",
+        str(DATA / f"{api}.yaml"),
+        "--seed",
+        "7",
+        "--max-examples",
+        "10",
+        *args,
+    ]
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f"{f.api}-{f.name}")

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from mock_server.cli import main
+from mock_server.errors import UsageError
 from mock_server.fixtures import DEFAULT_DIR
 from mock_server.middleware import parse_latency
-from mock_server.errors import UsageError
 from tests.mock_server.conftest import bearer, free_port
 
 
@@ -67,7 +67,12 @@ def test_bad_fixture_file_stops_the_server_exit_2(tmp_path, run_mock):
     assert mock.proc.wait(timeout=20) == 2
     out, err = mock.stop()
     assert "Traceback" not in err and err.count("\n") == 1
-    assert "respan.yaml" in err and "#1 (openai/gpt-4)" in err and "`input_cost`" in err and "'cheap' is not of type 'number'" in err
+    assert (
+        "respan.yaml" in err
+        and "#1 (openai/gpt-4)" in err
+        and "`input_cost`" in err
+        and "'cheap' is not of type 'number'" in err
+    )
 
 
 def test_serves_all_three_and_prints_base_urls(run_mock):
@@ -76,8 +81,18 @@ def test_serves_all_three_and_prints_base_urls(run_mock):
     elapsed = mock.wait_url(f"http://127.0.0.1:{port + 2}/models/model_123?project_key=proj-alpha-7c1e0b2f")
     # The target is < 1.5 s (benchmarks/bench_mock.py measures it); the bound here leaves room for a loaded CI machine.
     assert elapsed < 5
-    assert httpx.get(f"http://127.0.0.1:{port}/api/models/model?id=gpt-4-custom", headers=bearer("openwebui", "reader")).status_code == 200
-    assert httpx.get(f"http://127.0.0.1:{port + 1}/api/models/openai%2Fgpt-4/", headers=bearer("respan", "acme")).status_code == 200
+    assert (
+        httpx.get(
+            f"http://127.0.0.1:{port}/api/models/model?id=gpt-4-custom", headers=bearer("openwebui", "reader")
+        ).status_code
+        == 200
+    )
+    assert (
+        httpx.get(
+            f"http://127.0.0.1:{port + 1}/api/models/openai%2Fgpt-4/", headers=bearer("respan", "acme")
+        ).status_code
+        == 200
+    )
     out, err = mock.stop()
     assert mock.proc.returncode == 0
     lines = out.splitlines()
@@ -101,7 +116,14 @@ def test_single_vendor_with_base_path(run_mock):
 
 @pytest.mark.parametrize(
     ("text", "expect"),
-    [("200ms", (0.2, 0.2)), ("0.5s", (0.5, 0.5)), ("100ms-300ms", (0.1, 0.3)), ("0", None), (None, None), ("15", (0.015, 0.015))],
+    [
+        ("200ms", (0.2, 0.2)),
+        ("0.5s", (0.5, 0.5)),
+        ("100ms-300ms", (0.1, 0.3)),
+        ("0", None),
+        (None, None),
+        ("15", (0.015, 0.015)),
+    ],
 )
 def test_parse_latency(text, expect):
     assert parse_latency(text) == expect

@@ -65,7 +65,9 @@ def test_missing_required_field_is_named(tmp_path):
     path, data = _copy(tmp_path, "respan")
     del data["models"][1]["display_name"]
     _write(path, data)
-    with pytest.raises(FixtureError, match=r"#2 \(anthropic/claude-3-5-sonnet:20241022\).*'display_name' is a required property"):
+    with pytest.raises(
+        FixtureError, match=r"#2 \(anthropic/claude-3-5-sonnet:20241022\).*'display_name' is a required property"
+    ):
         load_fixtures("respan", path)
 
 

@@ -13,7 +13,11 @@ VALID = {
     "respan": ("/api/models/openai/gpt-4/", bearer("respan", "acme")),
     "selise": ("/models/model_123", {"X-Blocks-Key": identities("selise")["alpha"]}),
 }
-NOT_FOUND = {"openwebui": {"detail": "Not Found"}, "respan": spec_example("respan", 404, "not_found"), "selise": spec_example("selise", 404, "unknown_route")}
+NOT_FOUND = {
+    "openwebui": {"detail": "Not Found"},
+    "respan": spec_example("respan", 404, "not_found"),
+    "selise": spec_example("selise", 404, "unknown_route"),
+}
 
 
 @pytest.mark.parametrize("api", sorted(VALID))
@@ -44,7 +48,12 @@ def test_head_is_answered(make_client, api):
 def test_cors_preflight_with_credentials_echoes_origin(make_client, api):
     url, _ = VALID[api]
     r = make_client(api).options(
-        url, headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization, x-blocks-key, prefer"}
+        url,
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization, x-blocks-key, prefer",
+        },
     )
     assert r.status_code == 200
     assert r.headers["access-control-allow-origin"] == "http://localhost:5173"

@@ -59,9 +59,7 @@ def test_dynamic_error_status(make_client):
     assert r.status_code == 404 and isinstance(r.json()["detail"], str)
 
 
-@pytest.mark.parametrize(
-    ("api", "status"), [("openwebui", 422), ("respan", 400), ("selise", 400)]
-)
+@pytest.mark.parametrize(("api", "status"), [("openwebui", 422), ("respan", 400), ("selise", 400)])
 def test_undocumented_code_is_a_vendor_error(make_client, api, status):
     url, headers = AUTH[api]
     r = make_client(api).get(url, headers={**headers, "Prefer": "code=418"})

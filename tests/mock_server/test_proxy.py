@@ -102,8 +102,14 @@ def test_valid_answer_passes_unchanged_and_logs_no_violation(proxy: str, caplog:
 
 
 def test_percent_encoded_and_literal_slashes_reach_the_upstream_as_sent(proxy: str) -> None:
-    assert httpx.get(f"{proxy}/api/models/openai%2Fgpt-4/", headers=AUTH).headers["x-upstream-raw-path"] == "/api/models/openai%2Fgpt-4/"
-    assert httpx.get(f"{proxy}/api/models/openai/gpt-4/", headers=AUTH).headers["x-upstream-raw-path"] == "/api/models/openai/gpt-4/"
+    assert (
+        httpx.get(f"{proxy}/api/models/openai%2Fgpt-4/", headers=AUTH).headers["x-upstream-raw-path"]
+        == "/api/models/openai%2Fgpt-4/"
+    )
+    assert (
+        httpx.get(f"{proxy}/api/models/openai/gpt-4/", headers=AUTH).headers["x-upstream-raw-path"]
+        == "/api/models/openai/gpt-4/"
+    )
 
 
 def test_invalid_body_is_returned_unchanged_and_logged(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
@@ -151,8 +157,13 @@ def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
     port = sock.getsockname()[1]
     sock.close()
     exe = Path(sys.executable).with_name("mock-server")
-    proc = subprocess.Popen([str(exe), "proxy", "--api", "respan", "--upstream", upstream, "--port", str(port), "--strict"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [str(exe), "proxy", "--api", "respan", "--upstream", upstream, "--port", str(port), "--strict"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -173,7 +184,9 @@ def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
 
 def test_cli_rejects_a_bad_upstream_url() -> None:
     exe = Path(sys.executable).with_name("mock-server")
-    done = subprocess.run([str(exe), "proxy", "--api", "respan", "--upstream", "staging:8080"], capture_output=True, text=True)
+    done = subprocess.run(
+        [str(exe), "proxy", "--api", "respan", "--upstream", "staging:8080"], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "not an http(s) URL" in done.stderr and "Traceback" not in done.stderr
 
@@ -184,13 +197,19 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
     """No false positives on real traffic: the mock's answers all conform, so even --strict passes them."""
     import yaml
 
-    profile = yaml.safe_load((Path(__file__).resolve().parents[2] / "mock_server" / "data" / "profiles" / f"{api}.yaml").read_text())
+    profile = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "mock_server" / "data" / "profiles" / f"{api}.yaml").read_text()
+    )
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     exe = Path(sys.executable).with_name("mock-server")
-    mock = subprocess.Popen([str(exe), "--api", api, "--host", "127.0.0.1", "--port", str(port), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    mock = subprocess.Popen(
+        [str(exe), "--api", api, "--host", "127.0.0.1", "--port", str(port), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while not port_open(port):
@@ -209,9 +228,13 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
                 return prefix + template + "?id=" + model.replace("/", "%2F")
 
             statuses = set()
-            for model, headers in [(profile["models"]["own"], auth), (profile["models"]["shared"], auth),
-                                   (profile["models"]["own"], other), (profile["models"]["missing"], auth),
-                                   (profile["models"]["own"], {})]:
+            for model, headers in [
+                (profile["models"]["own"], auth),
+                (profile["models"]["shared"], auth),
+                (profile["models"]["own"], other),
+                (profile["models"]["missing"], auth),
+                (profile["models"]["own"], {}),
+            ]:
                 response = httpx.get(url + path(model), headers=headers)
                 assert response.status_code != 502, response.text
                 statuses.add(response.status_code)

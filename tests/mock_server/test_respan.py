@@ -47,7 +47,11 @@ def test_empty_name_is_drf_404(client):
 
 @pytest.mark.parametrize(
     ("headers", "example"),
-    [({}, "not_provided"), ({"Authorization": "Token abc"}, "not_provided"), ({"Authorization": "Bearer wrong"}, "invalid_token")],
+    [
+        ({}, "not_provided"),
+        ({"Authorization": "Token abc"}, "not_provided"),
+        ({"Authorization": "Bearer wrong"}, "invalid_token"),
+    ],
 )
 def test_credentials_errors(client, headers, example):
     r = client.get("/api/models/openai/gpt-4/", headers=headers)

@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-SEED_OF = {"openwebui": "000_39dab24eef2061e3.txt", "respan": "002_e346da8f44da002c.txt", "selise": "003_8a7baab5025d5870.txt"}
+SEED_OF = {
+    "openwebui": "000_39dab24eef2061e3.txt",
+    "respan": "002_e346da8f44da002c.txt",
+    "selise": "003_8a7baab5025d5870.txt",
+}
 _TYPES = {"string", "integer", "number", "boolean", "object", "array"}
 
 
@@ -51,7 +55,9 @@ def parse_openwebui(text: str) -> SeedPage:
     page = SeedPage("openwebui", statuses={200})
     section = text.split("\nResponse\n", 1)[1].split("Example Request", 1)[0]
     lines = [line.strip() for line in section.splitlines() if line.strip()]
-    page.fields = [(lines[i], lines[i + 1]) for i in range(len(lines) - 1) if lines[i + 1] in _TYPES and " " not in lines[i]]
+    page.fields = [
+        (lines[i], lines[i + 1]) for i in range(len(lines) - 1) if lines[i + 1] in _TYPES and " " not in lines[i]
+    ]
     example = text.split("Example Response", 1)[1].split("Error Responses", 1)[0]
     page.examples[200] = [value for _, value in _json_objects(example)]
     errors = text.split("Error Responses", 1)[1]
@@ -75,7 +81,9 @@ def parse_respan(text: str) -> SeedPage:
 
 
 def _json_type(value: Any) -> str:
-    return {bool: "boolean", int: "integer", float: "number", str: "string", dict: "object", list: "array"}.get(type(value), "null")
+    return {bool: "boolean", int: "integer", float: "number", str: "string", dict: "object", list: "array"}.get(
+        type(value), "null"
+    )
 
 
 def _json_fields(body: dict[str, Any]) -> set[tuple[str, str]]:

@@ -42,7 +42,11 @@ def test_not_openapi_3_0(tmp_path: Path) -> None:
 
 def test_invalid_openapi_names_the_location(tmp_path: Path) -> None:
     bad = tmp_path / "broken.yaml"
-    bad.write_text(spec_path("respan").read_text(encoding="utf-8").replace("operationId: retrieve_custom_model", "operationId: [1, 2]"))
+    bad.write_text(
+        spec_path("respan")
+        .read_text(encoding="utf-8")
+        .replace("operationId: retrieve_custom_model", "operationId: [1, 2]")
+    )
     with pytest.raises(SpecError, match=r"invalid OpenAPI at paths/.*operationId"):
         load_spec(bad)
 

@@ -12,7 +12,14 @@ import pytest
 from tests.specs.seed_pages import parse
 from vendor_specs import APIS, operations
 
-_JSON_TYPES = {"string": {"string"}, "integer": {"integer"}, "number": {"number", "integer"}, "boolean": {"boolean"}, "object": {"object"}, "array": {"array"}}
+_JSON_TYPES = {
+    "string": {"string"},
+    "integer": {"integer"},
+    "number": {"number", "integer"},
+    "boolean": {"boolean"},
+    "object": {"object"},
+    "array": {"array"},
+}
 
 
 def _schemas(schema: dict[str, Any]):

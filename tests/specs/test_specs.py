@@ -41,7 +41,9 @@ def test_spec_loads_in_connexion_and_routes_its_operation(api: str) -> None:
         scheme["x-bearerInfoFunc" if scheme["type"] == "http" else "x-apikeyInfoFunc"] = f"{__name__}.accept_any_token"
     app.add_api(spec, resolver=Resolver(function_resolver=lambda _name: handler), validate_responses=False)
     op = operations(api)[0]
-    path = vendor_specs.server_base_path(api) + op.path.replace("{model_name}", "openai/gpt-4").replace("{model_id}", "m1")
+    path = vendor_specs.server_base_path(api) + op.path.replace("{model_name}", "openai/gpt-4").replace(
+        "{model_id}", "m1"
+    )
     client = app.test_client()
     response = client.get(path, params={"id": "acme/x:1"}, headers={"Authorization": "Bearer t"})
     assert response.status_code == 200, response.text
@@ -71,12 +73,18 @@ def _example_cases():
 
 def _validate_body(api: str, status: int, body: object) -> list:
     op = operations(api)[0]
-    params = {p["name"]: "openai/gpt-4" if p["schema"].get("format") == "path" else "model_123" for p in op.parameters if p["in"] == "path"}
+    params = {
+        p["name"]: "openai/gpt-4" if p["schema"].get("format") == "path" else "model_123"
+        for p in op.parameters
+        if p["in"] == "path"
+    }
     raw = vendor_specs.server_base_path(api) + op.path.format(**params)
     match = match_operation(api, op.method, raw)
     assert match is not None
     request = core_request(match, query={"id": "x"}, headers={"Authorization": "Bearer t"})
-    result = openapi_core_spec(api).unmarshal_response(request, core_response(status, json.dumps(body).encode(), "application/json"))
+    result = openapi_core_spec(api).unmarshal_response(
+        request, core_response(status, json.dumps(body).encode(), "application/json")
+    )
     return list(result.errors)
 
 
@@ -121,7 +129,10 @@ def test_respan_path_keeps_its_trailing_slash() -> None:
     assert [op.path for op in operations("respan")] == ["/api/models/{model_name}/"]
 
 
-@pytest.mark.parametrize(("api", "prefix", "path"), [("openwebui", "/api/v1", "/api/v1/models/model"), ("selise", "/blocksai-api/v1", "/blocksai-api/v1/models/m1")])
+@pytest.mark.parametrize(
+    ("api", "prefix", "path"),
+    [("openwebui", "/api/v1", "/api/v1/models/model"), ("selise", "/blocksai-api/v1", "/blocksai-api/v1/models/m1")],
+)
 def test_a_prefixed_deployment_is_the_same_spec_with_another_base(api: str, prefix: str, path: str) -> None:
     match = match_operation(api, "GET", path, base_path=prefix)
     assert match is not None

@@ -16,11 +16,48 @@ from hypothesis import strategies as st
 __all__ = ["TRICKY", "any_json", "mutated", "values"]
 
 TRICKY: list[Any] = [
-    None, True, False, 0, 1, -1, 1.0, 0.0, -0.5, 2.5, 2**64, -(2**70), math.nan, 1e308, "", "x", "0", "1",
-    "read", "write", "custom", "valid", "chat", "***masked***", [], [1], ["a"], {}, {"detail": "x"},
-    "2025-12-01T10:30:00Z", "2025-12-01t10:30:00z", "2024-02-29T00:00:00+01:00", "2025-02-29T00:00:00Z",
-    "2025-04-31T10:30:00Z", "0000-01-01T00:00:00Z", "2025-12-01T10:30:00Z\n", "2025-12-01 10:30:00Z",
-    "2025-12-01T24:00:00Z", "2016-12-31T23:59:60Z", "2025-12-01T10:30:00.123456-05:30", "2025-12-01", "١٢٣٤-01-01T00:00:00Z",
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    1.0,
+    0.0,
+    -0.5,
+    2.5,
+    2**64,
+    -(2**70),
+    math.nan,
+    1e308,
+    "",
+    "x",
+    "0",
+    "1",
+    "read",
+    "write",
+    "custom",
+    "valid",
+    "chat",
+    "***masked***",
+    [],
+    [1],
+    ["a"],
+    {},
+    {"detail": "x"},
+    "2025-12-01T10:30:00Z",
+    "2025-12-01t10:30:00z",
+    "2024-02-29T00:00:00+01:00",
+    "2025-02-29T00:00:00Z",
+    "2025-04-31T10:30:00Z",
+    "0000-01-01T00:00:00Z",
+    "2025-12-01T10:30:00Z\n",
+    "2025-12-01 10:30:00Z",
+    "2025-12-01T24:00:00Z",
+    "2016-12-31T23:59:60Z",
+    "2025-12-01T10:30:00.123456-05:30",
+    "2025-12-01",
+    "١٢٣٤-01-01T00:00:00Z",
 ]
 
 any_json = st.recursive(
@@ -42,7 +79,11 @@ def _typed(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     kind = schema.get("type")
     low = schema.get("minimum")
     if kind == "string":
-        return _datetimes if schema.get("format") == "date-time" else st.text(min_size=schema.get("minLength", 0), max_size=10)
+        return (
+            _datetimes
+            if schema.get("format") == "date-time"
+            else st.text(min_size=schema.get("minLength", 0), max_size=10)
+        )
     if kind == "integer":
         return st.integers(min_value=low)
     if kind == "number":

@@ -6,9 +6,21 @@ import contracts.validate
 import mock_server.proxy
 
 EXPECTED = {
-    "Report", "Result", "UnsupportedSchema", "UnusableInput", "UsageError", "ValidateError", "Violation",
-    "compile_schema", "fast_predicate", "validate_har", "validate_har_file", "validate_ndjson",
-    "validate_ndjson_file", "validate_payload", "validate_value",
+    "Report",
+    "Result",
+    "UnsupportedSchema",
+    "UnusableInput",
+    "UsageError",
+    "ValidateError",
+    "Violation",
+    "compile_schema",
+    "fast_predicate",
+    "validate_har",
+    "validate_har_file",
+    "validate_ndjson",
+    "validate_ndjson_file",
+    "validate_payload",
+    "validate_value",
 }
 
 

@@ -34,10 +34,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "other formats": {"anyOf": [{"format": "date"}, {"format": "int32"}, {"format": "uuid"}, {"format": "byte"}]},
     "arrays": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "uniqueItems": True},
     "multiple": {"type": "number", "multipleOf": 0.5},
-    "closed object": {"type": "object", "required": ["a", "b"], "additionalProperties": False,
-                      "properties": {"a": {"type": "string"}, "b": {"type": "boolean"}, "c": {"type": "integer"}}},
-    "typed extras": {"type": "object", "properties": {"a": {"type": "string"}},
-                     "additionalProperties": {"type": "integer", "nullable": True}},
+    "closed object": {
+        "type": "object",
+        "required": ["a", "b"],
+        "additionalProperties": False,
+        "properties": {"a": {"type": "string"}, "b": {"type": "boolean"}, "c": {"type": "integer"}},
+    },
+    "typed extras": {
+        "type": "object",
+        "properties": {"a": {"type": "string"}},
+        "additionalProperties": {"type": "integer", "nullable": True},
+    },
     "untyped object keywords": {"required": ["a"], "properties": {"a": {"type": "string"}}, "minProperties": 2},
     "one of": {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 1}]},
     "all of and not": {"allOf": [{"type": "object"}, {"not": {"required": ["x"]}}], "nullable": True},
@@ -70,9 +77,17 @@ def test_compiled_keyword_agrees_with_openapi_cores_validator(name: str, data: s
     assert verdict(predicate, value) == oracle(schema, value), f"{name}: disagree on {value!r}"
 
 
-@pytest.mark.parametrize("keyword", [{"$ref": "#/x"}, {"discriminator": {"propertyName": "t"}, "oneOf": []},
-                                     {"properties": {"a": {"writeOnly": True}}}, {"patternProperties": {}},
-                                     {"type": ["string", "null"]}, {"items": [{}]}])
+@pytest.mark.parametrize(
+    "keyword",
+    [
+        {"$ref": "#/x"},
+        {"discriminator": {"propertyName": "t"}, "oneOf": []},
+        {"properties": {"a": {"writeOnly": True}}},
+        {"patternProperties": {}},
+        {"type": ["string", "null"]},
+        {"items": [{}]},
+    ],
+)
 def test_unsupported_keywords_fall_back_to_openapi_core(keyword: dict[str, Any]) -> None:
     with pytest.raises(UnsupportedSchema):
         compile_schema(keyword, CHECKER)
@@ -86,8 +101,11 @@ def test_float_safety() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.from_regex(r"\A\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d(\.\d{1,3})?([zZ]|[+-][0-2]\d:[0-6]\d)\n?\Z")
-       | st.sampled_from([t for t in TRICKY if isinstance(t, str)]) | st.text(max_size=25))
+@given(
+    text=st.from_regex(r"\A\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-6]\d:[0-6]\d(\.\d{1,3})?([zZ]|[+-][0-2]\d:[0-6]\d)\n?\Z")
+    | st.sampled_from([t for t in TRICKY if isinstance(t, str)])
+    | st.text(max_size=25)
+)
 def test_fast_date_time_is_jsonschemas_date_time(text: str) -> None:
     from jsonschema._format import is_datetime
 

@@ -22,7 +22,12 @@ def write(tmp_path: Path, doc: object) -> Path:
 def test_capture_with_matching_and_foreign_entries(cli, example, tmp_path: Path) -> None:
     respan_bad = {**example("respan"), "input_cost": "cheap"}
     doc = har(
-        entry("http://localhost:8080/api/v1/models/model?id=acme%2Ftest-model%3Av1", 200, example("openwebui"), headers=AUTH),
+        entry(
+            "http://localhost:8080/api/v1/models/model?id=acme%2Ftest-model%3Av1",
+            200,
+            example("openwebui"),
+            headers=AUTH,
+        ),
         entry("https://api.respan.ai/api/models/openai/gpt-4/", 200, example("respan"), headers=AUTH),
         entry("https://api.respan.ai/api/models/openai%2Fgpt-4/", 200, respan_bad, headers=AUTH),
         entry("https://gw.example/blocksai-api/v1/models/m1?project_key=P", 200, example("selise"), encoding="base64"),
@@ -32,7 +37,10 @@ def test_capture_with_matching_and_foreign_entries(cli, example, tmp_path: Path)
     )
     code, out, err = cli("--har", write(tmp_path, doc))
     assert code == 1 and err == ""
-    assert "entry 3 GET https://api.respan.ai/api/models/openai%2Fgpt-4/: invalid against respan retrieve_custom_model 200" in out
+    assert (
+        "entry 3 GET https://api.respan.ai/api/models/openai%2Fgpt-4/: invalid against respan retrieve_custom_model 200"
+        in out
+    )
     assert "response body $.input_cost: 'cheap' is not of type 'number'" in out
     assert "entry 1" not in out and "entry 2" not in out and "entry 4" not in out
     rows = [row.split() for row in out.splitlines()]
@@ -43,18 +51,33 @@ def test_capture_with_matching_and_foreign_entries(cli, example, tmp_path: Path)
 
 
 def test_request_and_response_violations(example) -> None:
-    report = validate_har(har(
-        entry("https://api.respan.ai/api/models/gpt-4/", 200, example("respan")),  # no credentials
-        entry("http://localhost:8080/api/v1/models/model?id=x", 200, text="<html>SPA</html>", mime="text/html", headers=AUTH),
-        entry("https://api.respan.ai/api/models/gpt-4/", 500, {"detail": "boom"}, headers=AUTH),
-        entry("https://api.respan.ai/api/models/gpt-4/", 404, {"detail": "Not found.", "extra": 1}, headers=AUTH),
-    ))
+    report = validate_har(
+        har(
+            entry("https://api.respan.ai/api/models/gpt-4/", 200, example("respan")),  # no credentials
+            entry(
+                "http://localhost:8080/api/v1/models/model?id=x",
+                200,
+                text="<html>SPA</html>",
+                mime="text/html",
+                headers=AUTH,
+            ),
+            entry("https://api.respan.ai/api/models/gpt-4/", 500, {"detail": "boom"}, headers=AUTH),
+            entry("https://api.respan.ai/api/models/gpt-4/", 404, {"detail": "Not found.", "extra": 1}, headers=AUTH),
+        )
+    )
     found = {r.source.split()[1]: [str(v) for v in r.violations] for r in report.results}
-    assert "request security: has no credentials of a documented scheme; send Authorization: Bearer <credentials> (bearerAuth) [rule documented security]" in found["1"]
-    assert found["2"] == ["response content-type: text/html is not documented; expected application/json "
-                          '[rule documented media type; value "text/html"]']
-    assert found["3"] == ["response status: 500 is not documented for retrieve_custom_model (documented: 200, 401, 403, 404) "
-                          "[rule documented status; value 500]"]
+    assert (
+        "request security: has no credentials of a documented scheme; send Authorization: Bearer <credentials> (bearerAuth) [rule documented security]"
+        in found["1"]
+    )
+    assert found["2"] == [
+        "response content-type: text/html is not documented; expected application/json "
+        '[rule documented media type; value "text/html"]'
+    ]
+    assert found["3"] == [
+        "response status: 500 is not documented for retrieve_custom_model (documented: 200, 401, 403, 404) "
+        "[rule documented status; value 500]"
+    ]
     assert found["4"][0].startswith("response body $.extra: is not allowed")
     assert report.exit_code == 1
 
@@ -62,13 +85,13 @@ def test_request_and_response_violations(example) -> None:
 def test_broken_entries_are_named_and_the_rest_still_validated(cli, example, tmp_path: Path) -> None:
     url = "https://api.respan.ai/api/models/gpt-4/"
     doc = har(
-        {"request": {"url": url}},                                               # no method, no response
-        entry(url, 200, text=NO_TEXT, headers=AUTH),                             # body not captured
-        entry(url, 200, text='{"id": "gpt-4", "model_na', headers=AUTH),         # truncated
+        {"request": {"url": url}},  # no method, no response
+        entry(url, 200, text=NO_TEXT, headers=AUTH),  # body not captured
+        entry(url, 200, text='{"id": "gpt-4", "model_na', headers=AUTH),  # truncated
         entry(url, 200, text="!!not base64!!", encoding="base64", headers=AUTH),
         {**entry(url, 200, example("respan"), headers=AUTH), "response": {"content": {}}},  # no status
         "not an object",
-        entry(url, 404, {"detail": "Not found."}, headers=AUTH),                 # fine
+        entry(url, 404, {"detail": "Not found."}, headers=AUTH),  # fine
     )
     doc["log"]["entries"][3]["response"]["content"]["text"] = "!!not base64!!"
     code, out, _ = cli("--har", write(tmp_path, doc))
@@ -91,15 +114,23 @@ def test_non_utf8_and_oversized_bodies(cli, example, tmp_path: Path) -> None:
     raw = entry(url, 200, text=NO_TEXT, headers=AUTH)
     raw["response"]["content"].update(text=base64.b64encode(b'{"detail": "\xff"}').decode(), encoding="base64")
     big = {**example("respan"), "display_name": "x" * (50 * 1024 * 1024)}
-    code, out, _ = cli("--har", write(tmp_path, har(raw, entry(url, 200, big, headers=AUTH), entry(url, 200, example("respan"), headers=AUTH))))
+    code, out, _ = cli(
+        "--har",
+        write(tmp_path, har(raw, entry(url, 200, big, headers=AUTH), entry(url, 200, example("respan"), headers=AUTH))),
+    )
     assert code == 2
     assert "response body is not UTF-8 (byte 0xff at offset 12)" in out
-    assert re.search(r"response body is 52,4\d\d,\d{3} bytes, over the 16,777,216-byte limit; raise it with --max-body-mb", out)
+    assert re.search(
+        r"response body is 52,4\d\d,\d{3} bytes, over the 16,777,216-byte limit; raise it with --max-body-mb", out
+    )
     assert "3 checked: 1 valid, 0 invalid, 2 unusable" in out
 
 
 def test_base_path_option_for_a_custom_deployment(cli, example, tmp_path: Path) -> None:
-    path = write(tmp_path, har(entry("https://intra.example/tools/webui/models/model?id=x", 200, example("openwebui"), headers=AUTH)))
+    path = write(
+        tmp_path,
+        har(entry("https://intra.example/tools/webui/models/model?id=x", 200, example("openwebui"), headers=AUTH)),
+    )
     code, out, _ = cli("--har", path)
     assert code == 0 and "0 checked: 0 valid, 0 invalid, 0 unusable; 1 matched no spec" in out
     code, out, _ = cli("--har", path, "--base-path", "/tools/webui")
@@ -130,8 +161,13 @@ def test_not_modified_is_skipped_and_an_odd_entry_does_not_stop_the_run(example,
         return real(*args, **kwargs)
 
     monkeypatch.setattr(har_module, "request_violations", flaky)
-    report = validate_har(har(entry(url, 304, text="", headers=AUTH), entry(url, 200, example("respan"), headers=AUTH),
-                              entry(url, 200, example("respan"), headers=AUTH)))
+    report = validate_har(
+        har(
+            entry(url, 304, text="", headers=AUTH),
+            entry(url, 200, example("respan"), headers=AUTH),
+            entry(url, 200, example("respan"), headers=AUTH),
+        )
+    )
     verdicts = [(r.source.split()[1], r.verdict) for r in report.results]
     assert verdicts == [("1", "skipped"), ("2", "unusable")]
     assert "could not be validated (RuntimeError: unexpected)" in report.results[1].problem
@@ -139,8 +175,13 @@ def test_not_modified_is_skipped_and_an_odd_entry_does_not_stop_the_run(example,
 
 
 def test_api_option_restricts_a_capture_to_one_vendor(cli, example, tmp_path: Path) -> None:
-    path = write(tmp_path, har(entry("https://other.example/models/thing", 200, {"some": "other api"}),
-                               entry("http://localhost:8080/api/v1/models/model?id=x", 200, example("openwebui"), headers=AUTH)))
+    path = write(
+        tmp_path,
+        har(
+            entry("https://other.example/models/thing", 200, {"some": "other api"}),
+            entry("http://localhost:8080/api/v1/models/model?id=x", 200, example("openwebui"), headers=AUTH),
+        ),
+    )
     code, out, _ = cli("--har", path)
     assert code == 1 and "entry 1 GET https://other.example/models/thing: invalid against selise" in out
     code, out, _ = cli("--har", path, "--api", "openwebui")

@@ -72,8 +72,14 @@ def test_default_api_and_status_from_the_command_line(cli, tmp_path: Path, monke
 
 @pytest.mark.parametrize(
     "text",
-    [b'{"a": NaN}', b'\xef\xbb\xbf{"a": 1}', b'{"a": "\\ud800"}', b'{"a": 1, "a": 2}',
-     b'{"a": 1.0, "b": -0, "c": 1e400, "d": 1E2, "e": 18446744073709551615}', b'[' * 2000 + b']' * 2000],
+    [
+        b'{"a": NaN}',
+        b'\xef\xbb\xbf{"a": 1}',
+        b'{"a": "\\ud800"}',
+        b'{"a": 1, "a": 2}',
+        b'{"a": 1.0, "b": -0, "c": 1e400, "d": 1E2, "e": 18446744073709551615}',
+        b"[" * 2000 + b"]" * 2000,
+    ],
 )
 def test_fast_decoding_matches_the_stdlib_json_openapi_core_uses(text: bytes) -> None:
     """Integers beyond 64 bits are the known exception (orjson reads them as floats): see the next test."""
@@ -92,7 +98,9 @@ def test_fast_decoding_matches_the_stdlib_json_openapi_core_uses(text: bytes) ->
 def test_nan_and_huge_integers_get_openapi_cores_verdict(example) -> None:
     body = json.dumps({**example("respan"), "max_context_window": 2**80}).replace("0.025", "NaN")
     report = validate_ndjson([b'{"api": "respan", "body": ' + body.encode() + b"}"])
-    assert report.exit_code == 0  # openapi-core accepts both: NaN is a number (NaN >= 0 is not false), ints are unbounded
+    assert (
+        report.exit_code == 0
+    )  # openapi-core accepts both: NaN is a number (NaN >= 0 is not false), ints are unbounded
     body = json.dumps({**example("respan"), "max_context_window": -(2**80), "input_cost": 2**70})
     report = validate_ndjson([b'{"api": "respan", "body": ' + body.encode() + b"}"])
     assert [str(v) for r in report.results for v in r.violations] == [

@@ -65,11 +65,23 @@ def test_other_documented_status(cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "data", "message"),
     [
-        (["--api", "respan", "--status", "500"], {"detail": "x"}, "status 500 is not documented for respan retrieve_custom_model; use one of 200, 401, 403, 404"),
+        (
+            ["--api", "respan", "--status", "500"],
+            {"detail": "x"},
+            "status 500 is not documented for respan retrieve_custom_model; use one of 200, 401, 403, 404",
+        ),
         (["--api", "nope"], {}, "unknown API 'nope': choose one of openwebui, respan, selise"),
         ([], {}, "--api is required for a single payload"),
-        (["--api", "respan"], b'{"id": "x", "model_name": ', "is not JSON (truncated?): Expecting value (line 1, column 27)"),
-        (["--api", "respan"], b'{"id": "\xff\xfe"}', "is not UTF-8 (byte 0xff at offset 8); JSON must be UTF-8 encoded"),
+        (
+            ["--api", "respan"],
+            b'{"id": "x", "model_name": ',
+            "is not JSON (truncated?): Expecting value (line 1, column 27)",
+        ),
+        (
+            ["--api", "respan"],
+            b'{"id": "\xff\xfe"}',
+            "is not UTF-8 (byte 0xff at offset 8); JSON must be UTF-8 encoded",
+        ),
         (["--api", "respan"], b"", "is not JSON (truncated?): Expecting value (line 1, column 1)"),
     ],
 )
@@ -108,7 +120,9 @@ def test_library_returns_findings_as_data(example) -> None:
     result = validate_payload("respan", json.dumps(body))
     assert result.verdict == "invalid"
     assert result.violations == [
-        Violation("response body", "$.provider.organization_id", "type: integer", "'123' is not of type 'integer'", "123")
+        Violation(
+            "response body", "$.provider.organization_id", "type: integer", "'123' is not of type 'integer'", "123"
+        )
     ]
 
 
@@ -119,15 +133,20 @@ def test_installed_contracts_command_runs_validate(example, tmp_path: Path) -> N
     done = subprocess.run([str(exe), "validate", "--api", "respan", str(path)], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     assert "$.input_cost: 'cheap' is not of type 'number'" in done.stdout
-    done = subprocess.run([sys.executable, "-m", "contracts.validate", "--api", "respan", str(tmp_path / "nope.json")],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "contracts.validate", "--api", "respan", str(tmp_path / "nope.json")],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
-def test_readme_example_output_is_what_the_cli_prints(cli, example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_example_output_is_what_the_cli_prints(
+    cli, example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme[readme.index("## Payload validation"):]
-    block = section[section.index("```text\n") + len("```text\n"):]
+    section = readme[readme.index("## Payload validation") :]
+    block = section[section.index("```text\n") + len("```text\n") :]
     expected = block[: block.index("```")]
     monkeypatch.chdir(tmp_path)
     write(tmp_path, {**example("selise"), "Leak": "sk-live-1", "CreatedDate": "yesterday"})
