@@ -1,0 +1,84 @@
+"""The README's quick-start `curl` commands work against `mock-server` with its built-in fixtures."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PORTS = (9001, 9002, 9003)  # what the README's commands address: `mock-server` with no --port
+
+
+def _quickstart_curls() -> list[list[str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("With the mock running", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    return [shlex.split(line) for line in block.splitlines() if line.startswith("curl ")]
+
+
+def _three_free_ports() -> int:
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + 2 > 65535:
+            continue
+        try:
+            for port in (first, first + 1, first + 2):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError("no three consecutive free ports on 127.0.0.1")
+
+
+@pytest.fixture(scope="module")
+def mock_ports() -> Iterator[dict[int, int]]:
+    first = _three_free_ports()
+    exe = Path(sys.executable).with_name("mock-server")
+    proc = subprocess.Popen(
+        [str(exe), "--port", str(first), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{first + 2}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else "mock-server exited"
+                time.sleep(0.1)
+        yield {default: first + i for i, default in enumerate(DEFAULT_PORTS)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_readme_has_quickstart_curls() -> None:
+    assert len(_quickstart_curls()) >= 3
+
+
+@pytest.mark.parametrize("argv", _quickstart_curls(), ids=lambda argv: argv[-1])
+def test_quickstart_curl_answers_200_with_the_model(argv: list[str], mock_ports: dict[int, int]) -> None:
+    headers = dict(h.split(": ", 1) for flag, h in zip(argv, argv[1:], strict=False) if flag == "-H")
+    url = argv[-1]
+    port = int(re.search(r"127\.0\.0\.1:(\d+)", url).group(1))  # type: ignore[union-attr]
+    url = url.replace(f"127.0.0.1:{port}", f"127.0.0.1:{mock_ports[port]}")
+    response = httpx.get(url, headers=headers, timeout=5)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    wanted = query.get("id") or unquote(parts.path.split("/models/", 1)[1]).rstrip("/")
+    assert wanted in {str(body.get(k)) for k in ("id", "model_name", "_id")}, body
