@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from contracts.checks import CHECK_DOCS
 from contracts.errors import BaselineError
 from contracts.findings import Finding
 
@@ -37,6 +38,8 @@ def load_baseline(path: str | Path) -> list[Accepted]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise BaselineError(f"baseline {source}: cannot be read ({exc.strerror or exc}); check the path") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"baseline {source}: is not UTF-8 text; save it as UTF-8 YAML") from None
     except yaml.YAMLError:
         raise BaselineError(f"baseline {source}: is not valid YAML; fix the file") from None
     entries = data.get("accepted") if isinstance(data, dict) else None
@@ -58,6 +61,10 @@ def load_baseline(path: str | Path) -> list[Accepted]:
         unknown = sorted(set(entry) - {"check", "operation", "reason"})
         if unknown:
             raise BaselineError(f"baseline {source}: entry {i} has unknown key(s) {', '.join(unknown)}")
+        if check not in CHECK_DOCS:
+            raise BaselineError(
+                f"baseline {source}: entry {i} names unknown check `{check}`; known checks: {', '.join(CHECK_DOCS)}"
+            )
         operation = entry.get("operation")
         out.append(Accepted(check, str(operation) if operation is not None else None, reason.strip()))
     return out

@@ -200,14 +200,14 @@ def identity_case(ctx: CaseContext) -> list[Finding]:
         ident = ctx.profile.model(role)
         if ident is None:
             continue
-        forms = (("literal slashes", True), ("%2F", False)) if "/" in ident else (("as is", False),)
+        forms = (("with literal slashes", True), ("with %2F", False)) if "/" in ident else (("as is", False),)
         for form, literal in forms:
             ex = ctx.send(ident, "owner", literal=literal)
             if ex.error is None and ex.status != 200:
                 out.append(
                     ctx.finding(
                         "identity",
-                        f"models.{role} {ident!r} sent with {form}: expected 200, got {ex.status or ex.error}",
+                        f"models.{role} {ident!r} sent {form}: expected 200, got {ex.status or ex.error}",
                         ex,
                         "responses",
                         200,

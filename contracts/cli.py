@@ -63,8 +63,20 @@ def _check(args: argparse.Namespace) -> int:
                 raise ContractsError(
                     f"cannot write report {path} ({exc.strerror or exc}); check the directory exists"
                 ) from None
-    sys.stdout.write(render_text(result))
+    try:
+        sys.stdout.write(render_text(result))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
     return result.exit_code
+
+
+def _silence_stdout() -> None:
+    """The reader went away (``contracts check ... | head``): drop the rest quietly, as Python's docs advise,
+    so that the interpreter's final flush does not print a BrokenPipeError."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except (ContractsError, SpecError) as exc:
         print(f"contracts: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
         return 2
     except KeyboardInterrupt:
         print("contracts: interrupted", file=sys.stderr)

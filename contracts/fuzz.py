@@ -289,6 +289,6 @@ def fuzz(
         elif isinstance(event, events.FatalError):
             raise TargetError(f"Schemathesis stopped: {event.exception}")
     for label in by_label:
-        for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS):
+        for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS, "timeout"):
             result.outcomes.append(CheckOutcome(name, label))
     return result

@@ -73,9 +73,12 @@ def _section(
     for role, value in raw.items():
         if role not in roles:
             raise ProfileError(f"profile {source}: unknown {key} role `{role}`; known roles: {', '.join(roles)}")
-        if value is None or isinstance(value, (dict, list)):
-            raise ProfileError(f"profile {source}: `{key}.{role}` must be a string, got {value!r}")
-        out[role] = _interpolate(str(value), f"`{key}.{role}`", source, env)
+        if not isinstance(value, str):
+            hint = f"; quote it: `{role}: '{value}'`" if isinstance(value, (int, float)) else ""
+            raise ProfileError(
+                f"profile {source}: `{key}.{role}` must be a string, got {type(value).__name__} {value!r}{hint}"
+            )
+        out[role] = _interpolate(value, f"`{key}.{role}`", source, env)
     return out
 
 
@@ -92,7 +95,9 @@ def parse_profile(data: Any, *, source: str = "(inline)", env: Mapping[str, str]
         raise ProfileError(f"profile {source}: `api` must be one of {', '.join(APIS)}, got {api!r}")
     base_url = data.get("base_url")
     if base_url is not None:
-        base_url = _interpolate(str(base_url), "`base_url`", source, env)
+        if not isinstance(base_url, str):
+            raise ProfileError(f"profile {source}: `base_url` must be a string, got {type(base_url).__name__}")
+        base_url = _interpolate(base_url, "`base_url`", source, env)
         if not re.match(r"^https?://", base_url):
             raise ProfileError(f"profile {source}: `base_url` must start with http:// or https://, got {base_url!r}")
     return Profile(
@@ -111,6 +116,8 @@ def load_profile(path: str | Path, *, env: Mapping[str, str] | None = None) -> P
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ProfileError(f"profile {source}: cannot be read ({exc.strerror or exc}); check the path") from None
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"profile {source}: is not UTF-8 text (byte {exc.start}); save it as UTF-8 YAML") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -18,7 +18,7 @@ import pytest
 from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
 from contracts.findings import Finding
-from contracts.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, RunResult, run
+from contracts.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, RunResult, run, validate_config
 from vendor_specs import APIS
 
 _OPTIONS = (
@@ -60,6 +60,17 @@ def _config_from_options(config: pytest.Config) -> RunConfig | None:
         strict_messages=opt.contracts_strict_messages,
         baseline=opt.contracts_baseline,
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Bad ``--contracts-*`` options (URL, profile, baseline) are a usage error, not one failure per check."""
+    run_config = _config_from_options(config)
+    if run_config is None:
+        return
+    try:
+        validate_config(run_config)
+    except ContractsError as exc:
+        raise pytest.UsageError(f"contracts: {exc}") from None
 
 
 class _SessionRun:

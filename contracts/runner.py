@@ -8,17 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts import checks
 from contracts.baseline import Accepted, apply_baseline, load_baseline
 from contracts.cases import CaseContext, probe_id, run_cases
-from contracts.errors import TargetError, UsageError
+from contracts.errors import ProfileError, TargetError, UsageError
 from contracts.findings import CheckOutcome, Finding
 from contracts.fuzz import fuzz
 from contracts.profile import Profile, load_profile
-from contracts.target import Target
+from contracts.target import BAD_TOKEN, Exchange, Target, root_url
 from contracts.vendors import get_vendor
 from vendor_specs import APIS
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "run"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "run", "validate_config"]
 
 DEFAULT_MAX_EXAMPLES = 100
 DEFAULT_TIMEOUT = 10.0
@@ -98,7 +99,14 @@ def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
         raise UsageError(f"--max-examples must be at least 1, got {config.max_examples}")
     if config.timeout <= 0:
         raise UsageError(f"--timeout must be positive, got {config.timeout}")
+    root_url(base_url, config.api)  # a malformed URL or port is a usage problem, before any request
     return profile, base_url, list(baseline or [])
+
+
+def validate_config(config: RunConfig) -> None:
+    """Raise :class:`ContractsError` if ``config`` cannot make a run (bad options, profile, baseline or URL).
+    Sends no request: the pytest plugin calls it at configure time to turn these into usage errors."""
+    _resolve(config)
 
 
 def _preflight(target: Target, ctx: CaseContext) -> None:
@@ -113,6 +121,44 @@ def _preflight(target: Target, ctx: CaseContext) -> None:
     raise TargetError(f"target {target.base_url}: {ex.error}")
 
 
+def _refused_as_invalid(ex: Exchange, invalid: Exchange, api: str, ctx: CaseContext) -> bool:
+    """``ex`` is refused exactly as the invalid credential ``invalid`` is: the spec's bad-credential status and
+    the same body (or, where the documented message names the credential, the same body shape)."""
+    _, status, _ = checks.example_for(api, ctx.vendor.bad_credentials)
+    if ex.error is not None or ex.status != status or invalid.status != status:
+        return False
+    if ctx.vendor.bad_credentials.exact_message:
+        return ex.body == invalid.body
+    a, b = ex.json(), invalid.json()
+    return isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b)
+
+
+def _probe_credentials(ctx: CaseContext, token_source: str) -> None:
+    """Is the profile's owner token valid at all? If the server refuses it on every model the profile says it
+    may read (models.own, models.shared), exactly as it refuses a made-up credential (documented bad-credential
+    status and the same answer), the token is the problem, not the server: exit 2 naming the profile key.
+
+    A server that refuses the owner with another answer (Open WebUI's 401 ``Access prohibited``, Respan's
+    403) or serves it one of the models is judged by the checks (``access_control``, exit 1); a server that
+    ignores credentials serves the owner and is judged too. The one case this cannot tell apart is a server
+    that refuses *every* credential as invalid: then the valid token is indistinguishable from a bad one,
+    and exit 2 with "check the token" is the honest verdict."""
+    if ctx.profile.token("owner") is None:
+        return
+    models = [m for m in (ctx.profile.model("own"), ctx.profile.model("shared")) if m is not None]
+    if not models:
+        return
+    invalid = ctx.send(models[0], "invalid", token=BAD_TOKEN)
+    for ident in models:
+        if not _refused_as_invalid(ctx.send(ident, "owner"), invalid, ctx.api, ctx):
+            return
+    raise ProfileError(
+        f"profile {ctx.profile.source}: the server refuses {token_source} as an invalid credential "
+        f"(HTTP {invalid.status}, the same answer as a made-up token) on {', '.join(repr(m) for m in models)}; "
+        f"the token is wrong or expired: put a valid one in {token_source} (or its ${{ENV_VAR}})"
+    )
+
+
 def run(config: RunConfig) -> RunResult:
     """Check the live server described by ``config`` against its vendor spec. Raises ContractsError (exit 2)."""
     profile, base_url, accepted = _resolve(config)
@@ -124,10 +170,13 @@ def run(config: RunConfig) -> RunResult:
     try:
         ctx = CaseContext(get_vendor(config.api), profile, target, config.strict_messages)
         _preflight(target, ctx)
+        _probe_credentials(ctx, "--token" if config.token is not None else "tokens.owner")
         progress(f"target {target.root} answers; running explicit cases")
         findings, outcomes = run_cases(ctx)
         result.findings += findings
         result.outcomes += outcomes
+        # every explicit request is timed; a run that got here without a timeout finding passed `timeout`
+        result.outcomes.append(CheckOutcome("timeout", ctx.label))
         progress(f"explicit cases: {len(findings)} finding(s), {target.requests} request(s)")
         if config.property_based:
             progress(

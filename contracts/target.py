@@ -29,6 +29,14 @@ def root_url(base_url: str, api: str) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise TargetError(f"base URL {base_url!r} is not an http(s) URL; pass e.g. --base-url http://127.0.0.1:9002")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise TargetError(
+            f"base URL {base_url!r} has an invalid port (must be 1-65535); pass e.g. --base-url http://127.0.0.1:9002"
+        ) from None
     base = base_url.rstrip("/")
     return base if parts.path.strip("/") else base + server_base_path(api)
 

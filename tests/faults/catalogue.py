@@ -16,6 +16,8 @@ class Fault:
     description: str
     check: str
     args: tuple[str, ...] = ()
+    message: str = ""  # if set: the check's finding must say this (proves the branch that fired)
+    alone: bool = False  # True: no other check fails (the fault is isolated to this check)
 
 
 FAULTS: tuple[Fault, ...] = (
@@ -81,5 +83,49 @@ FAULTS: tuple[Fault, ...] = (
     Fault("bad_timestamp", "selise", "`LastUpdatedDate` earlier than `CreatedDate`", "consistency"),
     Fault(
         "missing_id_accepted", "openwebui", "a request without the required `id` gets 200", "negative_data_rejection"
+    ),
+    Fault(
+        "legacy_token_accepted",
+        "respan",
+        "upper-case bearer tokens (legacy service keys) are never looked up; the harness's own bad token is refused",
+        "ignored_auth",
+        alone=True,
+    ),
+    Fault("bad_token_accepted", "respan", "an unknown API key is accepted", "auth"),
+    Fault("bad_token_accepted", "selise", "an unknown project key is accepted (treated as the owner's)", "auth"),
+    Fault(
+        "owner_refused_own_model",
+        "respan",
+        "the owning organisation gets 403 on its own model",
+        "access_control",
+        message="`owner` reading models.own",
+    ),
+    Fault(
+        "owner_refused_own_model",
+        "openwebui",
+        "the owner gets 401 `Access prohibited` on its own model (not the invalid-token answer)",
+        "access_control",
+        message="`owner` reading models.own",
+    ),
+    Fault(
+        "reader_write_access",
+        "openwebui",
+        "a read-only caller gets `write_access: true`",
+        "access_control",
+        message="`reader` got write_access True",
+    ),
+    Fault(
+        "non_iso_timestamp",
+        "selise",
+        "`CreatedDate` is an RFC 1123 date string, not ISO 8601",
+        "consistency",
+        message="is not an ISO 8601 date-time",
+    ),
+    Fault(
+        "error_text_plain",
+        "respan",
+        "404 answered as `text/plain` instead of documented JSON",
+        "error_contract",
+        message="404 answered with Content-Type 'text/plain'",
     ),
 )

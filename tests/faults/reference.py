@@ -108,10 +108,12 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
             return _error(api, 404, "model_not_found", faults)
         write = user == "u-admin" or found["user_id"] == user
         read = write or any(g["principal_id"] in (user, "*") for g in found["access_grants"])
+        if "owner_refused_own_model" in faults and found["user_id"] == user:
+            write = read = False  # ownership is ignored: the owner needs a grant like everyone else
         if not read and "leak_other_model" not in faults:
             return _error(api, 401, "access_prohibited", faults)
         body = copy.deepcopy(found)
-        body["write_access"] = write
+        body["write_access"] = write or ("reader_write_access" in faults and user == "u-reader")
         if not write and "params_not_stripped" not in faults:
             body["params"] = {}
         if "wrong_field_type" in faults:
@@ -153,7 +155,9 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             if "auth_ignored" not in faults:
                 return _error(api, 401, "not_provided", faults)
         elif token not in orgs:
-            return _error(api, 401, "invalid_token", faults)
+            legacy = "legacy_token_accepted" in faults and token.isupper()  # "service keys": never looked up
+            if not legacy and "bad_token_accepted" not in faults:
+                return _error(api, 401, "invalid_token", faults)
         org = orgs.get(token or "", 1)
         if "percent_2f_not_decoded" in faults:
             raw = request.scope.get("raw_path", b"").decode("latin-1")
@@ -165,8 +169,12 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         if found is None:
             if "missing_model_400" in faults:
                 return JSONResponse({"detail": "Not found."}, status_code=400)
+            if "error_text_plain" in faults:
+                return PlainTextResponse("Not found.", status_code=404)
             return _error(api, 404, "not_found", faults)
         body, owner = copy.deepcopy(found[0]), found[1]
+        if "owner_refused_own_model" in faults and owner is not None:
+            org = 0  # the organisation lookup is broken: nobody owns a custom model
         if owner is not None and owner != org and "leak_other_model" not in faults:
             return _error(api, 403, "owned_by_others", faults)
         if "missing_required_field" in faults:
@@ -196,6 +204,8 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         if key is None and "project_key_optional" not in faults:
             return _error(api, 400, "missing_project_key", faults)
         key = key or tokens["owner"]
+        if "bad_token_accepted" in faults and key not in (tokens["owner"], tokens["stranger"]):
+            key = tokens["owner"]
         if key not in (tokens["owner"], tokens["stranger"]):
             unknown = _example(api, 400, "missing_project_key")
             unknown["errors"]["message"] = f"Unknown project key {key!r}"
@@ -211,6 +221,8 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             out["ApiKey"] = secret
         if "bad_timestamp" in faults:
             out["LastUpdatedDate"] = "2020-01-01T00:00:00Z"
+        if "non_iso_timestamp" in faults:
+            out["CreatedDate"] = "Mon, 01 Jan 2024 10:00:00 GMT"  # RFC 1123 (an HTTP date), not ISO 8601
         return JSONResponse(out)
 
     async def unrouted(request: Request, exc: Exception) -> Response:  # FastAPI answers unrouted paths in JSON too

@@ -37,6 +37,12 @@ def test_fault_is_caught_by_its_check(fault: Fault, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert code == 1, out
     assert f"== {fault.check}:" in out, out
+    if fault.message:
+        assert fault.message in out.split(f"== {fault.check}:", 1)[1].split("\n== ", 1)[0], out
+    if fault.alone:
+        assert [line for line in out.splitlines() if line.startswith("== ")] == [
+            line for line in out.splitlines() if line.startswith(f"== {fault.check}:")
+        ], out
 
 
 @pytest.mark.parametrize("api", ["openwebui", "respan", "selise"])
