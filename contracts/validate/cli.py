@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -10,7 +12,7 @@ from typing import TextIO
 import vendor_specs
 from contracts.validate.errors import UnusableInput, UsageError, ValidateError
 from contracts.validate.findings import Report, Result
-from contracts.validate.har import validate_har_file
+from contracts.validate.har import HostRule, validate_har_file
 from contracts.validate.ndjson import validate_ndjson, validate_ndjson_file
 from contracts.validate.payload import validate_payload
 
@@ -21,6 +23,12 @@ inputs:
   FILE or -            one JSON response body; needs --api (and --status, default 200)
   --ndjson FILE        one {"api", "status", "body"} object per line (also FILE ending .ndjson or .jsonl)
   --har FILE           a browser HAR capture (also FILE ending .har); entries of other services are counted
+HAR entries validated: those on a host of the API under test whose path is a vendor operation (under the
+  spec's servers prefixes or --base-path). Hosts: with --host, only those; without, each spec's servers
+  hosts plus loopback (localhost, 127.0.0.1, [::1]). A capture from a staging server needs --host, e.g.
+  --har staging.har --api openwebui --host staging.example.com:8443
+  A request violation answered with a documented 4xx is info (the server refused it correctly); answered
+  with 2xx it is a finding (the server accepted an invalid request).
 exit codes: 0 all valid, 1 some invalid, 2 some input unusable (not JSON, unknown API or status, unreadable)
 """
 
@@ -41,7 +49,16 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--status", type=int, default=200, help="documented status of the body (default 200)")
     parser.add_argument("--ndjson", metavar="FILE", help="validate an NDJSON file (- for standard input)")
     parser.add_argument("--har", metavar="FILE", help="validate every matching entry of a HAR capture")
-    parser.add_argument("--base-path", help="HAR: deployment prefix of the vendor paths, e.g. /api/v1")
+    parser.add_argument(
+        "--base-path", help="HAR: deployment prefix of the vendor paths, e.g. /api/v1 (in addition to the spec's)"
+    )
+    parser.add_argument(
+        "--host",
+        action="append",
+        metavar="HOST[:PORT]",
+        help="HAR: the server under test (repeatable); only its entries are validated "
+        "(default: the specs' servers hosts and loopback hosts)",
+    )
     parser.add_argument("--max-body-mb", type=float, default=16.0, help="largest body validated (default 16 MB)")
     parser.set_defaults(func=run)
     return parser
@@ -60,7 +77,7 @@ def _mode(args: argparse.Namespace) -> tuple[str, str]:
 
 def _print_report(report: Report, out: TextIO) -> None:
     for result in report.results:
-        if result.verdict != "valid":
+        if result.verdict != "valid" or result.refused:
             print(result, file=out)
     print(report.render_summary(), file=out)
 
@@ -80,7 +97,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         mode, path = _mode(args)
-        max_bytes = int(args.max_body_mb * 1024 * 1024)
+        if not (math.isfinite(args.max_body_mb) and args.max_body_mb > 0):
+            raise UsageError(f"--max-body-mb must be a positive number of megabytes, got {args.max_body_mb:g}")
+        max_bytes = max(int(args.max_body_mb * 1024 * 1024), 1)
+        if args.host and mode != "har":
+            raise UsageError("--host applies to HAR captures only (--har FILE)")
         if args.api is not None and args.api not in vendor_specs.APIS:
             raise UsageError(f"unknown API {args.api!r}: choose one of {', '.join(vendor_specs.APIS)}")
         if mode == "payload":
@@ -93,6 +114,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 print(f"contracts validate: {source}: {result.problem}", file=sys.stderr)
             else:
                 print(result, file=out)
+                out.flush()
             return {"valid": 0, "invalid": 1}.get(result.verdict, 2)
         if mode == "ndjson":
             if path == "-":
@@ -100,12 +122,33 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             else:
                 report = validate_ndjson_file(path, api=args.api, status=args.status, max_bytes=max_bytes)
         else:
-            report = validate_har_file(path, base_path=args.base_path, max_bytes=max_bytes, api=args.api)
+            HostRule(args.host)  # a malformed --host is a usage error, named without the file
+            report = validate_har_file(
+                path, base_path=args.base_path, max_bytes=max_bytes, api=args.api, hosts=args.host
+            )
     except ValidateError as exc:
         print(f"contracts validate: {exc}", file=sys.stderr)
         return 2
-    _print_report(report, out)
+    except BrokenPipeError:
+        return _broken_pipe(2)
+    try:
+        _print_report(report, out)
+        out.flush()
+    except BrokenPipeError:
+        return _broken_pipe(report.exit_code)
     return report.exit_code
+
+
+def _broken_pipe(code: int) -> int:
+    """The reader of our output went away (``| head``): stop quietly, as the Python docs recommend, by
+    pointing stdout at devnull so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests, embedding)
+        pass
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

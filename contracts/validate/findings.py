@@ -58,7 +58,8 @@ class Result:
 
     ``problem`` says why the input could not be (fully) validated; such a result is ``unusable``
     even when it also has violations. ``skipped`` results (a HAR entry without a response) count for
-    nothing.
+    nothing. ``refused`` holds request violations that the server refused with a documented 4xx status:
+    the server kept its contract, so they are information, not findings.
     """
 
     source: str
@@ -68,6 +69,7 @@ class Result:
     violations: list[Violation] = field(default_factory=list)
     problem: str | None = None
     skipped: str | None = None
+    refused: list[Violation] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -86,6 +88,7 @@ class Result:
         if self.skipped:
             lines.append(f"  skipped: {self.skipped}")
         lines += [f"  {violation}" for violation in self.violations]
+        lines += [f"  info: refused with the documented {self.status}, as it should be: {v}" for v in self.refused]
         return "\n".join(lines)
 
 
@@ -93,15 +96,17 @@ class Result:
 class Report:
     """A run's verdicts. Valid results are only counted (per api, operation, status), so that a file of
     millions of payloads costs no memory; every other result is kept. Inputs that matched no spec (HAR
-    entries of other services) are counted in ``unmatched``.
+    entries of other services) are counted in ``unmatched``; ``other_hosts`` counts, per host, those among
+    them whose path looks like a vendor's (a HAR captured from a server that ``--host`` should name).
     """
 
     results: list[Result] = field(default_factory=list)
     valid: Counter[tuple[str, str, int | None]] = field(default_factory=Counter)
     unmatched: int = 0
+    other_hosts: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: Result) -> None:
-        if result.verdict == "valid":
+        if result.verdict == "valid" and not result.refused:
             self.valid[(result.api or "?", result.operation or "?", result.status)] += 1
         else:
             self.results.append(result)
@@ -149,4 +154,11 @@ class Report:
             text += f", {counts['skipped']} skipped"
         if self.unmatched:
             text += f"; {self.unmatched} matched no spec (not validated)"
+        if self.other_hosts:
+            hosts = ", ".join(sorted(self.other_hosts))
+            count = sum(self.other_hosts.values())
+            text += (
+                f"\nnote: {count} of them have a vendor path on a host that is neither a spec server nor loopback "
+                f"({hosts}); if that is the server under test, pass --host HOST[:PORT]"
+            )
         return "\n".join([*lines, text])

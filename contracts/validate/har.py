@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import ipaddress
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -20,7 +23,7 @@ from contracts.validate.findings import Report, Result
 from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_predicate, fast_valid
 from vendor_specs import OperationMatch
 
-__all__ = ["match_url", "validate_har", "validate_har_file"]
+__all__ = ["HostRule", "match_url", "validate_har", "validate_har_file"]
 
 
 _NOT_ANSWERS = {  # statuses a browser records that are not the API's answer
@@ -29,30 +32,108 @@ _NOT_ANSWERS = {  # statuses a browser records that are not the API's answer
 }
 
 
-def _prefixes(api: str, base_path: str | None) -> list[str]:
-    if base_path is not None:
-        return [base_path.rstrip("/")]
-    servers = vendor_specs.load_spec(api).get("servers") or [{"url": "/"}]
-    found = []
-    for server in servers:
+@functools.lru_cache(maxsize=None)
+def _servers(api: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The path prefixes and host names of ``api``'s ``servers`` (variables at their defaults)."""
+    prefixes, hosts = [], set()
+    for server in vendor_specs.load_spec(api).get("servers") or [{"url": "/"}]:
         url = server["url"]
         for name, var in (server.get("variables") or {}).items():
             url = url.replace("{" + name + "}", str(var.get("default", "")))
-        found.append(urlsplit(url).path.rstrip("/"))
-    return list(dict.fromkeys(found))
+        parts = urlsplit(url)
+        prefixes.append(parts.path.rstrip("/"))
+        if parts.hostname:
+            hosts.add(parts.hostname)
+    return tuple(dict.fromkeys(prefixes)), frozenset(hosts)
+
+
+def _prefixes(api: str, base_path: str | None) -> list[str]:
+    """``base_path`` (if given) first, then every prefix of the spec's servers."""
+    found = [] if base_path is None else [base_path.rstrip("/")]
+    return list(dict.fromkeys([*found, *_servers(api)[0]]))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_port(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range in a captured URL: it cannot equal a --host port
+        port = -1
+    if port is None:
+        port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return (parts.hostname or "").rstrip("."), port
+
+
+class HostRule:
+    """Which hosts of a capture belong to the API under test.
+
+    Given hosts (``HOST`` or ``HOST:PORT``, e.g. ``staging.example.com:8443``): only those. Otherwise the
+    host names of each spec's ``servers`` for that spec, plus loopback hosts (``localhost``, ``127.x.x.x``,
+    ``[::1]``: a mock or dev server) for every spec.
+    """
+
+    def __init__(self, hosts: Sequence[str] | None = None) -> None:
+        self.given: list[tuple[str, int | None]] = [self._parse(h) for h in hosts or ()]
+
+    @staticmethod
+    def _parse(value: str) -> tuple[str, int | None]:
+        text = value.strip()
+        parts = urlsplit(text if "://" in text else "//" + text)
+        try:
+            port = parts.port
+        except ValueError:
+            raise UnusableInput(f"--host {value!r}: the port is not a number from 1 to 65535") from None
+        if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.username:
+            raise UnusableInput(f"--host {value!r} is not HOST or HOST:PORT, e.g. staging.example.com:8443")
+        if port is None and "://" in text:
+            port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+        return parts.hostname.rstrip("."), port
+
+    def allows(self, api: str, url: str) -> bool:
+        host, port = _host_port(url)
+        if self.given:
+            return any(host == h and (p is None or port == p) for h, p in self.given)
+        return host in _servers(api)[1] or _is_loopback(host)
 
 
 def match_url(
-    method: str, url: str, base_path: str | None = None, apis: tuple[str, ...] = vendor_specs.APIS
+    method: str,
+    url: str,
+    base_path: str | None = None,
+    apis: tuple[str, ...] = vendor_specs.APIS,
+    hosts: HostRule | None = None,
 ) -> OperationMatch | None:
-    """The operation of a vendor in ``apis`` that ``url`` addresses (under its servers' prefixes, or ``base_path``)."""
+    """The operation of a vendor in ``apis`` that ``url`` addresses: on a host ``hosts`` allows for it
+    (default: the spec's servers and loopback), under one of its servers' prefixes or ``base_path``."""
     path = urlsplit(url).path
+    rule = hosts or HostRule()
     for api in apis:
+        if not rule.allows(api, url):
+            continue
         for prefix in _prefixes(api, base_path):
             match = vendor_specs.match_operation(api, method, path, prefix)
             if match is not None:
                 return match
     return None
+
+
+def _vendor_path(method: str, url: str, base_path: str | None, apis: tuple[str, ...]) -> bool:
+    """Whether ``url``'s path addresses a vendor operation, whatever its host (for the hint on other hosts)."""
+    path = urlsplit(url).path
+    return any(
+        vendor_specs.match_operation(api, method, path, prefix) is not None
+        for api in apis
+        for prefix in _prefixes(api, base_path)
+    )
 
 
 def _pairs(items: Any, where: str) -> dict[str, str]:
@@ -69,17 +150,30 @@ def _body(content: Any, max_bytes: int) -> bytes | None:
     text = content["text"]
     if not isinstance(text, str):
         raise UnusableInput("response.content.text is not a string")
-    if content.get("encoding") == "base64":
+    encoding = content.get("encoding")
+    if encoding == "base64":
         if len(text) > max_bytes * 4 // 3 + 4:
             raise UnusableInput(f"response body is over the {max_bytes:,}-byte limit; raise it with --max-body-mb")
         try:
             return base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
             raise UnusableInput("response.content.text is marked base64 but is not valid base64") from None
+    if encoding not in (None, ""):
+        raise UnusableInput(
+            f"response.content.encoding {encoding!r} is not supported: a HAR body is plain text or base64; "
+            "re-export the HAR from the browser"
+        )
     return text.encode("utf-8", "surrogatepass")
 
 
-def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int, apis: tuple[str, ...]) -> Result | None:
+def _refused(op: vendor_specs.Operation, status: int) -> bool:
+    """A documented 4xx: the server refused the request as its contract says."""
+    return 400 <= status < 500 and str(status) in op.responses
+
+
+def _entry(
+    entry: Any, number: int, base_path: str | None, max_bytes: int, apis: tuple[str, ...], hosts: HostRule
+) -> Result | None:
     request = entry.get("request") if isinstance(entry, dict) else None
     if not isinstance(request, dict):
         request = {}
@@ -87,7 +181,7 @@ def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int, apis:
     if not isinstance(method, str) or not isinstance(url, str):
         return Result(f"entry {number}", problem="has no request.method or request.url; is this a HAR entry?")
     result = Result(f"entry {number} {method} {url}")
-    match = match_url(method, url, base_path, apis)
+    match = match_url(method, url, base_path, apis, hosts)
     if match is None:
         return None
     op = match.operation
@@ -96,7 +190,8 @@ def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int, apis:
         headers = _pairs(request.get("headers"), "request.headers")
         cookies = _pairs(request.get("cookies"), "request.cookies")
         query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
-        result.violations += request_violations(match, query, headers, cookies)
+        request_found = request_violations(match, query, headers, cookies)
+        result.violations += request_found
         response = entry.get("response")
         status = response.get("status") if isinstance(response, dict) else None
         if not isinstance(status, int) or isinstance(status, bool):
@@ -105,6 +200,8 @@ def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int, apis:
             result.skipped = _NOT_ANSWERS[status]
             return result
         result.status = status
+        if request_found and _refused(op, status):  # the server did its job: the request is not its finding
+            result.violations, result.refused = [], request_found
         response_headers = {k.lower(): v for k, v in _pairs(response.get("headers"), "response.headers").items()}
         content = response.get("content") if isinstance(response.get("content"), dict) else {}
         content_type = response_headers.get("content-type") or content.get("mimeType") or None
@@ -124,34 +221,55 @@ def _entry(entry: Any, number: int, base_path: str | None, max_bytes: int, apis:
 
 
 def validate_har(
-    har: Any, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, api: str | None = None
+    har: Any,
+    *,
+    base_path: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    api: str | None = None,
+    hosts: Sequence[str] | None = None,
 ) -> Report:
     """Validate a decoded HAR document; raises :class:`UnusableInput` if it has no ``log.entries`` list.
 
-    ``api`` restricts matching to one vendor (a capture of an Open WebUI frontend may also call unrelated
-    services whose paths happen to look like another vendor's).
+    An entry is validated when its host belongs to the API under test and its path addresses an
+    operation of a spec (under the spec's servers prefixes or ``base_path``). The host belongs to it when
+    it is one of ``hosts`` (``HOST`` or ``HOST:PORT``); without ``hosts``, when it is a host of that
+    spec's ``servers`` or a loopback host (a mock or dev server). ``api`` restricts matching to one
+    vendor. Other entries are only counted (``Report.unmatched``), those on other hosts whose path
+    looks like a vendor's in ``Report.other_hosts``.
+
+    A request violation that the server refused with a documented 4xx status is not a finding: it is
+    kept in ``Result.refused`` (info). Answered 2xx (or 5xx), it is a violation.
     """
     if api is not None and api not in vendor_specs.APIS:
         raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
     apis = vendor_specs.APIS if api is None else (api,)
+    rule = HostRule(hosts)
     entries = har.get("log", {}).get("entries") if isinstance(har, dict) and isinstance(har.get("log"), dict) else None
     if not isinstance(entries, list):
         raise UnusableInput("is not a HAR file: no log.entries list; export it from the browser's network panel")
     report = Report()
     for number, entry in enumerate(entries, start=1):
         try:
-            result = _entry(entry, number, base_path, max_bytes, apis)
+            result = _entry(entry, number, base_path, max_bytes, apis, rule)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the others; it is named
             result = Result(f"entry {number}", problem=f"could not be validated ({type(exc).__name__}: {exc})")
         if result is None:
             report.unmatched += 1
+            request = entry["request"]
+            if _vendor_path(request["method"], request["url"], base_path, apis):
+                report.other_hosts[urlsplit(request["url"]).netloc.rsplit("@", 1)[-1].lower()] += 1
         else:
             report.add(result)
     return report
 
 
 def validate_har_file(
-    path: str | Path, *, base_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, api: str | None = None
+    path: str | Path,
+    *,
+    base_path: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    api: str | None = None,
+    hosts: Sequence[str] | None = None,
 ) -> Report:
     """Read and validate a HAR file. The size limit applies per body, not to the file."""
     try:
@@ -163,6 +281,6 @@ def validate_har_file(
     except UnusableInput as exc:
         raise UnusableInput(f"{path}: {exc}") from None
     try:
-        return validate_har(har, base_path=base_path, max_bytes=max_bytes, api=api)
+        return validate_har(har, base_path=base_path, max_bytes=max_bytes, api=api, hosts=hosts)
     except UnusableInput as exc:
         raise UnusableInput(f"{path}: {exc}") from None

@@ -34,10 +34,9 @@ __all__ = ["validate_ndjson", "validate_ndjson_file"]
 
 def _status(record: dict[str, Any], default: int) -> int:
     status = record.get("status", default)
-    if isinstance(status, str) and status.isdigit():
-        return int(status)
     if not isinstance(status, int) or isinstance(status, bool):
-        raise UnusableInput(f"`status` must be an HTTP status code, got {status!r}")
+        kind = "a string" if isinstance(status, str) else f"of type {type(status).__name__}"
+        raise UnusableInput(f'"status" must be an integer HTTP status code such as 404, got {status!r} ({kind})')
     return status
 
 
@@ -51,7 +50,7 @@ def _record(raw: bytes, max_bytes: int) -> Any:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
-    return decode_json(raw, max_bytes)
+    return decode_json(raw, max_bytes, one_line=True)
 
 
 def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int, report: Report) -> None:
@@ -75,7 +74,7 @@ def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int,
         report.valid[(line_api, op.operation_id, line_status)] += 1
         return
     try:  # decoded again with the stdlib, exactly as openapi-core decodes (orjson reads huge integers as floats)
-        body = decode_json(raw, max_bytes)["body"]
+        body = decode_json(raw, max_bytes, one_line=True)["body"]
     except (UnusableInput, KeyError, TypeError):
         body = record["body"]
     report.add(validate_value(line_api, body, line_status, source=source))

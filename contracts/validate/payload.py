@@ -75,8 +75,12 @@ def orjson_safe(api: str, operation_id: str, status: int) -> bool:
     return float_safe(op.responses.get(str(status), {}))
 
 
-def decode_json(data: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
-    """The JSON value in ``data``; :class:`UnusableInput` says why there is none (size, encoding, syntax)."""
+def decode_json(data: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES, *, one_line: bool = False) -> Any:
+    """The JSON value in ``data``; :class:`UnusableInput` says why there is none (size, encoding, syntax).
+
+    ``one_line``: ``data`` is one line of a file (NDJSON), whose number the caller names; the error then
+    gives the column in that line, not a line of its own (a trailing newline is not part of the line).
+    """
     if len(data) > max_bytes:
         raise UnusableInput(
             f"is {len(data):,} bytes, over the {max_bytes:,}-byte limit; raise it with --max-body-mb if intended"
@@ -88,12 +92,15 @@ def decode_json(data: bytes | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
             raise UnusableInput(
                 f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); JSON must be UTF-8 encoded"
             ) from None
+    if one_line:
+        data = data.rstrip("\r\n")
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
         cut = exc.pos >= len(data.rstrip()) or exc.msg.startswith("Unterminated string")
         hint = " (truncated?)" if cut else ""
-        raise UnusableInput(f"is not JSON{hint}: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        where = f"column {exc.pos + 1}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        raise UnusableInput(f"is not JSON{hint}: {exc.msg} ({where})") from None
     except RecursionError:
         raise UnusableInput("is nested too deeply to decode") from None
 

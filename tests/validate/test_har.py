@@ -30,7 +30,12 @@ def test_capture_with_matching_and_foreign_entries(cli, example, tmp_path: Path)
         ),
         entry("https://api.respan.ai/api/models/openai/gpt-4/", 200, example("respan"), headers=AUTH),
         entry("https://api.respan.ai/api/models/openai%2Fgpt-4/", 200, respan_bad, headers=AUTH),
-        entry("https://gw.example/blocksai-api/v1/models/m1?project_key=P", 200, example("selise"), encoding="base64"),
+        entry(
+            "https://api.seliseblocks.com/blocksai-api/v1/models/m1?project_key=P",
+            200,
+            example("selise"),
+            encoding="base64",
+        ),
         entry("https://fonts.example/css2?family=Inter", 200, text="@font-face{}", mime="text/css"),
         entry("http://localhost:8080/static/app.js", 200, text="x()", mime="application/javascript"),
         entry("http://localhost:8080/api/v1/models/model?id=x", 0, text=NO_TEXT, mime="", headers=AUTH),
@@ -134,6 +139,9 @@ def test_base_path_option_for_a_custom_deployment(cli, example, tmp_path: Path) 
     code, out, _ = cli("--har", path)
     assert code == 0 and "0 checked: 0 valid, 0 invalid, 0 unusable; 1 matched no spec" in out
     code, out, _ = cli("--har", path, "--base-path", "/tools/webui")
+    assert code == 0 and "1 matched no spec" in out  # the host is not a spec server: --host names it
+    assert "1 of them have a vendor path on a host that is neither a spec server nor loopback (intra.example)" in out
+    code, out, _ = cli("--har", path, "--base-path", "/tools/webui", "--host", "intra.example")
     assert code == 0 and "1 checked: 1 valid" in out
 
 
@@ -182,7 +190,103 @@ def test_api_option_restricts_a_capture_to_one_vendor(cli, example, tmp_path: Pa
             entry("http://localhost:8080/api/v1/models/model?id=x", 200, example("openwebui"), headers=AUTH),
         ),
     )
-    code, out, _ = cli("--har", path)
+    code, out, _ = cli("--har", path, "--host", "other.example")
     assert code == 1 and "entry 1 GET https://other.example/models/thing: invalid against selise" in out
-    code, out, _ = cli("--har", path, "--api", "openwebui")
+    code, out, _ = cli("--har", path, "--api", "openwebui", "--host", "other.example", "--host", "localhost:8080")
     assert code == 0 and "1 checked: 1 valid, 0 invalid, 0 unusable; 1 matched no spec" in out
+
+
+def test_entries_of_other_hosts_are_not_validated_as_a_vendor(cli, tmp_path: Path) -> None:
+    """A CDN's /models/x.glb is not SELISE, Hugging Face's /api/models/... is not Respan (reviewer's foreign.har)."""
+    doc = har(
+        entry("https://cdn.example.com/models/robot.glb", 200, text="xx", mime="model/gltf-binary"),
+        entry("https://huggingface.co/api/models/openai/whisper-large-v3/", 200, {"id": "openai/whisper-large-v3"}),
+    )
+    code, out, err = cli("--har", write(tmp_path, doc))
+    assert (code, err) == (0, "")
+    assert "0 checked: 0 valid, 0 invalid, 0 unusable; 2 matched no spec (not validated)" in out
+    assert "(cdn.example.com, huggingface.co); if that is the server under test, pass --host HOST[:PORT]" in out
+    assert "entry" not in out
+
+
+def test_host_rule_spec_servers_loopback_and_the_host_option(example) -> None:
+    openwebui, respan = example("openwebui"), example("respan")
+    doc = har(
+        entry("https://api.respan.ai/api/models/gpt-4/", 200, respan, headers=AUTH),  # respan's server
+        entry("http://127.0.0.1:9002/api/models/gpt-4/", 200, respan, headers=AUTH),  # loopback: a mock
+        entry("http://[::1]:8080/api/v1/models/model?id=x", 200, openwebui, headers=AUTH),
+        entry("https://api.respan.ai/api/v1/models/model?id=x", 200, openwebui, headers=AUTH),  # not openwebui's host
+        entry("https://staging.example:8443/api/v1/models/model?id=x", 200, openwebui, headers=AUTH),
+        entry("https://staging.example/api/v1/models/model?id=x", 200, openwebui, headers=AUTH),  # port 443
+    )
+    report = validate_har(doc)
+    assert (report.counts()["valid"], report.unmatched) == (3, 3)
+    assert report.other_hosts == {"api.respan.ai": 1, "staging.example:8443": 1, "staging.example": 1}
+    report = validate_har(doc, hosts=["staging.example:8443"])
+    assert (report.counts()["valid"], report.unmatched) == (1, 5)
+    report = validate_har(doc, hosts=["STAGING.example"], api="openwebui")
+    assert (report.counts()["valid"], report.unmatched) == (2, 4)
+    report = validate_har(doc, hosts=["https://staging.example"])  # a URL: its default port
+    assert (report.counts()["valid"], report.unmatched) == (1, 5)
+
+
+def test_bad_host_option_is_a_usage_error(cli, tmp_path: Path) -> None:
+    path = write(tmp_path, har())
+    for bad, why in (("h:99999", "the port is not a number"), ("h/api", "is not HOST or HOST:PORT"), ("", "is not")):
+        code, out, err = cli("--har", path, "--host", bad)
+        assert code == 2 and out == "" and why in err and len(err.splitlines()) == 1, err
+    code, _, err = cli("--api", "respan", "--host", "h", path.with_suffix(".json"))
+    assert code == 2 and "--host applies to HAR captures only" in err
+
+
+def test_base_path_adds_to_the_prefixes_of_the_specs_servers(example) -> None:
+    doc = har(
+        entry("http://localhost:8080/tools/webui/models/model?id=x", 200, example("openwebui"), headers=AUTH),
+        entry("http://localhost:8080/api/v1/models/model?id=x", 200, example("openwebui"), headers=AUTH),
+        entry("https://api.respan.ai/api/models/gpt-4/", 200, example("respan"), headers=AUTH),
+        entry("https://api.seliseblocks.com/blocksai-api/v1/models/m1?project_key=P", 200, example("selise")),
+    )
+    report = validate_har(doc, base_path="/tools/webui")
+    assert (report.counts()["valid"], report.unmatched, report.results) == (4, 0, [])
+
+
+def test_request_violation_refused_with_a_documented_4xx_is_info(cli, tmp_path: Path) -> None:
+    """Reviewer's req401.har: no credentials -> the documented 401; missing id -> the documented 422."""
+    missing_id = {"detail": [{"type": "missing", "loc": ["query", "id"], "msg": "Field required", "input": None}]}
+    doc = har(
+        entry("http://localhost/api/models/x/", 401, {"detail": "Authentication credentials were not provided."}),
+        entry("http://localhost/api/v1/models/model", 422, missing_id, headers=AUTH),
+        entry("http://localhost/api/models/x/", 200, example_respan := _respan_body()),  # accepted: a finding
+        entry("http://localhost/api/models/x/", 500, {"detail": "boom"}),  # not a documented refusal
+    )
+    code, out, err = cli("--har", write(tmp_path, doc))
+    assert code == 1 and err == ""
+    blocks = {block.split()[0]: block for block in ("\n" + out).split("\nentry ")[1:]}
+    assert blocks["1"].startswith(
+        "1 GET http://localhost/api/models/x/: valid against respan retrieve_custom_model 401"
+    )
+    assert "info: refused with the documented 401, as it should be: request security: has no credentials" in blocks["1"]
+    assert "valid against openwebui get_model 422" in blocks["2"]
+    assert "info: refused with the documented 422, as it should be: request query.id: required parameter" in blocks["2"]
+    assert "invalid against respan retrieve_custom_model 200" in blocks["3"] and "  request security:" in blocks["3"]
+    assert "info:" not in blocks["3"] and example_respan
+    assert "invalid against respan retrieve_custom_model 500 (2 violations)" in blocks["4"]
+    assert "4 checked: 2 valid, 2 invalid, 0 unusable" in out
+
+
+def _respan_body() -> object:
+    import vendor_specs
+
+    return vendor_specs.examples_for("respan", 200)["documented"]["value"]
+
+
+def test_content_encoding_other_than_base64_is_unusable(cli, example, tmp_path: Path) -> None:
+    url = "https://api.respan.ai/api/models/gpt-4/"
+    doc = har(entry(url, 200, example("respan"), headers=AUTH, encoding="gzip"), entry(url, 200, example("respan")))
+    doc["log"]["entries"][1]["request"]["headers"].append({"name": "Authorization", "value": "Bearer x"})
+    doc["log"]["entries"][1]["response"]["content"]["encoding"] = ""  # empty: plain text, as some tools write
+    code, out, _ = cli("--har", write(tmp_path, doc))
+    assert code == 2
+    assert "entry 1 GET https://api.respan.ai/api/models/gpt-4/: unusable against respan" in out
+    assert "unusable: response.content.encoding 'gzip' is not supported: a HAR body is plain text or base64" in out
+    assert "2 checked: 1 valid, 0 invalid, 1 unusable" in out

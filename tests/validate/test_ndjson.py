@@ -106,3 +106,21 @@ def test_nan_and_huge_integers_get_openapi_cores_verdict(example) -> None:
     assert [str(v) for r in report.results for v in r.violations] == [
         f"response body $.max_context_window: {-(2**80)} is less than the minimum of 0 [rule minimum: 0; value {-(2**80)}]"
     ]
+
+
+def test_string_status_is_unusable_and_decode_errors_name_the_file_line(cli, example, tmp_path: Path) -> None:
+    path = tmp_path / "bodies.ndjson"
+    path.write_bytes(
+        line("respan", example("respan"))
+        + b'{"api": "respan", "status": "404", "body": {"detail": "Not found."}}\n'
+        + b'{"api": "respan", "status": 200, "body": {"id": \n'
+        + b'{"api": "respan", "status": 200, "body": {"id": 1,, }}\r\n'
+    )
+    code, out, _ = cli(path)
+    assert code == 2
+    blocks = {block.split(":")[0]: block for block in ("\n" + out).split("\nline ")[1:]}
+    assert "unusable: \"status\" must be an integer HTTP status code such as 404, got '404' (a string)" in blocks["2"]
+    assert "unusable: is not JSON (truncated?): Expecting value (column 49)" in blocks["3"]
+    assert "unusable: is not JSON: Expecting property name enclosed in double quotes (column 51)" in blocks["4"]
+    assert "(line " not in out
+    assert "4 checked: 1 valid, 0 invalid, 3 unusable" in out

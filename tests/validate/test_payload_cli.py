@@ -152,3 +152,29 @@ def test_readme_example_output_is_what_the_cli_prints(
     write(tmp_path, {**example("selise"), "Leak": "sk-live-1", "CreatedDate": "yesterday"})
     code, out, _ = cli("--api", "selise", "body.json")
     assert code == 1 and out == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "nan", "inf"])
+def test_non_positive_max_body_mb_is_a_usage_error(cli, example, tmp_path: Path, value: str) -> None:
+    code, out, err = cli("--api", "respan", "--max-body-mb", value, write(tmp_path, example("respan")))
+    assert code == 2 and out == ""
+    assert err.startswith("contracts validate: --max-body-mb must be a positive number of megabytes, got ")
+    assert len(err.splitlines()) == 1
+
+
+def test_output_into_a_closed_pipe_exits_quietly(example, tmp_path: Path) -> None:
+    """`contracts validate big.ndjson | head -1`: no 'internal error: BrokenPipeError', no traceback."""
+    bad = json.dumps({"api": "respan", "body": {**example("respan"), "input_cost": "cheap"}}) + "\n"
+    path = tmp_path / "bodies.ndjson"
+    path.write_text(bad * 3000)
+    exe = Path(sys.executable).with_name("contracts")
+    for command in ([str(exe), "validate"], [sys.executable, "-m", "contracts.validate"]):
+        proc = subprocess.Popen([*command, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # the reader goes away, as `head -1` does
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+        proc.stderr.close()
+        assert first.startswith(b"line 1: invalid")
+        assert err == "" and proc.returncode == 1, err
