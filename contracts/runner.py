@@ -133,30 +133,41 @@ def _refused_as_invalid(ex: Exchange, invalid: Exchange, api: str, ctx: CaseCont
     return isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b)
 
 
-def _probe_credentials(ctx: CaseContext, token_source: str) -> None:
-    """Is the profile's owner token valid at all? If the server refuses it on every model the profile says it
-    may read (models.own, models.shared), exactly as it refuses a made-up credential (documented bad-credential
-    status and the same answer), the token is the problem, not the server: exit 2 naming the profile key.
+#: the models each token role may read, by the profile's definition (tokens.stranger may read models.shared only)
+_READABLE = {
+    "owner": ("own", "shared"),
+    "reader": ("own", "shared"),
+    "admin": ("own", "shared"),
+    "stranger": ("shared",),
+}
+
+
+def _probe_credentials(ctx: CaseContext, owner_source: str) -> None:
+    """Are the profile's tokens valid at all? If the server refuses a token on every model the profile says it
+    may read (owner, reader, admin: models.own and models.shared; stranger: models.shared), exactly as it
+    refuses a made-up credential (the spec's bad-credential status and the same answer), the token is the
+    problem, not the server: exit 2 naming the profile key (``tokens.owner``, or ``--token``).
 
     A server that refuses the owner with another answer (Open WebUI's 401 ``Access prohibited``, Respan's
-    403) or serves it one of the models is judged by the checks (``access_control``, exit 1); a server that
-    ignores credentials serves the owner and is judged too. The one case this cannot tell apart is a server
-    that refuses *every* credential as invalid: then the valid token is indistinguishable from a bad one,
+    403, SELISE's 422) or serves it one of the models is judged by the checks (``access_control``, exit 1);
+    a server that ignores credentials serves the token and is judged too. The one case this cannot tell
+    apart is a server that refuses *every* valid credential as invalid: it looks exactly like a bad token,
     and exit 2 with "check the token" is the honest verdict."""
-    if ctx.profile.token("owner") is None:
-        return
-    models = [m for m in (ctx.profile.model("own"), ctx.profile.model("shared")) if m is not None]
-    if not models:
-        return
-    invalid = ctx.send(models[0], "invalid", token=BAD_TOKEN)
-    for ident in models:
-        if not _refused_as_invalid(ctx.send(ident, "owner"), invalid, ctx.api, ctx):
-            return
-    raise ProfileError(
-        f"profile {ctx.profile.source}: the server refuses {token_source} as an invalid credential "
-        f"(HTTP {invalid.status}, the same answer as a made-up token) on {', '.join(repr(m) for m in models)}; "
-        f"the token is wrong or expired: put a valid one in {token_source} (or its ${{ENV_VAR}})"
-    )
+    invalid: Exchange | None = None
+    for role, readable in _READABLE.items():
+        models = [m for m in (ctx.profile.model(r) for r in readable) if m is not None]
+        if ctx.profile.token(role) is None or not models:
+            continue
+        if invalid is None:
+            invalid = ctx.send(models[0], "invalid", token=BAD_TOKEN)
+        if all(_refused_as_invalid(ctx.send(ident, role), invalid, ctx.api, ctx) for ident in models):
+            source = owner_source if role == "owner" else f"tokens.{role}"
+            raise ProfileError(
+                f"profile {ctx.profile.source}: the server refuses {source} as an invalid credential "
+                f"(HTTP {invalid.status}, the same answer as a made-up token) on "
+                f"{', '.join(repr(m) for m in models)}; the token is wrong or expired: put a valid one in "
+                f"{source} (or its ${{ENV_VAR}})"
+            )
 
 
 def run(config: RunConfig) -> RunResult:

@@ -59,6 +59,17 @@ def test_expired_owner_token_is_a_profile_error(
     assert captured.out == ""
 
 
+@pytest.mark.parametrize(("api", "role"), [("respan", "stranger"), ("openwebui", "reader")])
+def test_expired_other_token_names_its_key(
+    api: str, role: str, reference, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = profile_with(tmp_path, api, tokens={role: "EXPIRED-0"})
+    with reference(api) as url:
+        code = main(check(api, url, "--profile", profile, "--no-property-based"))
+    assert code == 2
+    assert f"tokens.{role}" in error_line(capsys.readouterr().err)
+
+
 def test_expired_token_option_names_the_option(reference, capsys: pytest.CaptureFixture[str]) -> None:
     with reference("respan") as url:
         code = main(check("respan", url, "--profile", reference_profile("respan"), "--token", "rsp-acme-EXPIRED"))
