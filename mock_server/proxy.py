@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import math
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -26,7 +28,7 @@ from starlette.routing import Route
 import vendor_specs
 from mock_server.errors import UsageError
 
-__all__ = ["create_proxy_app", "register", "violations"]
+__all__ = ["create_proxy_app", "register", "unreachable_reason", "violations"]
 
 log = logging.getLogger("mock_server.proxy")
 _HOP = {
@@ -67,6 +69,37 @@ def _describe(exc: Exception) -> list[str]:
     return [f"{exc}" + (f" ({cause})" if cause is not None and str(cause) not in str(exc) else "")]
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    found, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def unreachable_reason(exc: httpx.HTTPError, timeout: float) -> str:
+    """Why the upstream gave no HTTP answer, in words (httpx's own text is often empty)."""
+    chain = _chain(exc)
+    text = next((str(e) for e in chain if str(e)), "")
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out after {timeout:g} s while connecting"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out after {timeout:g} s waiting for its answer"
+    if isinstance(exc, httpx.ConnectError):
+        if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text.lower():
+            return "connection refused (is it running, on that port?)"
+        if any(isinstance(e, socket.gaierror) for e in chain):
+            return f"host name not found ({text})"
+        return f"could not connect ({text or type(exc).__name__})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"did not answer with HTTP ({text or 'no valid status line'})"
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
+        return f"closed the connection before answering ({text or type(exc).__name__})"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def violations(
     match: vendor_specs.OperationMatch, request: dict[str, Any], status: int, body: bytes, content_type: str | None
 ) -> list[str]:
@@ -85,6 +118,8 @@ def create_proxy_app(
     api: str, upstream: str, *, base_path: str | None = None, strict: bool = False, timeout: float = 30.0
 ) -> Starlette:
     """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path)."""
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
     if api not in vendor_specs.APIS:
         raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
     parts = urlsplit(upstream)
@@ -108,10 +143,9 @@ def create_proxy_app(
         try:
             upstream_response = await client().request(request.method, httpx.URL(url), headers=headers, content=body)
         except httpx.HTTPError as exc:
-            log.error("proxy %s %s: upstream %s unreachable (%s)", request.method, raw_path, origin, exc)
-            return JSONResponse(
-                {"error": f"upstream {origin} unreachable: {exc or type(exc).__name__}"}, status_code=502
-            )
+            reason = unreachable_reason(exc, timeout)
+            log.error("proxy %s %s: upstream %s unreachable: %s", request.method, raw_path, origin, reason)
+            return JSONResponse({"error": f"upstream {origin} unreachable: {reason}"}, status_code=502)
         content = upstream_response.content
         match = next(
             (
@@ -171,6 +205,11 @@ def create_proxy_app(
 
 def _run(args: argparse.Namespace) -> int:
     from mock_server.serve import Listener, bind, run
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is out of range (0-65535)")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
 
     app = create_proxy_app(args.api, args.upstream, base_path=args.base_path, strict=args.strict, timeout=args.timeout)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

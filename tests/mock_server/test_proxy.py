@@ -242,3 +242,78 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
     finally:
         mock.terminate()
         mock.communicate(timeout=10)
+
+
+@contextlib.contextmanager
+def raw_server(answer: bytes | None) -> Iterator[str]:
+    """A TCP server that reads the request and writes ``answer`` (None: never answers), then closes."""
+    sock = free_socket()
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def loop() -> None:
+        sock.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            held.append(conn)
+            if answer is not None:
+                with contextlib.suppress(OSError):
+                    conn.recv(65536)
+                    conn.sendall(answer)
+                conn.close()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        sock.close()
+
+
+def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    sock = free_socket()
+    dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    with raw_server(None) as silent, raw_server(b"SSH-2.0-OpenSSH_9.6\r\n") as not_http:
+        cases = [
+            (silent, "timed out after 0.5 s waiting for its answer"),
+            (not_http, "did not answer with HTTP ("),
+            (dead, "connection refused"),
+        ]
+        for upstream, reason in cases:
+            caplog.clear()
+            with serve(create_proxy_app("respan", upstream, timeout=0.5)) as url:
+                response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
+            assert response.status_code == 502
+            error = response.json()["error"]
+            assert error.startswith(f"upstream {upstream} unreachable: {reason}"), error
+            assert any(f"unreachable: {reason}" in r.getMessage() for r in caplog.records), caplog.text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "99999"], "mock-server: --port 99999 is out of range (0-65535)"),
+        (["--port", "-1"], "mock-server: --port -1 is out of range (0-65535)"),
+        (["--timeout", "-1"], "mock-server: --timeout must be a positive number of seconds, got -1"),
+        (["--timeout", "0"], "mock-server: --timeout must be a positive number of seconds, got 0"),
+        (["--timeout", "nan"], "mock-server: --timeout must be a positive number of seconds, got nan"),
+    ],
+)
+def test_cli_rejects_out_of_range_port_and_non_positive_timeout(args: list[str], message: str) -> None:
+    exe = Path(sys.executable).with_name("mock-server")
+    done = subprocess.run(
+        [str(exe), "proxy", "--api", "respan", "--upstream", "http://127.0.0.1:9", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n")
