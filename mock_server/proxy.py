@@ -4,6 +4,8 @@ The answer of the upstream goes back unchanged (status, headers, body); each vio
 the request or the response is logged. With ``--strict`` a response that violates the spec is answered
 with 502 and the violations (request ones included) as JSON instead. Request violations alone never turn
 into a 502: a request without credentials that gets the documented 401 must still reach the frontend.
+A request violation that the upstream refused with a documented 4xx status is logged as info, not as a
+violation (the upstream kept its contract); answered otherwise (2xx: accepted) it is a warning.
 Validation is openapi-core's, through ``vendor_specs`` (the mock server never imports ``contracts``).
 Requests that address no operation of the spec are forwarded unvalidated.
 """
@@ -166,8 +168,22 @@ def create_proxy_app(
             found = violations(
                 match, exchange, upstream_response.status_code, content, upstream_response.headers.get("content-type")
             )
+            status = upstream_response.status_code
+            if 400 <= status < 500 and str(status) in match.operation.responses:
+                # a documented refusal of an invalid request: the upstream kept its contract
+                refused = [line for line in found if line.startswith("request:")]
+                found = [line for line in found if not line.startswith("request:")]
+                for line in refused:
+                    log.info(
+                        "proxy %s %s -> %d: refused with the documented %d, as it should be: %s",
+                        request.method,
+                        where,
+                        status,
+                        status,
+                        line,
+                    )
             for line in found:
-                log.warning("proxy %s %s -> %d: %s", request.method, where, upstream_response.status_code, line)
+                log.warning("proxy %s %s -> %d: %s", request.method, where, status, line)
             if not found:
                 log.info("proxy %s %s -> %d: conforms", request.method, where, upstream_response.status_code)
         else:

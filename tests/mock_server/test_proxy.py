@@ -37,6 +37,8 @@ async def upstream_model(request: Request) -> Response:
         return JSONResponse({**GOOD, "input_cost": "cheap"}, headers=echo)
     if name == "html":
         return Response("<html>SPA</html>", media_type="text/html", headers=echo)
+    if name == "denied" and "authorization" not in request.headers:
+        return JSONResponse({"detail": "Authentication credentials were not provided."}, 401, headers=echo)
     if name == "boom":
         return JSONResponse({"detail": "boom"}, status_code=500, headers=echo)
     return JSONResponse({**GOOD, "id": name, "model_name": name}, headers=echo)
@@ -122,6 +124,18 @@ def test_invalid_body_is_returned_unchanged_and_logged(proxy: str, caplog: pytes
 def test_request_without_credentials_is_logged(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
     assert httpx.get(f"{proxy}/api/models/openai/gpt-4/").status_code == 200
     assert any("request:" in r.getMessage() and "bearerAuth" in r.getMessage() for r in caplog.records)
+
+
+def test_request_violation_refused_with_a_documented_4xx_is_info(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    assert httpx.get(f"{proxy}/api/models/denied/").status_code == 401
+    records = [r for r in caplog.records if "/api/models/denied/" in r.getMessage()]
+    assert records and all(r.levelno == logging.INFO for r in records), [r.getMessage() for r in records]
+    assert any(
+        "-> 401: refused with the documented 401, as it should be: request:" in r.getMessage()
+        and "bearerAuth" in r.getMessage()
+        for r in records
+    )
 
 
 def test_html_and_undocumented_status_are_violations(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
