@@ -30,7 +30,7 @@ from starlette.routing import Route
 import vendor_specs
 from mock_server.errors import UsageError
 
-__all__ = ["create_proxy_app", "register", "unreachable_reason", "violations"]
+__all__ = ["create_proxy_app", "register", "violations"]
 
 log = logging.getLogger("mock_server.proxy")
 _HOP = {
@@ -81,7 +81,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return found
 
 
-def unreachable_reason(exc: httpx.HTTPError, timeout: float) -> str:
+def _unreachable_reason(exc: httpx.HTTPError, timeout: float) -> str:
     """Why the upstream gave no HTTP answer, in words (httpx's own text is often empty)."""
     chain = _chain(exc)
     text = next((str(e) for e in chain if str(e)), "")
@@ -145,7 +145,7 @@ def create_proxy_app(
         try:
             upstream_response = await client().request(request.method, httpx.URL(url), headers=headers, content=body)
         except httpx.HTTPError as exc:
-            reason = unreachable_reason(exc, timeout)
+            reason = _unreachable_reason(exc, timeout)
             log.error("proxy %s %s: upstream %s unreachable: %s", request.method, raw_path, origin, reason)
             return JSONResponse({"error": f"upstream {origin} unreachable: {reason}"}, status_code=502)
         content = upstream_response.content
