@@ -66,13 +66,30 @@ def _field(path: Any) -> str | None:
 
 
 def load_fixtures(api: str, path: str | Path) -> FixtureSet:
-    """Read and validate one fixture file; raise ``FixtureError`` on the first problem found."""
-    path = Path(path)
+    """Read and validate one fixture file; raise ``FixtureError`` on the first problem found.
+
+    Any other exception while loading (a bug, or input nobody foresaw) is also reported as a
+    ``FixtureError`` naming the file, so neither the CLI nor the reloading server ever sees a traceback."""
+    name = str(path)
+    try:
+        return _load(api, Path(path))
+    except FixtureError:
+        raise
+    except Exception as exc:
+        log.debug("loading fixture %s failed", name, exc_info=exc)
+        raise FixtureError(name, f"cannot be loaded ({type(exc).__name__}: {' '.join(str(exc).split())})") from None
+
+
+def _load(api: str, path: Path) -> FixtureSet:
     name = str(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except OSError as exc:
         raise FixtureError(name, f"cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise FixtureError(
+            name, f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
     except yaml.YAMLError as exc:
         raise FixtureError(name, f"is not valid YAML ({' '.join(str(exc).split())})") from None
     if (
@@ -121,7 +138,8 @@ class FixtureStore:
         self.api = api
         self.path = fixture_path(api, directory)
         if directory is not None and not Path(directory).is_dir():
-            raise UsageError(f"fixtures directory {directory} does not exist")
+            what = "is not a directory" if Path(directory).exists() else "does not exist"
+            raise UsageError(f"fixtures directory {directory} {what}")
         self.interval = interval
         self._mtime = self._stat()
         self.current = load_fixtures(api, self.path)
@@ -149,7 +167,7 @@ class FixtureStore:
         self._mtime = mtime
         try:
             self.current = load_fixtures(self.api, self.path)
-        except FixtureError as exc:
+        except Exception as exc:  # load_fixtures only raises FixtureError; never let a reload break serving
             log.error("%s; still serving the last good data", exc)
             return False
         log.info("reloaded fixture %s (%d models)", self.path, len(self.current.models))

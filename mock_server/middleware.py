@@ -17,26 +17,32 @@ from mock_server.errors import UsageError
 __all__ = ["CORS", "AccessLog", "LastResort", "Latency", "parse_latency"]
 
 access_log = logging.getLogger("mock_server.access")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
+_LATENCY_HELP = "use e.g. 200ms, 0.2s or a range 100ms-300ms (the unit, ms or s, is required)"
 
 
-def _seconds(text: str) -> float:
+def _seconds(text: str, whole: str) -> float:
     m = _DURATION.match(text)
+    if not m and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", text):
+        raise UsageError(f"latency {whole!r} has no unit: write {text.strip()}ms or {text.strip()}s")
     if not m:
-        raise UsageError(f"latency {text!r} is not a duration: use e.g. 200ms, 0.2s or a range 100ms-300ms")
+        raise UsageError(f"latency {whole!r} is not a duration: {_LATENCY_HELP}")
     value = float(m.group(1))
     return value if m.group(2) == "s" else value / 1000.0
 
 
 def parse_latency(text: str | None) -> tuple[float, float] | None:
-    """``"200ms"`` -> (0.2, 0.2); ``"100ms-300ms"`` -> (0.1, 0.3); None/"0" -> None."""
-    if text is None or not str(text).strip():
+    """``"200ms"`` -> (0.2, 0.2); ``"100ms-300ms"`` -> (0.1, 0.3); None/""/"0" -> None.
+
+    Every non-zero duration needs its unit (``ms`` or ``s``): a bare ``5`` is an error, not 5 ms."""
+    if text is None or not str(text).strip() or str(text).strip() == "0":
         return None
-    low, sep, high = str(text).partition("-")
-    lo = _seconds(low)
-    hi = _seconds(high) if sep else lo
+    whole = str(text)
+    low, sep, high = whole.partition("-")
+    lo = _seconds(low, whole)
+    hi = _seconds(high, whole) if sep else lo
     if hi < lo:
-        raise UsageError(f"latency range {text!r} goes down: write the smaller bound first")
+        raise UsageError(f"latency range {whole!r} goes down: write the smaller bound first")
     return None if hi == 0 else (lo, hi)
 
 
@@ -92,7 +98,8 @@ class AccessLog:
 class CORS:
     """CORS that browsers accept with credentials: the request's ``Origin`` is echoed (never ``*``) with
     ``Access-Control-Allow-Credentials: true``, on every response including errors; a preflight is
-    answered 200 with the requested headers allowed. (Starlette's CORSMiddleware does the same with
+    answered 200 (empty body) with the requested headers allowed and the API's methods listed, also when it
+    asks for another method (the browser then refuses that request). (Starlette's CORSMiddleware does the same with
     ``allow_origins=["*"], allow_credentials=True``; this one reads the raw headers once, which matters
     at the mock's request rates.)"""
 
@@ -129,21 +136,21 @@ class CORS:
         await self.app(scope, receive, send_with_cors)
 
     async def _preflight(self, origin: bytes, method: bytes, requested: bytes | None, send: Send) -> None:
-        allowed = method.decode("latin-1").upper() in self.methods
+        # Every preflight, even one asking for a method the API does not have (e.g. DELETE), is answered
+        # 200 with the allowed methods listed: the browser then refuses the actual request itself, as with
+        # most servers. (Starlette's CORSMiddleware answers 400 text/plain instead.)
         headers = [
             (b"vary", b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
             (b"access-control-allow-origin", origin),
             (b"access-control-allow-credentials", b"true"),
             (b"access-control-allow-methods", self.allow_methods),
             (b"access-control-max-age", self.max_age),
-            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", b"0"),
         ]
         if requested:
             headers.append((b"access-control-allow-headers", requested))
-        body = b"OK" if allowed else b"Disallowed CORS method"
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": 200 if allowed else 400, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
 
 
 class LastResort:

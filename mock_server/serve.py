@@ -21,6 +21,8 @@ from mock_server.errors import UsageError
 
 __all__ = ["Listener", "bind", "run"]
 
+log = logging.getLogger("mock_server.fixtures")
+
 
 @dataclass
 class Listener:
@@ -87,7 +89,10 @@ async def _watch_fixtures(listeners: list[Listener], interval: float = 0.5) -> N
     while True:
         await asyncio.sleep(interval)
         for store in stores:
-            store.get()
+            try:
+                store.get()
+            except Exception as exc:  # the watcher must outlive any failure; poll() logs bad files itself
+                log.error("fixture watcher: reloading %s failed: %r", getattr(store, "path", "?"), exc)
 
 
 def run(listeners: list[Listener]) -> None:

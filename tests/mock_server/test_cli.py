@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 
@@ -35,6 +36,8 @@ def test_help_explains(capsys):
         (["--api", "respan", "--port", "70000"], "out of range"),
         (["--api", "respan", "--base-path", "api"], "must start with '/'"),
         (["--api", "respan", "--fixtures", "/no/such/dir"], "does not exist"),
+        (["--api", "respan", "--fixtures", __file__], "is not a directory"),
+        (["--latency", "100ms-"], "latency '100ms-' is not a duration"),
         (["--api", "respan", "--host", "no-such-host.invalid"], "cannot resolve host"),
     ],
 )
@@ -73,6 +76,15 @@ def test_bad_fixture_file_stops_the_server_exit_2(tmp_path, run_mock):
         and "`input_cost`" in err
         and "'cheap' is not of type 'number'" in err
     )
+
+
+def test_non_utf8_fixture_file_is_one_line_exit_2(tmp_path, run_mock):
+    (tmp_path / "respan.yaml").write_bytes(b"\xff\xfe")
+    mock = run_mock("--api", "respan", "--port", str(free_port()), "--fixtures", str(tmp_path))
+    assert mock.proc.wait(timeout=20) == 2
+    out, err = mock.stop()
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert str(tmp_path / "respan.yaml") in err and "not UTF-8" in err
 
 
 def test_serves_all_three_and_prints_base_urls(run_mock):
@@ -122,16 +134,27 @@ def test_single_vendor_with_base_path(run_mock):
         ("100ms-300ms", (0.1, 0.3)),
         ("0", None),
         (None, None),
-        ("15", (0.015, 0.015)),
+        ("0ms", None),
+        ("1s-1.5s", (1.0, 1.5)),
     ],
 )
 def test_parse_latency(text, expect):
     assert parse_latency(text) == expect
 
 
-def test_parse_latency_rejects_garbage():
-    with pytest.raises(UsageError):
-        parse_latency("soon")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("soon", "latency 'soon' is not a duration"),
+        ("100ms-", "latency '100ms-' is not a duration"),  # the whole value, not the empty upper bound
+        ("-100ms", "latency '-100ms' is not a duration"),
+        ("5", "latency '5' has no unit"),  # a bare number is not silently milliseconds
+        ("100ms-300", "latency '100ms-300' has no unit"),
+    ],
+)
+def test_parse_latency_rejects_garbage(text, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        parse_latency(text)
 
 
 def test_running_server_reloads_and_logs_a_broken_edit(tmp_path, run_mock):
@@ -152,3 +175,29 @@ def test_running_server_reloads_and_logs_a_broken_edit(tmp_path, run_mock):
     assert httpx.get(url, headers=bearer("respan", "acme")).json()["input_cost"] == 30.0
     out, err = mock.stop()
     assert "input_cost" in err and "still serving the last good data" in err
+
+
+def test_running_server_survives_a_non_utf8_edit(tmp_path, run_mock):
+    import os
+    import time
+
+    shutil.copy(DEFAULT_DIR / "respan.yaml", tmp_path)
+    path = tmp_path / "respan.yaml"
+    port = free_port()
+    mock = run_mock("--api", "respan", "--port", str(port), "--fixtures", str(tmp_path), "--quiet")
+    url = f"http://127.0.0.1:{port}/api/models/openai/gpt-4/"
+    mock.wait_url(url)
+    path.write_bytes(b"\xff\xfe")
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    time.sleep(1.2)  # the watcher polls the broken file by itself
+    r = httpx.get(url, headers=bearer("respan", "acme"))
+    assert r.status_code == 200 and r.json()["model_name"] == "openai/gpt-4"  # the last good data
+    # The watcher is still alive: a later good edit is picked up without any request in between.
+    data = yaml.safe_load((DEFAULT_DIR / "respan.yaml").read_text())
+    data["models"][0]["display_name"] = "after the broken edit"
+    path.write_text(yaml.safe_dump(data))
+    os.utime(path, (time.time() + 10, time.time() + 10))
+    time.sleep(1.2)
+    out, err = mock.stop()
+    assert "not UTF-8" in err and "still serving the last good data" in err and "reloaded fixture" in err
+    assert "Traceback" not in err

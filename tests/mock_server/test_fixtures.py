@@ -144,3 +144,66 @@ def test_reload_of_identities(tmp_path):
     data["models"][2]["ProjectKey"] = "proj-gamma"
     _write(path, data)
     assert client.get("/models/custom-llama-3:70b", params={"project_key": "proj-gamma"}).status_code == 200
+
+
+def test_non_utf8_file_is_a_fixture_error(tmp_path):
+    path = tmp_path / "respan.yaml"
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(FixtureError, match="is not UTF-8 text") as info:
+        load_fixtures("respan", path)
+    assert str(path) in str(info.value)
+
+
+def test_any_loading_failure_is_a_fixture_error(tmp_path, monkeypatch):
+    path, _ = _copy(tmp_path, "respan")
+
+    def boom(*args):
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr("mock_server.fixtures._validator", boom)
+    with pytest.raises(FixtureError, match="cannot be loaded.*RuntimeError: unforeseen") as info:
+        load_fixtures("respan", path)
+    assert str(path) in str(info.value)
+
+
+def test_reload_of_a_non_utf8_edit_keeps_last_good_data(tmp_path, caplog):
+    path, _ = _copy(tmp_path, "respan")
+    store = FixtureStore("respan", tmp_path, interval=0)
+    client = create_app("respan", fixtures=store, access_log=False).test_client()
+    url, headers = "/api/models/openai/gpt-4/", bearer("respan", "acme")
+    path.write_bytes(b"\xff\xfe")
+    stamp = time.time() + 5
+    os.utime(path, (stamp, stamp))
+    with caplog.at_level(logging.ERROR, logger="mock_server.fixtures"):
+        r = client.get(url, headers=headers)
+    assert r.status_code == 200 and r.json()["model_name"] == "openai/gpt-4"
+    assert any("not UTF-8" in rec.getMessage() and "last good data" in rec.getMessage() for rec in caplog.records)
+
+
+def test_fixture_watcher_never_dies(caplog):
+    import asyncio
+
+    from mock_server.serve import Listener, _watch_fixtures
+
+    calls = []
+
+    class Store:
+        path = "x.yaml"
+
+        def get(self):
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("unforeseen")
+
+    class App:
+        store = Store()
+
+    async def main():
+        task = asyncio.create_task(_watch_fixtures([Listener("respan", App(), None, "")], interval=0.01))  # type: ignore[arg-type]
+        await asyncio.sleep(0.1)
+        assert not task.done()
+        task.cancel()
+
+    with caplog.at_level(logging.ERROR, logger="mock_server"):
+        asyncio.run(main())
+    assert len(calls) > 2 and any("unforeseen" in rec.getMessage() for rec in caplog.records)

@@ -131,3 +131,17 @@ def test_failing_error_handler_still_answers_vendor_500(monkeypatch, api):
     r = client.get("/no/such/path")
     assert r.status_code == 500 and r.headers["content-type"] == "application/json"
     assert r.json() == vendor(api).ERRORS.server_error().body
+
+
+@pytest.mark.parametrize("api", sorted(VALID))
+def test_cors_preflight_for_a_disallowed_method_lists_the_allowed_ones(make_client, api):
+    """Answered like any preflight (200, allowed methods listed, never 400 text/plain): the browser refuses."""
+    url, _ = VALID[api]
+    r = make_client(api).options(
+        url, headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "DELETE"}
+    )
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["access-control-allow-origin"] == "http://localhost:5173"
+    allowed = {m.strip() for m in r.headers["access-control-allow-methods"].split(",")}
+    assert "GET" in allowed and "DELETE" not in allowed
+    assert "text/plain" not in r.headers.get("content-type", "")
