@@ -8,6 +8,7 @@ vendor's documented format as ``application/json``.
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -88,16 +89,25 @@ def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
     op = next(o for o in operations(api) if o.operation_id == operation_id)
     responses = op.responses
     secret = getattr(module, "MASK", None)
+    authorize = getattr(module, "authorize", None)
+    generated = getattr(module, "generated", None)
 
     async def dispatch(scope: Scope) -> Response:
         try:
-            prefer = _header(scope, b"prefer")
-            if prefer:
-                chosen = preferred_response(prefer, responses, module.ERRORS, secret)
-                if chosen is not None:
-                    return json_response(*chosen)
             context = scope.get("extensions", {}).get("connexion_context", {})
             ctx = Context(api, store.get(), context.get("token_info"), scope)
+            prefer = _header(scope, b"prefer")
+            if prefer:
+                # Like Prism: only after auth and validation. Credentials were checked by the security
+                # middleware; a vendor whose auth context is checked in the handler (SELISE's project key)
+                # checks it here first. Per-model access (owner, grant, project of the model) is what a
+                # forced answer overrides.
+                if authorize is not None:
+                    authorize(ctx)
+                finish = None if generated is None else lambda body: generated(ctx, body, random.Random())
+                chosen = preferred_response(prefer, responses, module.ERRORS, secret, finish)
+                if chosen is not None:
+                    return json_response(*chosen)
             return json_response(200, handler(ctx), stable=True)
         except VendorError as exc:
             return json_response(exc.status_code, exc.body, exc.headers)

@@ -6,6 +6,7 @@ answered with the vendor's own error format (``ErrorFormat.bad_prefer``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mock_server.errors import VendorError
@@ -29,11 +30,16 @@ def _content(responses: dict[str, Any], status: str) -> dict[str, Any]:
 
 
 def preferred_response(
-    header: str, responses: dict[str, Any], errors: Any, secret: Any = None
+    header: str,
+    responses: dict[str, Any],
+    errors: Any,
+    secret: Any = None,
+    finish: Callable[[Any], Any] | None = None,
 ) -> tuple[int, Any] | None:
     """The (status, body) the ``Prefer`` header asks for, or None when it asks for nothing we handle.
 
-    ``responses`` is the operation's resolved ``responses`` object; ``errors`` the vendor's ``ErrorFormat``.
+    ``responses`` is the operation's resolved ``responses`` object; ``errors`` the vendor's ``ErrorFormat``;
+    ``finish`` makes a generated 200 body plausible for the request (the requested id, ordered timestamps).
     """
     prefs = parse_prefer(header)
     code, name = prefs.get("code"), prefs.get("example")
@@ -60,6 +66,9 @@ def preferred_response(
     if dynamic or not content.get("examples"):
         if "schema" not in content:
             raise VendorError(int(status), None)
-        return int(status), generate(content["schema"], secret=secret)
+        body = generate(content["schema"], secret=secret)
+        if finish is not None and status == "200" and isinstance(body, dict):
+            body = finish(body)
+        return int(status), body
     first = next(iter(content["examples"].values()))
     return int(status), first["value"]

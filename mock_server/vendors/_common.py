@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import MutableMapping
 from functools import cached_property
 from typing import Any
@@ -10,7 +11,7 @@ from starlette.datastructures import Headers, QueryParams
 
 from mock_server.errors import VendorError
 
-__all__ = ["Context", "ErrorFormat", "FastAPIErrors", "bearer_identity"]
+__all__ = ["Context", "ErrorFormat", "FastAPIErrors", "bearer_identity", "plausible_timestamps"]
 
 
 class Context:
@@ -111,3 +112,23 @@ def bearer_identity(api: str, token: str, fixtures: Any) -> dict[str, Any]:
     if identity is None:
         raise VendorError.from_spec(api, 401, "invalid_token")
     return identity
+
+
+# Unix seconds a generated body may carry: 2020-09-13 .. 2026-09-11 (never milliseconds, never 1970).
+_UNIX_LOW, _UNIX_HIGH = 1_600_000_000, 1_789_000_000
+_MAX_GAP = 180 * 86400
+
+
+def plausible_timestamps(body: dict[str, Any], created: str, updated: str, rng: random.Random) -> None:
+    """Make a generated body's (created, updated) pair plausible, in place: ``updated >= created``, and
+    integers are Unix seconds of recent years. ISO 8601 strings are only reordered (the generator's
+    date-times are already recent)."""
+    first, last = body.get(created), body.get(updated)
+    if isinstance(first, int) or isinstance(last, int):
+        start = rng.randint(_UNIX_LOW, _UNIX_HIGH)
+        if isinstance(first, int):
+            body[created] = start
+        if isinstance(last, int):
+            body[updated] = start + rng.randint(0, _MAX_GAP) if isinstance(first, int) else start
+    elif isinstance(first, str) and isinstance(last, str) and last < first:
+        body[created], body[updated] = last, first

@@ -6,10 +6,11 @@ Read access = write access, or a ``read`` grant to the caller (a public grant ha
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from mock_server.errors import VendorError, spec_example
-from mock_server.vendors._common import Context, FastAPIErrors, bearer_identity
+from mock_server.vendors._common import Context, FastAPIErrors, bearer_identity, plausible_timestamps
 
 __all__ = [
     "API",
@@ -19,6 +20,7 @@ __all__ = [
     "access",
     "authenticate",
     "check_record",
+    "generated",
     "get_model",
     "served_form",
 ]
@@ -100,4 +102,11 @@ def _view(record: dict[str, Any], level: str) -> dict[str, Any]:
     body = {**record, "write_access": level == "write"}
     if level != "write":
         body["params"] = {}
+    return body
+
+
+def generated(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """A ``Prefer: dynamic=true`` 200 body made plausible: the requested id, Unix-second timestamps in order."""
+    body["id"] = ctx.query.get("id", body.get("id"))
+    plausible_timestamps(body, "created_at", "updated_at", rng)
     return body

@@ -6,10 +6,11 @@ A model is organisation-owned when ``affiliation_category`` is ``custom``; its o
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from mock_server.errors import VendorError
-from mock_server.vendors._common import Context, ErrorFormat, bearer_identity
+from mock_server.vendors._common import Context, ErrorFormat, bearer_identity, plausible_timestamps
 
 __all__ = [
     "API",
@@ -18,6 +19,7 @@ __all__ = [
     "MODEL_KEY",
     "authenticate",
     "check_record",
+    "generated",
     "owner",
     "retrieve_custom_model",
     "served_form",
@@ -93,3 +95,12 @@ def retrieve_custom_model(ctx: Context) -> dict[str, Any]:
     if org is not None and org != ctx.identity["organization_id"]:
         raise VendorError.from_spec(API, 403, "owned_by_others")
     return record
+
+
+def generated(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """A ``Prefer: dynamic=true`` 200 body made plausible: ``id`` = ``model_name`` = the requested name,
+    ``updated_at >= created_at``."""
+    name = ctx.path_params.get("model_name", body.get("model_name"))
+    body["id"] = body["model_name"] = name
+    plausible_timestamps(body, "created_at", "updated_at", rng)
+    return body

@@ -6,10 +6,11 @@ Project context = the ``project_key`` query parameter when given, else the ``X-B
 from __future__ import annotations
 
 import copy
+import random
 from typing import Any
 
 from mock_server.errors import VendorError, spec_example
-from mock_server.vendors._common import Context, FastAPIErrors
+from mock_server.vendors._common import Context, FastAPIErrors, plausible_timestamps
 from vendor_specs import examples_for, response_schema
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "MODEL_KEY",
     "SECRETS",
     "authenticate",
+    "authorize",
     "check_record",
+    "generated",
     "get_model_by_id",
     "mask",
     "served_form",
@@ -78,13 +81,29 @@ def authenticate(key: str, fixtures: Any) -> dict[str, Any]:
     return {"token": key}
 
 
-def get_model_by_id(ctx: Context) -> dict[str, Any]:
-    """operationId ``get_model_by_id``: ``GET /models/{model_id}?project_key=...``."""
+def authorize(ctx: Context) -> str:
+    """The caller's project key (``project_key`` query, else ``X-Blocks-Key``); 400 when it is missing or
+    unknown. Runs before ``Prefer`` is looked at: a forced answer still needs a valid project context."""
     key = ctx.query.get("project_key") or ctx.headers.get("x-blocks-key")
     if not key:
         raise VendorError.from_spec(API, 400, "missing_project_key")
     if key not in ctx.fixtures.by_token:
         raise _blocks_error(f"Project key '{key}' is unknown; use the key of an existing project")
+    return str(key)
+
+
+def generated(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """A ``Prefer: dynamic=true`` 200 body made plausible: the requested ``_id`` in the caller's project,
+    ``LastUpdatedDate >= CreatedDate``."""
+    body["_id"] = ctx.path_params.get("model_id", body.get("_id"))
+    body["ProjectKey"] = authorize(ctx)
+    plausible_timestamps(body, "CreatedDate", "LastUpdatedDate", rng)
+    return body
+
+
+def get_model_by_id(ctx: Context) -> dict[str, Any]:
+    """operationId ``get_model_by_id``: ``GET /models/{model_id}?project_key=...``."""
+    key = authorize(ctx)
     record = ctx.fixtures.models.get(ctx.path_params["model_id"])
     if record is None:
         raise VendorError.from_spec(API, 404, "model_not_found")

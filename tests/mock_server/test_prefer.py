@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
@@ -80,3 +82,90 @@ def test_prefer_does_not_bypass_auth(make_client):
 
 def test_parse_prefer():
     assert parse_prefer('code=404, example="x"; dynamic=true') == {"code": "404", "example": "x", "dynamic": "true"}
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "example"),
+    [
+        ("", {}, "missing_project_key"),
+        ("?project_key=bogus", {}, None),
+        ("", {"X-Blocks-Key": "bogus"}, None),
+    ],
+)
+@pytest.mark.parametrize("prefer", ["code=200", "example=documented", "dynamic=true", "code=404"])
+def test_prefer_does_not_bypass_selise_project_key(make_client, query, headers, example, prefer):
+    r = make_client("selise").get(f"/models/model_123{query}", headers={**headers, "Prefer": prefer})
+    assert r.status_code == 400 and r.json()["is_success"] is False
+    if example is not None:
+        assert r.json() == spec_example("selise", 400, example)
+    else:
+        assert "bogus" in r.json()["errors"]["message"]
+
+
+def test_prefer_forces_the_status_once_the_project_context_holds(make_client):
+    """Per-model access is what a forced answer overrides: another project's model may be forced to 200."""
+    keys = identities("selise")
+    client = make_client("selise")
+    r = client.get("/models/model_123", headers={"X-Blocks-Key": keys["beta"], "Prefer": "code=200"})
+    assert r.status_code == 200
+    r = client.get("/models/model_123", params={"project_key": keys["alpha"]}, headers={"Prefer": "code=404"})
+    assert (r.status_code, r.json()) == (404, spec_example("selise", 404, "model_not_found"))
+
+
+@pytest.mark.parametrize(
+    ("headers", "example"),
+    [({}, "not_authenticated"), ({"Authorization": "Bearer nope"}, "invalid_token")],
+)
+@pytest.mark.parametrize("prefer", ["code=200", "dynamic=true", "code=404"])
+def test_prefer_does_not_bypass_openwebui_auth(make_client, headers, example, prefer):
+    r = make_client("openwebui").get("/api/models/model?id=gpt-4-custom", headers={**headers, "Prefer": prefer})
+    assert (r.status_code, r.json()) == (401, spec_example("openwebui", 401, example))
+
+
+DYNAMIC = {  # api -> (url, headers, {id field: requested id}, (created, updated))
+    "openwebui": (
+        "/api/models/model?id=acme%2Fsome-model%3Av2",
+        bearer("openwebui", "reader"),
+        {"id": "acme/some-model:v2"},
+        ("created_at", "updated_at"),
+    ),
+    "respan": (
+        "/api/models/acme%2Fnot-stored/",
+        bearer("respan", "acme"),
+        {"id": "acme/not-stored", "model_name": "acme/not-stored"},
+        ("created_at", "updated_at"),
+    ),
+    "selise": (
+        "/models/any-model:1",
+        {"X-Blocks-Key": identities("selise")["beta"]},
+        {"_id": "any-model:1", "ProjectKey": identities("selise")["beta"]},
+        ("CreatedDate", "LastUpdatedDate"),
+    ),
+}
+
+
+def _instant(value):
+    if isinstance(value, int):
+        return float(value)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+@pytest.mark.parametrize("api", sorted(DYNAMIC))
+def test_dynamic_bodies_are_plausible_for_the_request(make_client, api):
+    """The harness' own rules: the requested id, updated >= created, Unix seconds of recent years."""
+    url, headers, ids, (created, updated) = DYNAMIC[api]
+    client = make_client(api)
+    validator = OAS30Validator(response_schema(api, 200), format_checker=oas30_format_checker)
+    pairs = 0
+    for _ in range(40):
+        r = client.get(url, headers={**headers, "Prefer": "dynamic=true"})
+        body = r.json()
+        assert r.status_code == 200 and not [e.message for e in validator.iter_errors(body)]
+        assert {name: body.get(name) for name in ids} == ids
+        for name in (created, updated):
+            if isinstance(body.get(name), int):
+                assert 1_000_000_000 <= body[name] < 1e11, (name, body[name])
+        if body.get(created) is not None and body.get(updated) is not None:
+            pairs += 1
+            assert _instant(body[updated]) >= _instant(body[created]), (body[created], body[updated])
+    assert pairs >= 5
