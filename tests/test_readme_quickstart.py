@@ -7,6 +7,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,9 +47,8 @@ def _three_free_ports() -> int:
 def mock_ports() -> Iterator[dict[int, int]]:
     first = _three_free_ports()
     exe = Path(sys.executable).with_name("mock-server")
-    proc = subprocess.Popen(
-        [str(exe), "--port", str(first), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([str(exe), "--port", str(first), "--quiet"], stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -56,12 +56,15 @@ def mock_ports() -> Iterator[dict[int, int]]:
                 httpx.get(f"http://127.0.0.1:{first + 2}/openapi.json", timeout=1)
                 break
             except httpx.TransportError:
-                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else "mock-server exited"
+                if proc.poll() is not None:
+                    log.seek(0)
+                    pytest.fail(f"mock-server exited: {log.read().decode(errors='replace')}")
                 time.sleep(0.1)
         yield {default: first + i for i, default in enumerate(DEFAULT_PORTS)}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()
 
 
 def test_the_readme_has_quickstart_curls() -> None:

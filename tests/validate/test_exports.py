@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import contracts.validate
 import mock_server.proxy
 
@@ -37,5 +39,5 @@ def test_every_error_is_a_validate_error() -> None:
 
 def test_proxy_exports_and_layering() -> None:
     assert set(mock_server.proxy.__all__) == {"create_proxy_app", "register", "violations"}
-    source = open(mock_server.proxy.__file__, encoding="utf-8").read()
+    source = Path(mock_server.proxy.__file__).read_text(encoding="utf-8")
     assert "import contracts" not in source and "from contracts" not in source
