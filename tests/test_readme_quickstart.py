@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import httpx
 import pytest
 
+from tests.mock_server.conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PORTS = (9001, 9002, 9003)  # what the README's commands address: `mock-server` with no --port
 
@@ -26,26 +27,9 @@ def _quickstart_curls() -> list[list[str]]:
     return [shlex.split(line) for line in block.splitlines() if line.startswith("curl ")]
 
 
-def _three_free_ports() -> int:
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + 2 > 65535:
-            continue
-        try:
-            for port in (first, first + 1, first + 2):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError("no three consecutive free ports on 127.0.0.1")
-
-
 @pytest.fixture(scope="module")
 def mock_ports() -> Iterator[dict[int, int]]:
-    first = _three_free_ports()
+    first = free_port(3)
     exe = Path(sys.executable).with_name("mock-server")
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen([str(exe), "--port", str(first), "--quiet"], stdout=log, stderr=subprocess.STDOUT)
