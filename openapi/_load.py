@@ -25,9 +25,14 @@ def spec_path(api: str) -> Path:
     return _HERE / f"{api}.yaml"
 
 
+def _path_of(api_or_path: str | Path) -> Path:
+    """A vendor name's packaged spec, or the given file."""
+    return spec_path(api_or_path) if isinstance(api_or_path, str) and api_or_path in APIS else Path(api_or_path)
+
+
 def load_spec(api_or_path: str | Path) -> dict[str, Any]:
     """The spec as a dict, with every local ``$ref`` resolved. Cached: do not mutate it, copy it."""
-    path = spec_path(api_or_path) if isinstance(api_or_path, str) and api_or_path in APIS else Path(api_or_path)
+    path = _path_of(api_or_path)
     return _load_resolved(str(path.resolve()))
 
 
@@ -62,7 +67,7 @@ def _load_resolved(path: str) -> dict[str, Any]:
 
 def raw_spec(api_or_path: str | Path) -> dict[str, Any]:
     """The spec exactly as written (``$ref`` kept), a fresh copy the caller may change."""
-    path = spec_path(api_or_path) if isinstance(api_or_path, str) and api_or_path in APIS else Path(api_or_path)
+    path = _path_of(api_or_path)
     return copy.deepcopy(_load_raw(str(path.resolve())))
 
 
@@ -91,7 +96,7 @@ def openapi_core_spec(api_or_path: str | Path) -> Any:
     """An ``openapi_core.OpenAPI`` for the spec, knowing the ``path`` string format."""
     from openapi_core import Config, OpenAPI
 
-    path = spec_path(api_or_path) if isinstance(api_or_path, str) and api_or_path in APIS else Path(api_or_path)
+    path = _path_of(api_or_path)
     config = Config(
         extra_format_validators={"path": _path_format},
         extra_format_unmarshallers={"path": str},
