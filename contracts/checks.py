@@ -7,25 +7,28 @@ secret fields are read from the spec; the vendor module only names fields and ex
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.vendors import Situation, get_vendor
-from vendor_specs import Operation, operations
+from vendor_specs import (
+    Operation,
+    json_body_schema,
+    message_of,
+    model_facts,
+    secret_fields,
+    varying_message,
+    walk,
+)
 
 __all__ = [
     "CHECK_DOCS",
     "Problem",
     "consistency",
     "error_contract",
-    "example_for",
     "identity",
-    "message_of",
+    "looks_masked",
     "secrets",
-    "secret_fields",
 ]
 
 #: every check the harness reports, with what it proves (used by --help, the README and JUnit).
@@ -55,64 +58,6 @@ class Problem:
     where: tuple[str | int, ...] = ()  # spec location below the operation, e.g. ("responses", 404)
 
 
-def message_of(body: Any) -> Any:
-    """The documented human-readable part of an error body (`detail`)."""
-    return body.get("detail") if isinstance(body, dict) else None
-
-
-def _walk(node: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield key, value
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
-
-
-def _schema_props(schema: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(schema, dict):
-        for name, prop in (schema.get("properties") or {}).items():
-            yield name, prop
-            yield from _schema_props(prop)
-        for key in ("items", "additionalProperties"):
-            yield from _schema_props(schema.get(key))
-        for key in ("allOf", "oneOf", "anyOf"):
-            for sub in schema.get(key) or []:
-                yield from _schema_props(sub)
-
-
-def _json_schema(response: dict[str, Any], media: str = "application/json") -> dict[str, Any] | None:
-    return (response.get("content") or {}).get(media, {}).get("schema")
-
-
-@functools.lru_cache(maxsize=None)
-def secret_fields(api: str) -> dict[str, frozenset[Any]]:
-    """Field name -> the masked values the spec's examples show for it, for every ``x-secret: true`` field."""
-    found: dict[str, set[Any]] = {}
-    for op in operations(api):
-        for response in op.responses.values():
-            for name, prop in _schema_props(_json_schema(response)):
-                if prop.get("x-secret"):
-                    found.setdefault(name, set())
-            for example in ((response.get("content") or {}).get("application/json", {}).get("examples") or {}).values():
-                for key, value in _walk(example.get("value")):
-                    if key in found and not isinstance(value, (dict, list)):
-                        found[key].add(value)
-    return {k: frozenset(v) for k, v in found.items()}
-
-
-def example_for(api: str, situation: Situation) -> tuple[Operation, int, Any]:
-    """(operation, status, body) of the error example named by ``situation``."""
-    for op in operations(api):
-        for code, response in op.responses.items():
-            if code.isdigit() and int(code) >= 400:
-                examples = (response.get("content") or {}).get("application/json", {}).get("examples") or {}
-                if situation.example in examples:
-                    return op, int(code), examples[situation.example].get("value")
-    raise LookupError(f"spec {api}: no error example named {situation.example!r}")
-
-
 def error_contract(op: Operation, status: int, media_type: str, body: Any, strict: bool) -> list[Problem]:
     """A documented error status must carry a documented media type and a JSON body of the documented shape."""
     if status < 400 or status >= 500:
@@ -130,7 +75,7 @@ def error_contract(op: Operation, status: int, media_type: str, body: Any, stric
     if body is None and content:
         return [Problem(f"{status} body is not JSON; documented: the schema at {where}", where)]
     problems = []
-    schema = _json_schema(response, media_type) or {}
+    schema = json_body_schema(response, media_type) or {}
     missing = [name for name in schema.get("required", []) if not isinstance(body, dict) or name not in body]
     if missing:
         problems.append(Problem(f"{status} body lacks documented field(s) {', '.join(missing)}", where))
@@ -138,11 +83,11 @@ def error_contract(op: Operation, status: int, media_type: str, body: Any, stric
         extra = sorted(set(body) - set(schema.get("properties") or {}))
         if extra:
             problems.append(Problem(f"{status} body has undocumented field(s) {', '.join(extra)}", where))
-    if strict and not problems:
+    if strict and not problems and not varying_message(op.api, status):
         examples = (content.get(media_type) or {}).get("examples") or {}
-        documented_msgs = [message_of(e.get("value")) for e in examples.values()]
+        documented_msgs = [message_of(schema, e.get("value")) for e in examples.values()]
         documented_msgs = [m for m in documented_msgs if isinstance(m, str)]
-        actual = message_of(body)
+        actual = message_of(schema, body)
         if documented_msgs and isinstance(actual, str) and actual not in documented_msgs:
             shown = " | ".join(repr(m) for m in documented_msgs)
             problems.append(
@@ -155,7 +100,7 @@ def secrets(api: str, body: Any) -> list[Problem]:
     """No ``x-secret`` field anywhere in the body carries a value other than a documented masked one."""
     fields = secret_fields(api)
     problems = []
-    for key, value in _walk(body):
+    for key, value in walk(body):
         if key in fields and value is not None and value not in fields[key] and not looks_masked(value):
             masked = ", ".join(repr(v) for v in sorted(fields[key], key=str)) or "a masked value"
             problems.append(
@@ -200,7 +145,7 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
     if not 200 <= status < 300 or not isinstance(body, dict):
         return []
     response = op.responses.get(str(status)) or {}
-    schema = _json_schema(response) or {}
+    schema = json_body_schema(response) or {}
     props = schema.get("properties") or {}
     where = ("responses", status, "content", "application/json", "schema")
     problems = []
@@ -219,7 +164,8 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
                 values[name] = parsed.timestamp()
         elif prop.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):
             values[name] = float(value)
-    for created, updated in get_vendor(api).timestamp_pairs:
+    pair = model_facts(api).timestamps
+    for created, updated in [pair] if pair else []:
         if created in values and updated in values:
             if values[updated] < values[created]:
                 problems.append(
@@ -242,6 +188,6 @@ def identity(api: str, requested: str | None, status: int, body: Any) -> list[Pr
         return []
     return [
         Problem(f"asked for {requested!r}, `{name}` is {body.get(name)!r}", ("responses", 200))
-        for name in get_vendor(api).id_fields
+        for name in model_facts(api).id_fields
         if name in body and body[name] != requested
     ]

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
-__all__ = ["CheckOutcome", "Finding", "spec_location"]
+from vendor_specs import spec_path
+
+__all__ = ["CheckOutcome", "Finding", "spec_file", "spec_location"]
 
 
 def _pointer(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
-def spec_location(api: str, path: str, method: str, *parts: str | int) -> str:
+def spec_file(api: str) -> str:
+    """The spec file of ``api`` as a person can open it: relative to the working directory when it is
+    under it (``openapi/respan.yaml`` in a checkout), else its absolute path (an installed wheel)."""
+    path = spec_path(api)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def spec_location(api: str, path: str | None = None, method: str | None = None, *parts: str | int) -> str:
     """A JSON-pointer location in the spec file, e.g. ``openapi/respan.yaml#/paths/~1api~1models~1{model_name}~1/get/responses/403``."""
+    if path is None or method is None:
+        return f"{spec_file(api)}#/paths"
     tail = "".join("/" + _pointer(str(p)) for p in parts)
-    return f"openapi/{api}.yaml#/paths/{_pointer(path)}/{method.lower()}{tail}"
+    return f"{spec_file(api)}#/paths/{_pointer(path)}/{method.lower()}{tail}"
 
 
 @dataclass(frozen=True)

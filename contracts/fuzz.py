@@ -26,8 +26,7 @@ from schemathesis.engine.run import PhaseName
 from contracts import checks
 from contracts.errors import TargetError
 from contracts.findings import CheckOutcome, Finding, spec_location
-from contracts.vendors import get_vendor
-from vendor_specs import Operation, load_spec, operations, raw_spec
+from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
 
 __all__ = ["BUILTIN_CHECKS", "CUSTOM_CHECKS", "HTTP_LAYER_HEADERS", "FuzzResult", "fuzz", "sendable_over_http"]
 
@@ -102,7 +101,7 @@ def _media_type(response: Any) -> str:
 
 
 def _requested_id(api: str, case: Any) -> str | None:
-    name = get_vendor(api).id_param
+    name = model_facts(api).id_parameter
     path_value = (case.path_parameters or {}).get(name)
     if isinstance(path_value, str):
         return unquote(path_value)  # Schemathesis stores path values already percent-encoded (`/` as %2F)
@@ -177,20 +176,9 @@ def identity(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
-def _auth_config(api: str, token: str) -> dict[str, Any]:
-    schemes = load_spec(api).get("components", {}).get("securitySchemes", {})
-    out: dict[str, Any] = {}
-    for name, scheme in schemes.items():
-        if scheme["type"] == "http" and scheme.get("scheme", "").lower() == "bearer":
-            out[name] = {"bearer": token}
-        elif scheme["type"] == "apiKey":
-            out[name] = {"api_key": token}
-    return {"openapi": out} if out else {}
-
-
 def _location(api: str, op: Operation | None, check: str, status: int | None) -> str:
     if op is None:
-        return f"openapi/{api}.yaml#/paths"
+        return spec_location(api)
     parts: list[str | int] = ["responses"]
     if status is not None and str(status) in op.responses:
         parts.append(status)
@@ -226,7 +214,7 @@ def fuzz(
     if seed is not None:
         config["seed"] = seed
     if token is not None:
-        auth = _auth_config(api, token)
+        auth = schemathesis_auth(api, token)
         if auth:
             config["auth"] = auth
     schema = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))

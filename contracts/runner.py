@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contracts import checks
 from contracts.baseline import Accepted, apply_baseline, load_baseline
 from contracts.cases import CaseContext, probe_id, run_cases
 from contracts.errors import ProfileError, TargetError, UsageError
@@ -16,7 +15,7 @@ from contracts.findings import CheckOutcome, Finding
 from contracts.fuzz import fuzz
 from contracts.profile import Profile, load_profile
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url
-from contracts.vendors import get_vendor
+from contracts.vendors import harness_vendor
 from vendor_specs import APIS
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "run", "validate_config"]
@@ -124,10 +123,10 @@ def _preflight(target: Target, ctx: CaseContext) -> None:
 def _refused_as_invalid(ex: Exchange, invalid: Exchange, api: str, ctx: CaseContext) -> bool:
     """``ex`` is refused exactly as the invalid credential ``invalid`` is: the spec's bad-credential status and
     the same body (or, where the documented message names the credential, the same body shape)."""
-    _, status, _ = checks.example_for(api, ctx.vendor.bad_credentials)
-    if ex.error is not None or ex.status != status or invalid.status != status:
+    refusal = ctx.situation("bad_credentials")
+    if ex.error is not None or ex.status not in refusal.statuses() or invalid.status != ex.status:
         return False
-    if ctx.vendor.bad_credentials.exact_message:
+    if all(answer.exact_message for answer in refusal.answers if answer.status == ex.status):
         return ex.body == invalid.body
     a, b = ex.json(), invalid.json()
     return isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b)
@@ -179,11 +178,12 @@ def run(config: RunConfig) -> RunResult:
     target = Target(config.api, base_url, config.timeout)
     result = RunResult(api=config.api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
     try:
-        ctx = CaseContext(get_vendor(config.api), profile, target, config.strict_messages)
+        vendor = harness_vendor(config.api)
+        ctx = CaseContext(config.api, profile, target, config.strict_messages)
         _preflight(target, ctx)
         _probe_credentials(ctx, "--token" if config.token is not None else "tokens.owner")
         progress(f"target {target.root} answers; running explicit cases")
-        findings, outcomes = run_cases(ctx)
+        findings, outcomes = run_cases(ctx, vendor.CASES)
         result.findings += findings
         result.outcomes += outcomes
         # every explicit request is timed; a run that got here without a timeout finding passed `timeout`

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from contracts.errors import TargetError
-from vendor_specs import Operation, load_spec, operations, server_base_path
+from vendor_specs import Operation, base_path, credentials, operations
 
 __all__ = ["Exchange", "Target", "auth_for", "root_url"]
 
@@ -38,24 +38,16 @@ def root_url(base_url: str, api: str) -> str:
             f"base URL {base_url!r} has an invalid port (must be 1-65535); pass e.g. --base-url http://127.0.0.1:9002"
         ) from None
     base = base_url.rstrip("/")
-    return base if parts.path.strip("/") else base + server_base_path(api)
+    return base if parts.path.strip("/") else base + base_path(api)
 
 
 def auth_for(api: str, operation: Operation, token: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(headers, query) that carry ``token`` the way the operation's security scheme says."""
-    spec = load_spec(api)
-    requirements = operation.definition.get("security", spec.get("security", []))
-    schemes = spec.get("components", {}).get("securitySchemes", {})
-    for requirement in requirements:
-        for name in requirement:
-            scheme = schemes[name]
-            if scheme["type"] == "http" and scheme.get("scheme", "").lower() == "bearer":
-                return {"Authorization": f"Bearer {token}"}, {}
-            if scheme["type"] == "apiKey" and scheme["in"] == "header":
-                return {scheme["name"]: token}, {}
-            if scheme["type"] == "apiKey" and scheme["in"] == "query":
-                return {}, {scheme["name"]: token}
-    return {}, {}
+    """(headers, query) carrying ``token`` the way the operation's first documented scheme says."""
+    found = credentials(api, operation.definition)
+    if not found:
+        return {}, {}
+    headers, query, _cookies = found[0].place(token)
+    return headers, query
 
 
 @dataclass

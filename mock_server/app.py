@@ -7,7 +7,6 @@ vendor's documented format as ``application/json``.
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any
@@ -33,11 +32,12 @@ from mock_server.errors import VendorError
 from mock_server.fixtures import FixtureStore
 from mock_server.middleware import CORS, AccessLog, LastResort, Latency, parse_latency
 from mock_server.prefer import preferred_response
+from mock_server.render import encode, render
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context
 from vendor_specs import operations, raw_spec
 
-__all__ = ["create_app", "json_response"]
+__all__ = ["create_app", "error_response", "json_response"]
 
 # Connexion's default stack without response validation (fixtures are validated against the spec's
 # schemas when loaded, and errors come from the spec's examples) and without the context middleware
@@ -54,26 +54,14 @@ _MIDDLEWARES = [
 ]
 
 
-_ENCODED: dict[int, tuple[Any, bytes]] = {}
-
-
-def _encode(body: Any, stable: bool) -> bytes:
-    """JSON bytes of ``body``. A ``stable`` body (a fixture object or a memoised view of one, never
-    mutated) is encoded once; keeping a reference to it makes the ``id`` check safe."""
-    cached = _ENCODED.get(id(body)) if stable else None
-    if cached is not None and cached[0] is body:
-        return cached[1]
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    if stable:
-        if len(_ENCODED) >= 4096:  # bodies of replaced fixture versions are dropped now and then
-            _ENCODED.clear()
-        _ENCODED[id(body)] = (body, content)
-    return content
-
-
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None, *, stable: bool = False) -> Response:
     """A vendor JSON answer (``application/json``, compact like FastAPI and DRF)."""
-    return Response(_encode(body, stable), status, headers=headers, media_type="application/json")
+    return Response(encode(body, stable=stable), status, headers=headers, media_type="application/json")
+
+
+def error_response(error: VendorError) -> Response:
+    status, headers, body = render(error)
+    return Response(body, status, headers=headers)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -88,9 +76,6 @@ def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
     handler = getattr(module, operation_id)
     op = next(o for o in operations(api) if o.operation_id == operation_id)
     responses = op.responses
-    secret = getattr(module, "MASK", None)
-    authorize = getattr(module, "authorize", None)
-    generated = getattr(module, "generated", None)
 
     async def dispatch(scope: Scope) -> Response:
         try:
@@ -102,15 +87,14 @@ def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
                 # middleware; a vendor whose auth context is checked in the handler (SELISE's project key)
                 # checks it here first. Per-model access (owner, grant, project of the model) is what a
                 # forced answer overrides.
-                if authorize is not None:
-                    authorize(ctx)
-                finish = None if generated is None else lambda body: generated(ctx, body, random.Random())
-                chosen = preferred_response(prefer, responses, module.ERRORS, secret, finish)
+                module.authorize(ctx)
+                finish = lambda body: module.generated(ctx, body, random.Random())  # noqa: E731
+                chosen = preferred_response(prefer, responses, module.ERRORS, api, finish)
                 if chosen is not None:
                     return json_response(*chosen)
             return json_response(200, handler(ctx), stable=True)
         except VendorError as exc:
-            return json_response(exc.status_code, exc.body, exc.headers)
+            return error_response(exc)
 
     dispatch.__name__ = operation_id
     return dispatch

@@ -8,7 +8,7 @@ import sys
 from typing import NoReturn
 
 from mock_server.errors import MockServerError, UsageError
-from vendor_specs import APIS, SpecError, server_base_path
+from vendor_specs import APIS, SpecError, base_path
 
 __all__ = ["DEFAULT_PORTS", "build_parser", "main"]
 
@@ -82,7 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
             base = (
                 ("/" + args.base_path.strip("/") if args.base_path.strip("/") else "")
                 if args.base_path is not None
-                else server_base_path(api)
+                else base_path(api)
             )
             listeners.append(Listener(api, app, bind(args.host, port), base))
     except BaseException:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -13,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from mock_server._connexion import InvalidParameters
 from mock_server.errors import VendorError
+from mock_server.render import render
 from mock_server.vendors._common import ErrorFormat
 
 __all__ = ["register_error_handlers"]
@@ -21,10 +21,8 @@ log = logging.getLogger("mock_server.errors")
 
 
 def _render(error: VendorError) -> ConnexionResponse:
-    body = json.dumps(error.body, ensure_ascii=False, separators=(",", ":")).encode()
-    return ConnexionResponse(
-        status_code=error.status_code, mimetype="application/json", body=body, headers=dict(error.headers)
-    )
+    status, headers, body = render(error)
+    return ConnexionResponse(status_code=status, mimetype="application/json", body=body, headers=headers)
 
 
 def register_error_handlers(app: AsyncApp, errors: ErrorFormat) -> None:

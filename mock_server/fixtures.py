@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
+import vendor_specs
 from mock_server.errors import FixtureError, UsageError
 from mock_server.vendors import vendor
-from vendor_specs import response_schema
+from mock_server.vendors._common import FixtureSet
+from vendor_specs import model_facts, response_schema
 
 __all__ = ["DEFAULT_DIR", "FixtureSet", "FixtureStore", "fixture_path", "load_fixtures"]
 
@@ -30,30 +30,15 @@ log = logging.getLogger("mock_server.fixtures")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: start-up time matters
 
 
-@dataclass(frozen=True)
-class FixtureSet:
-    """The validated content of one vendor's fixture file."""
-
-    api: str
-    file: str
-    identities: dict[str, dict[str, Any]]
-    models: dict[str, dict[str, Any]]
-    by_token: dict[str, dict[str, Any]] = field(repr=False)
-    views: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
-        """A derived body (e.g. a caller's view of a model), built once per fixture version.
-
-        Handlers return it as the response body; it must not be mutated afterwards."""
-        value = self.views.get(key)
-        if value is None:
-            value = self.views[key] = make()
-        return value
-
-
 def fixture_path(api: str, directory: str | Path | None = None) -> Path:
-    """Where ``api``'s fixture file lives in ``directory`` (default: the packaged fixtures)."""
-    return Path(directory or DEFAULT_DIR) / f"{api}.yaml"
+    """Where ``api``'s fixture file lives in ``directory``; by default the packaged fixtures, or for a
+    vendor under ``VENDOR_PATH`` its folder's ``mock_server/data/``."""
+    if directory is not None:
+        return Path(directory) / f"{api}.yaml"
+    for folder in (DEFAULT_DIR, *(root / "mock_server" / "data" for root in vendor_specs.roots())):
+        if (folder / f"{api}.yaml").is_file():
+            return folder / f"{api}.yaml"
+    return DEFAULT_DIR / f"{api}.yaml"
 
 
 def _validator(api: str) -> OAS30Validator:
@@ -112,18 +97,22 @@ def _load(api: str, path: Path) -> FixtureSet:
         identities[str(ident_name)] = ident
         by_token[ident["token"]] = ident
     validator = _validator(api)
+    facts = model_facts(api)
     models: dict[str, dict[str, Any]] = {}
     for index, record in enumerate(data["models"]):
         label = f"#{index + 1}"
         if not isinstance(record, dict):
             raise FixtureError(name, "must be a mapping (a model object)", label)
-        key = record.get(spec.MODEL_KEY)
+        key = record.get(facts.key)
         label = f"#{index + 1} ({key})" if key is not None else label
         error = next(iter(sorted(validator.iter_errors(spec.served_form(record)), key=lambda e: list(e.path))), None)
         if error is not None:
             raise FixtureError(name, f"{error.message} (spec {api} 200 schema)", label, _field(error.absolute_path))
         if key in models:
-            raise FixtureError(name, f"duplicate {spec.MODEL_KEY} {key!r}", label, spec.MODEL_KEY)
+            raise FixtureError(name, f"duplicate {facts.key} {key!r}", label, facts.key)
+        for other in facts.id_fields[1:]:
+            if other in record and record[other] != key:
+                raise FixtureError(name, f"must equal {facts.key} {key!r}, got {record[other]!r}", label, other)
         problem = spec.check_record(record, identities)
         if problem is not None:
             raise FixtureError(name, problem[1], label, problem[0])

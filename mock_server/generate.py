@@ -1,13 +1,14 @@
 """Schema-generated bodies for ``Prefer: dynamic=true``: random data valid against a resolved OAS 3.0 schema.
 
 A small generator is enough for these specs (objects, arrays, strings with ``date-time``, enums,
-numbers with ``minimum``, ``nullable``, ``oneOf``); fields marked ``x-secret`` get the vendor's mask.
+numbers with ``minimum``, ``nullable``, ``oneOf``); fields marked ``x-secret`` get ``masks(name)``.
 """
 
 from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -35,25 +36,28 @@ def _number(schema: dict[str, Any], rng: random.Random, integer: bool) -> int | 
     return rng.randint(int(low), int(high)) if integer else round(rng.uniform(low, high), 4)
 
 
-def generate(schema: dict[str, Any], rng: random.Random | None = None, secret: Any = None) -> Any:
-    """One random instance of ``schema`` (``$ref`` already resolved). ``secret`` replaces ``x-secret`` values."""
+def generate(
+    schema: dict[str, Any], rng: random.Random | None = None, masks: Callable[[str], Any] | None = None
+) -> Any:
+    """One random instance of ``schema`` (``$ref`` already resolved); ``masks(name)`` is the value of an
+    ``x-secret`` property ``name``."""
     rng = rng or random.Random()
-    if schema.get("x-secret") and secret is not None:
-        return secret
     if "enum" in schema:
         return rng.choice(schema["enum"])
     if "oneOf" in schema or "anyOf" in schema:
-        return generate(rng.choice(schema.get("oneOf") or schema["anyOf"]), rng, secret)
+        return generate(rng.choice(schema.get("oneOf") or schema["anyOf"]), rng, masks)
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         props = schema.get("properties", {})
         required = set(schema.get("required", []))
         return {
-            name: generate(prop, rng, secret) for name, prop in props.items() if name in required or rng.random() < 0.5
+            name: masks(name) if prop.get("x-secret") and masks is not None else generate(prop, rng, masks)
+            for name, prop in props.items()
+            if name in required or rng.random() < 0.5
         }
     if kind == "array":
         count = rng.randint(schema.get("minItems", 0), max(schema.get("minItems", 0), 3))
-        return [generate(schema.get("items", {}), rng, secret) for _ in range(count)]
+        return [generate(schema.get("items", {}), rng, masks) for _ in range(count)]
     if kind == "string":
         return _string(schema, rng)
     if kind == "integer":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import re
@@ -13,6 +12,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.errors import UsageError
+from mock_server.render import raw_headers, render
 
 __all__ = ["CORS", "AccessLog", "LastResort", "Latency", "parse_latency"]
 
@@ -183,8 +183,6 @@ class LastResort:
             )
             if started:
                 raise
-            error = self.errors.server_error()
-            body = json.dumps(error.body, separators=(",", ":")).encode()
-            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
+            status, headers, body = render(self.errors.server_error())
+            await send({"type": "http.response.start", "status": status, "headers": raw_headers(headers, body)})
             await send({"type": "http.response.body", "body": body})

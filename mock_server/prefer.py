@@ -11,6 +11,7 @@ from typing import Any
 
 from mock_server.errors import VendorError
 from mock_server.generate import generate
+from vendor_specs import mask
 
 __all__ = ["parse_prefer", "preferred_response"]
 
@@ -33,12 +34,13 @@ def preferred_response(
     header: str,
     responses: dict[str, Any],
     errors: Any,
-    secret: Any = None,
+    api: str,
     finish: Callable[[Any], Any] | None = None,
 ) -> tuple[int, Any] | None:
     """The (status, body) the ``Prefer`` header asks for, or None when it asks for nothing we handle.
 
     ``responses`` is the operation's resolved ``responses`` object; ``errors`` the vendor's ``ErrorFormat``;
+    ``api`` names the spec whose masks ``x-secret`` fields get;
     ``finish`` makes a generated 200 body plausible for the request (the requested id, ordered timestamps).
     """
     prefs = parse_prefer(header)
@@ -66,7 +68,7 @@ def preferred_response(
     if dynamic or not content.get("examples"):
         if "schema" not in content:
             raise VendorError(int(status), None)
-        body = generate(content["schema"], secret=secret)
+        body = generate(content["schema"], masks=lambda name: mask(api, name))
         if finish is not None and status == "200" and isinstance(body, dict):
             body = finish(body)
         return int(status), body

@@ -1,4 +1,4 @@
-"""The packaging metadata lists every package, so a built wheel is complete."""
+"""The packaging metadata lists every package, each in the folder of its own name, and ships the specs."""
 
 from __future__ import annotations
 
@@ -6,21 +6,27 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE_DIRS = {"vendor_specs": "openapi"}
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
 
 
 def test_every_package_directory_is_listed_in_pyproject() -> None:
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = set()
-    for top in ("mock_server", "contracts", "openapi"):
+    for top in ("vendor_specs", "mock_server", "contracts"):
         for init in (ROOT / top).rglob("__init__.py"):
-            parts = list(init.parent.relative_to(ROOT).parts)
-            parts[0] = {v: k for k, v in PACKAGE_DIRS.items()}.get(parts[0], parts[0])
-            found.add(".".join(parts))
-    assert found == listed
+            found.add(".".join(init.parent.relative_to(ROOT).parts))
+    data_only = {"vendor_specs.openapi"}  # the top-level openapi/ folder, shipped inside vendor_specs
+    assert found | data_only == set(SETUPTOOLS["packages"])
+
+
+def test_every_python_package_is_the_folder_of_its_name() -> None:
+    mapped = SETUPTOOLS.get("package-dir", {})
+    assert mapped == {"vendor_specs.openapi": "openapi"}, "only the spec folder is mapped, and it holds no Python"
+    assert not list((ROOT / "openapi").rglob("*.py"))
 
 
 def test_package_data_ships_specs_and_fixtures() -> None:
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
-    assert "*.yaml" in data["vendor_specs"]
+    data = SETUPTOOLS["package-data"]
+    assert "*.yaml" in data["vendor_specs.openapi"]
+    assert list((ROOT / "openapi").glob("*.yaml")), "the specs are missing"
     assert list((ROOT / "mock_server" / "data").glob("*.yaml")), "default fixtures are missing"

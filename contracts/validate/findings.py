@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+
+from vendor_specs import MISSING, Violation, render_value
 
 __all__ = ["MISSING", "Report", "Result", "Violation", "render_value"]
-
-_MAX_VALUE = 80
-
-
-class _Missing:
-    """The value of a violation about something absent (a required property, an empty body)."""
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING = _Missing()
-
-
-def render_value(value: Any) -> str:
-    """The offending value as compact JSON, cut to a readable length."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=repr)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 3] + "..."
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One way a request or response breaks the spec.
-
-    ``where`` is ``request``, ``response`` or ``response body``; ``path`` a JSON path into the body
-    (``$.meta.capabilities``) or a request location (``query.id``); ``rule`` the schema rule or spec
-    requirement (``type: string``, ``required``, ``documented status``).
-    """
-
-    where: str
-    path: str
-    rule: str
-    message: str
-    value: Any = None
-
-    def __str__(self) -> str:
-        at = f"{self.where} {self.path}" if self.path else self.where
-        value = "" if self.value is MISSING else f"; value {render_value(self.value)}"
-        return f"{at}: {self.message} [rule {self.rule}{value}]"
 
 
 @dataclass

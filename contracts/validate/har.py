@@ -17,11 +17,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import vendor_specs
-from contracts.validate.core import request_violations, response_violations
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
 from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_predicate, fast_valid
-from vendor_specs import OperationMatch
+from vendor_specs import OperationMatch, documented_refusal, request_violations, response_violations
 
 __all__ = ["HostRule", "match_url", "validate_har", "validate_har_file"]
 
@@ -33,24 +32,9 @@ _NOT_ANSWERS = {  # statuses a browser records that are not the API's answer
 
 
 @functools.lru_cache(maxsize=None)
-def _servers(api: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """The path prefixes and host names of ``api``'s ``servers`` (variables at their defaults)."""
-    prefixes, hosts = [], set()
-    for server in vendor_specs.load_spec(api).get("servers") or [{"url": "/"}]:
-        url = server["url"]
-        for name, var in (server.get("variables") or {}).items():
-            url = url.replace("{" + name + "}", str(var.get("default", "")))
-        parts = urlsplit(url)
-        prefixes.append(parts.path.rstrip("/"))
-        if parts.hostname:
-            hosts.add(parts.hostname)
-    return tuple(dict.fromkeys(prefixes)), frozenset(hosts)
-
-
-def _prefixes(api: str, base_path: str | None) -> list[str]:
-    """``base_path`` (if given) first, then every prefix of the spec's servers."""
-    found = [] if base_path is None else [base_path.rstrip("/")]
-    return list(dict.fromkeys([*found, *_servers(api)[0]]))
+def _hosts(api: str) -> frozenset[str]:
+    """The host names of ``api``'s ``servers`` (variables at their defaults)."""
+    return frozenset(server.host for server in vendor_specs.servers(api) if server.host)
 
 
 def _is_loopback(host: str) -> bool:
@@ -102,7 +86,7 @@ class HostRule:
         host, port = _host_port(url)
         if self.given:
             return any(host == h and (p is None or port == p) for h, p in self.given)
-        return host in _servers(api)[1] or _is_loopback(host)
+        return host in _hosts(api) or _is_loopback(host)
 
 
 def match_url(
@@ -119,7 +103,7 @@ def match_url(
     for api in apis:
         if not rule.allows(api, url):
             continue
-        for prefix in _prefixes(api, base_path):
+        for prefix in vendor_specs.prefixes(api, base_path):
             match = vendor_specs.match_operation(api, method, path, prefix)
             if match is not None:
                 return match
@@ -132,7 +116,7 @@ def _vendor_path(method: str, url: str, base_path: str | None, apis: tuple[str, 
     return any(
         vendor_specs.match_operation(api, method, path, prefix) is not None
         for api in apis
-        for prefix in _prefixes(api, base_path)
+        for prefix in vendor_specs.prefixes(api, base_path)
     )
 
 
@@ -166,11 +150,6 @@ def _body(content: Any, max_bytes: int) -> bytes | None:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _refused(op: vendor_specs.Operation, status: int) -> bool:
-    """A documented 4xx: the server refused the request as its contract says."""
-    return 400 <= status < 500 and str(status) in op.responses
-
-
 def _entry(
     entry: Any, number: int, base_path: str | None, max_bytes: int, apis: tuple[str, ...], hosts: HostRule
 ) -> Result | None:
@@ -200,7 +179,7 @@ def _entry(
             result.skipped = _NOT_ANSWERS[status]
             return result
         result.status = status
-        if request_found and _refused(op, status):  # the server did its job: the request is not its finding
+        if request_found and documented_refusal(op, status):  # the server did its job: the request is not its finding
             result.violations, result.refused = [], request_found
         response_headers = {k.lower(): v for k, v in _pairs(response.get("headers"), "response.headers").items()}
         content = response.get("content") if isinstance(response.get("content"), dict) else {}

@@ -12,11 +12,10 @@ import json
 from typing import Any
 
 import vendor_specs
-from contracts.validate.core import response_violations
 from contracts.validate.errors import UnsupportedSchema, UnusableInput
 from contracts.validate.fast import Predicate, compile_schema, float_safe, format_checker_for
 from contracts.validate.findings import Result
-from vendor_specs import Operation, OperationMatch
+from vendor_specs import Operation, OperationMatch, response_violations
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

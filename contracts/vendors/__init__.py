@@ -1,44 +1,46 @@
-"""Vendor rules the spec cannot express as a schema: which fields carry the id, which example answers which situation.
+"""Harness vendor modules: the explicit cases one vendor needs beyond the shared ones.
 
-Everything here *names* things in the spec (example names, field names); statuses, bodies and messages are
-read from the spec at run time, and ``tests/contracts/test_vendors.py`` fails if a name drifts from it.
+Everything else the harness knows about a vendor is a fact of its spec (``x-model``,
+``x-situations``, ``x-message-field``, ``x-secret``), read through ``vendor_specs``. A vendor module
+``contracts/vendors/<api>.py`` (or under ``VENDOR_PATH``) provides :class:`HarnessVendor`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import importlib
+from pathlib import Path
+from typing import Protocol, cast
 
-if TYPE_CHECKING:
-    from contracts.cases import CaseContext
-    from contracts.findings import Finding
+import vendor_specs
+from contracts.cases import Case
+from contracts.errors import UsageError
 
-__all__ = ["Situation", "Vendor", "get_vendor"]
+__all__ = ["HarnessVendor", "harness_vendor"]
 
-
-@dataclass(frozen=True)
-class Situation:
-    """An error situation, answered as the spec's example ``example`` shows (status, body shape, message)."""
-
-    example: str
-    exact_message: bool = True  # False: the message varies (e.g. it names the unknown key); compare status + shape
+# Vendors under VENDOR_PATH bring their module in <folder>/contracts/vendors/.
+__path__.extend(str(root / "contracts" / "vendors") for root in vendor_specs.roots())  # noqa: F821
 
 
-@dataclass(frozen=True)
-class Vendor:
-    api: str
-    id_param: str  # the parameter carrying the model id
-    id_fields: tuple[str, ...]  # response fields that must equal the requested id
-    timestamp_pairs: tuple[tuple[str, str], ...]  # (created, updated) field pairs in the 200 body
-    no_credentials: Situation
-    bad_credentials: Situation
-    denied: Situation  # `stranger` reads `models.own`
-    not_found: Situation  # `models.missing`
-    extra_cases: Callable[[CaseContext], Iterable[Finding]] | None = None
+class HarnessVendor(Protocol):
+    """What ``contracts/vendors/<api>.py`` provides."""
+
+    #: explicit cases only this vendor needs (run after the shared ones, skipped without their profile data)
+    CASES: tuple[Case, ...]
 
 
-def get_vendor(api: str) -> Vendor:
-    from contracts.vendors import openwebui, respan, selise
-
-    return {"openwebui": openwebui.VENDOR, "respan": respan.VENDOR, "selise": selise.VENDOR}[api]
+def harness_vendor(api: str) -> HarnessVendor:
+    """The harness vendor module of ``api``; :class:`UsageError` if there is none or it lacks ``CASES``."""
+    if api not in vendor_specs.APIS:
+        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    try:
+        module = importlib.import_module(f"{__name__}.{api}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{api}":
+            raise
+        where = Path(__file__).parent / f"{api}.py"
+        raise UsageError(
+            f"vendor {api!r} has a spec but no harness module: add {where.name} (see {where.parent})"
+        ) from None
+    if not isinstance(getattr(module, "CASES", None), tuple):
+        raise UsageError(f"harness module {module.__name__} must define CASES, a tuple of contracts.cases.Case")
+    return cast(HarnessVendor, module)

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from contracts.vendors import Situation, Vendor
-
-if TYPE_CHECKING:
-    from contracts.cases import CaseContext
-    from contracts.findings import Finding
+from contracts.cases import Case, CaseContext
+from contracts.findings import Finding
 
 
 def reader_case(ctx: CaseContext) -> list[Finding]:
@@ -67,14 +62,4 @@ def reader_case(ctx: CaseContext) -> list[Finding]:
     return out
 
 
-VENDOR = Vendor(
-    api="openwebui",
-    id_param="id",
-    id_fields=("id",),
-    timestamp_pairs=(("created_at", "updated_at"),),
-    no_credentials=Situation("not_authenticated"),
-    bad_credentials=Situation("invalid_token"),
-    denied=Situation("access_prohibited"),
-    not_found=Situation("model_not_found"),
-    extra_cases=reader_case,
-)
+CASES: tuple[Case, ...] = (Case("access_control", ("owner",), ("own",), reader_case),)

@@ -1,30 +1,76 @@
-"""One module per vendor: its identities, access rules, handlers (named by operationId) and error formats.
+"""Mock vendor modules: one per vendor, its auth, access rules and handlers (:class:`MockVendor`).
 
-A vendor module provides:
-
-- ``API``, ``IDENTITY_SCHEMA`` (fixture identities), ``MODEL_KEY`` (the field a model is looked up by),
-  ``served_form(record)`` and ``check_record(record, identities)`` (fixture validation);
-- ``authenticate(credential, fixtures)`` for its security scheme (returns the identity or raises
-  ``VendorError``);
-- one handler per operationId, ``handler(ctx) -> body`` (raises ``VendorError`` for error answers); the
-  body is a fixture record or a ``ctx.fixtures.memo`` view of one, never mutated afterwards, so its JSON
-  is encoded once per fixture version;
-- ``ERRORS``: a ``mock_server.vendors._common.ErrorFormat`` for framework-level errors.
+``mock_server/vendors/<api>.py`` (or ``<folder>/mock_server/vendors/<api>.py`` for a vendor under
+``VENDOR_PATH``) provides everything :class:`MockVendor` lists, plus one handler per operationId of
+its spec, ``handler(ctx) -> body`` (raising ``VendorError`` for error answers). A body is a fixture
+record or a ``ctx.fixtures.memo`` view of one, never mutated afterwards, so its JSON is encoded once
+per fixture version. Which answer each situation gets, the id fields and the secret fields are facts
+of the spec (``vendor_specs``), not of the module.
 """
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+import random
+from pathlib import Path
+from typing import Any, Protocol, cast
 
+import vendor_specs
 from mock_server.errors import UsageError
-from vendor_specs import APIS
+from mock_server.vendors._common import Context, ErrorFormat, FixtureSet
 
-__all__ = ["vendor"]
+__all__ = ["MockVendor", "vendor"]
+
+# Vendors under VENDOR_PATH bring their module in <folder>/mock_server/vendors/.
+__path__.extend(str(root / "mock_server" / "vendors") for root in vendor_specs.roots())  # noqa: F821
 
 
-def vendor(api: str) -> ModuleType:
-    """The vendor module of ``api``."""
-    if api not in APIS:
-        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(APIS)}")
-    return importlib.import_module(f"mock_server.vendors.{api}")
+class MockVendor(Protocol):
+    """What ``mock_server/vendors/<api>.py`` provides (and one handler per operationId)."""
+
+    #: JSON Schema (OAS 3.0 dialect) of one fixture identity: the token and the vendor's identity fields
+    IDENTITY_SCHEMA: dict[str, Any]
+    #: the vendor's answers to errors its framework raises (unknown route, bad parameters, ...)
+    ERRORS: ErrorFormat
+
+    def authenticate(self, credential: str, fixtures: FixtureSet) -> dict[str, Any]:
+        """The identity a credential of the spec's security scheme belongs to, or raise ``VendorError``."""
+
+    def authorize(self, ctx: Context) -> None:
+        """Check the caller's context before any answer, a ``Prefer``-forced one included (e.g. SELISE's project key)."""
+
+    def served_form(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A fixture record as its owner is served it (validated against the spec's 200 schema on load)."""
+
+    def check_record(self, record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+        """A vendor rule a fixture record breaks, as (field, problem), or None."""
+
+    def generated(self, ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+        """A ``Prefer: dynamic=true`` 200 body made plausible for the request."""
+
+
+_MEMBERS = ("IDENTITY_SCHEMA", "ERRORS", "authenticate", "authorize", "served_form", "check_record", "generated")
+
+
+def vendor(api: str) -> MockVendor:
+    """The mock vendor module of ``api``; :class:`UsageError` saying what is missing for any other."""
+    if api not in vendor_specs.APIS:
+        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    try:
+        module = importlib.import_module(f"{__name__}.{api}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{api}":
+            raise
+        where = Path(__file__).parent / f"{api}.py"
+        raise UsageError(
+            f"vendor {api!r} has a spec but no mock module: add {where.name} (see {where.parent})"
+        ) from None
+    missing = [name for name in _MEMBERS if not hasattr(module, name)]
+    missing += [
+        op.operation_id for op in vendor_specs.operations(api) if not callable(getattr(module, op.operation_id, None))
+    ]
+    if missing:
+        raise UsageError(
+            f"mock module {module.__name__} lacks {', '.join(missing)} (see mock_server.vendors.MockVendor)"
+        )
+    return cast(MockVendor, module)

@@ -1,17 +1,53 @@
-"""What the vendors share: the request context handed to handlers and FastAPI's framework-level errors."""
+"""What the vendors share: the fixture data and request context handed to handlers, errors in the
+vendor's format, and the small rules every vendor applies the same way (bearer identities, masked
+secrets, plausible generated bodies). Vendor facts (id fields, timestamps, situations, secret fields)
+are read from the spec through ``vendor_specs``.
+"""
 
 from __future__ import annotations
 
 import random
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from starlette.datastructures import Headers, QueryParams
 
+import vendor_specs
 from mock_server.errors import VendorError
 
-__all__ = ["Context", "ErrorFormat", "FastAPIErrors", "bearer_identity", "plausible_timestamps"]
+__all__ = [
+    "Context",
+    "ErrorFormat",
+    "FastAPIErrors",
+    "FixtureSet",
+    "bearer_identity",
+    "echo_request",
+    "mask_secrets",
+    "situation_error",
+]
+
+
+@dataclass(frozen=True)
+class FixtureSet:
+    """The validated content of one vendor's fixture file."""
+
+    api: str
+    file: str
+    identities: dict[str, dict[str, Any]]
+    models: dict[str, dict[str, Any]]
+    by_token: dict[str, dict[str, Any]] = field(repr=False)
+    views: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """A derived body (e.g. a caller's view of a model), built once per fixture version.
+
+        Handlers return it as the response body; it must not be mutated afterwards."""
+        value = self.views.get(key)
+        if value is None:
+            value = self.views[key] = make()
+        return value
 
 
 class Context:
@@ -23,10 +59,10 @@ class Context:
     __slots__ = ("api", "fixtures", "identity", "path_params", "scope", "__dict__")
 
     def __init__(
-        self, api: str, fixtures: Any, identity: dict[str, Any] | None, scope: MutableMapping[str, Any]
+        self, api: str, fixtures: FixtureSet, identity: dict[str, Any] | None, scope: MutableMapping[str, Any]
     ) -> None:
         self.api = api
-        self.fixtures = fixtures  # mock_server.fixtures.FixtureSet
+        self.fixtures = fixtures
         self.identity = identity
         self.path_params: dict[str, str] = scope.get("path_params", {})
         self.scope = scope
@@ -39,6 +75,18 @@ class Context:
     def headers(self) -> Headers:
         return Headers(scope=self.scope)
 
+    @property
+    def requested_id(self) -> str | None:
+        """The model id the request asks for (the spec's ``x-model.id-parameter``, from the path or the query)."""
+        name = vendor_specs.model_facts(self.api).id_parameter
+        return self.path_params.get(name) or self.query.get(name)
+
+
+def situation_error(api: str, name: str, headers: dict[str, str] | None = None) -> VendorError:
+    """The vendor's documented answer to situation ``name`` (the spec's ``x-situations``; the first answer)."""
+    answer = vendor_specs.situation(api, name).preferred
+    return VendorError(answer.status, answer.body, dict(headers or {}))
+
 
 class ErrorFormat:
     """How a vendor answers errors its framework raises before any handler runs."""
@@ -46,7 +94,7 @@ class ErrorFormat:
     api: str = ""
 
     def missing_credentials(self) -> VendorError:
-        raise NotImplementedError
+        return situation_error(self.api, "no_credentials")
 
     def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
         raise NotImplementedError
@@ -106,12 +154,20 @@ class FastAPIErrors(ErrorFormat):
         return VendorError(500, {"detail": "Internal Server Error"})
 
 
-def bearer_identity(api: str, token: str, fixtures: Any) -> dict[str, Any]:
-    """The fixture identity holding ``token``, or the spec's documented 401 for an invalid token."""
+def bearer_identity(api: str, token: str, fixtures: FixtureSet) -> dict[str, Any]:
+    """The fixture identity holding ``token``, or the spec's documented answer to a bad credential."""
     identity = fixtures.by_token.get(token)
     if identity is None:
-        raise VendorError.from_spec(api, 401, "invalid_token")
+        raise situation_error(api, "bad_credentials")
     return identity
+
+
+def mask_secrets(api: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The record with every ``x-secret`` field replaced by the mask the spec's examples show."""
+    secrets = vendor_specs.secret_fields(api)
+    if not secrets:
+        return record
+    return {**record, **{name: vendor_specs.mask(api, name) for name in secrets if record.get(name) is not None}}
 
 
 # Unix seconds a generated body may carry: 2020-09-13 .. 2026-09-11 (never milliseconds, never 1970).
@@ -119,7 +175,7 @@ _UNIX_LOW, _UNIX_HIGH = 1_600_000_000, 1_789_000_000
 _MAX_GAP = 180 * 86400
 
 
-def plausible_timestamps(body: dict[str, Any], created: str, updated: str, rng: random.Random) -> None:
+def _plausible_timestamps(body: dict[str, Any], created: str, updated: str, rng: random.Random) -> None:
     """Make a generated body's (created, updated) pair plausible, in place: ``updated >= created``, and
     integers are Unix seconds of recent years. ISO 8601 strings are only reordered (the generator's
     date-times are already recent)."""
@@ -132,3 +188,16 @@ def plausible_timestamps(body: dict[str, Any], created: str, updated: str, rng: 
             body[updated] = start + rng.randint(0, _MAX_GAP) if isinstance(first, int) else start
     elif isinstance(first, str) and isinstance(last, str) and last < first:
         body[created], body[updated] = last, first
+
+
+def echo_request(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """A generated 200 body made plausible for the request, in place: every id field (``x-model``) is the
+    requested id, and the (created, updated) timestamps are ordered, integers in Unix seconds."""
+    facts = vendor_specs.model_facts(ctx.api)
+    requested = ctx.requested_id
+    if requested is not None:
+        for name in facts.id_fields:
+            body[name] = requested
+    if facts.timestamps is not None:
+        _plausible_timestamps(body, *facts.timestamps, rng)
+    return body

@@ -6,19 +6,24 @@ Read access = write access, or a ``read`` grant to the caller (a public grant ha
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
-from mock_server.errors import VendorError, spec_example
-from mock_server.vendors._common import Context, FastAPIErrors, bearer_identity, plausible_timestamps
+from mock_server.errors import spec_example
+from mock_server.vendors._common import (
+    Context,
+    FastAPIErrors,
+    FixtureSet,
+    bearer_identity,
+    echo_request,
+    situation_error,
+)
 
 __all__ = [
-    "API",
     "ERRORS",
     "IDENTITY_SCHEMA",
-    "MODEL_KEY",
     "access",
     "authenticate",
+    "authorize",
     "check_record",
     "generated",
     "get_model",
@@ -26,7 +31,6 @@ __all__ = [
 ]
 
 API = "openwebui"
-MODEL_KEY = "id"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token", "user_id", "role"],
@@ -37,18 +41,9 @@ IDENTITY_SCHEMA: dict[str, Any] = {
         "groups": {"type": "array", "items": {"type": "string"}},
     },
 }
-
-
-class _Errors(FastAPIErrors):
-    def missing_credentials(self) -> VendorError:
-        return VendorError.from_spec(API, 401, "not_authenticated")
-
-
-ERRORS = _Errors(
-    API,
-    template=spec_example(API, 422, "missing_id")["detail"][0],
-    missing=spec_example(API, 422, "missing_id")["detail"][0],
-)
+_MISSING_ID = spec_example(API, 422, "missing_id")["detail"][0]
+ERRORS = FastAPIErrors(API, template=_MISSING_ID, missing=_MISSING_ID)
+generated = echo_request
 
 
 def served_form(record: dict[str, Any]) -> dict[str, Any]:
@@ -62,8 +57,12 @@ def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) 
     return None
 
 
-def authenticate(token: str, fixtures: Any) -> dict[str, Any]:
+def authenticate(token: str, fixtures: FixtureSet) -> dict[str, Any]:
     return bearer_identity(API, token, fixtures)
+
+
+def authorize(ctx: Context) -> None:
+    """Nothing beyond the bearer token, which the spec's security already checked."""
 
 
 def _grant_to(grant: dict[str, Any], identity: dict[str, Any]) -> bool:
@@ -90,11 +89,11 @@ def get_model(ctx: Context) -> dict[str, Any]:
     """operationId ``get_model``: ``GET /models/model?id=...``."""
     record = ctx.fixtures.models.get(ctx.query["id"])
     if record is None:
-        raise VendorError.from_spec(API, 404, "model_not_found")
+        raise situation_error(API, "not_found")
     assert ctx.identity is not None  # the spec's bearer security ran before this handler
     level = access(ctx.identity, record)
     if level is None:
-        raise VendorError.from_spec(API, 401, "access_prohibited")
+        raise situation_error(API, "denied")
     return ctx.fixtures.memo((API, record["id"], level), lambda: _view(record, level))
 
 
@@ -102,11 +101,4 @@ def _view(record: dict[str, Any], level: str) -> dict[str, Any]:
     body = {**record, "write_access": level == "write"}
     if level != "write":
         body["params"] = {}
-    return body
-
-
-def generated(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    """A ``Prefer: dynamic=true`` 200 body made plausible: the requested id, Unix-second timestamps in order."""
-    body["id"] = ctx.query.get("id", body.get("id"))
-    plausible_timestamps(body, "created_at", "updated_at", rng)
     return body

@@ -6,18 +6,23 @@ A model is organisation-owned when ``affiliation_category`` is ``custom``; its o
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from mock_server.errors import VendorError
-from mock_server.vendors._common import Context, ErrorFormat, bearer_identity, plausible_timestamps
+from mock_server.vendors._common import (
+    Context,
+    ErrorFormat,
+    FixtureSet,
+    bearer_identity,
+    echo_request,
+    situation_error,
+)
 
 __all__ = [
-    "API",
     "ERRORS",
     "IDENTITY_SCHEMA",
-    "MODEL_KEY",
     "authenticate",
+    "authorize",
     "check_record",
     "generated",
     "owner",
@@ -26,12 +31,12 @@ __all__ = [
 ]
 
 API = "respan"
-MODEL_KEY = "model_name"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token", "organization_id"],
     "properties": {"token": {"type": "string", "minLength": 1}, "organization_id": {"type": "integer"}},
 }
+generated = echo_request
 
 
 class _Errors(ErrorFormat):
@@ -39,14 +44,11 @@ class _Errors(ErrorFormat):
 
     api = API
 
-    def missing_credentials(self) -> VendorError:
-        return VendorError.from_spec(API, 401, "not_provided")
-
     def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
-        return VendorError.from_spec(API, 404, "not_found")
+        return situation_error(API, "not_found")
 
     def route_not_found(self) -> VendorError:
-        return VendorError.from_spec(API, 404, "not_found")
+        return situation_error(API, "not_found")
 
     def method_not_allowed(self, method: str, allow: str) -> VendorError:
         # DRF's MethodNotAllowed text; the spec documents no 405.
@@ -74,33 +76,26 @@ def owner(record: dict[str, Any]) -> int | None:
 
 
 def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
-    if record["id"] != record["model_name"]:
-        return "id", f"must equal model_name {record['model_name']!r}, got {record['id']!r}"
     if record.get("affiliation_category") == "custom" and not record.get("provider"):
         return "provider", "a custom model needs a provider whose organization_id owns it"
     return None
 
 
-def authenticate(token: str, fixtures: Any) -> dict[str, Any]:
+def authenticate(token: str, fixtures: FixtureSet) -> dict[str, Any]:
     return bearer_identity(API, token, fixtures)
+
+
+def authorize(ctx: Context) -> None:
+    """Nothing beyond the API key, which the spec's security already checked."""
 
 
 def retrieve_custom_model(ctx: Context) -> dict[str, Any]:
     """operationId ``retrieve_custom_model``: ``GET /api/models/{model_name}/`` (literal ``/`` or ``%2F``)."""
     record = ctx.fixtures.models.get(ctx.path_params["model_name"])
     if record is None:
-        raise VendorError.from_spec(API, 404, "not_found")
+        raise situation_error(API, "not_found")
     org = owner(record)
     assert ctx.identity is not None  # the spec's bearer security ran before this handler
     if org is not None and org != ctx.identity["organization_id"]:
-        raise VendorError.from_spec(API, 403, "owned_by_others")
+        raise situation_error(API, "denied")
     return record
-
-
-def generated(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    """A ``Prefer: dynamic=true`` 200 body made plausible: ``id`` = ``model_name`` = the requested name,
-    ``updated_at >= created_at``."""
-    name = ctx.path_params.get("model_name", body.get("model_name"))
-    body["id"] = body["model_name"] = name
-    plausible_timestamps(body, "created_at", "updated_at", rng)
-    return body

@@ -18,7 +18,7 @@ import pytest
 
 from tests.faults.reference import DATA, make_app
 from tests.faults.serve import serve
-from vendor_specs import server_base_path
+from vendor_specs import base_path
 
 ROOT = Path(__file__).resolve().parents[2]
 MOCK_BIN = Path(sys.executable).with_name("mock-server")
@@ -30,7 +30,7 @@ def reference() -> Callable[..., AbstractContextManager[str]]:
     """``with reference(api, faults=(), prefix=None) as url`` serves a reference app (see tests/faults)."""
 
     def factory(api: str, faults: tuple[str, ...] = (), prefix: str | None = None) -> AbstractContextManager[str]:
-        return serve(make_app(api, set(faults), prefix=server_base_path(api) if prefix is None else prefix))
+        return serve(make_app(api, set(faults), prefix=base_path(api) if prefix is None else prefix))
 
     return factory
 

@@ -8,7 +8,7 @@ from contracts.cli import main
 from tests.faults.catalogue import FAULTS, Fault
 from tests.faults.reference import DATA, make_app
 from tests.faults.serve import serve
-from vendor_specs import server_base_path
+from vendor_specs import base_path
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def _check(api: str, url: str, *args: str) -> list[str]:
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f"{f.api}-{f.name}")
 def test_fault_is_caught_by_its_check(fault: Fault, capsys: pytest.CaptureFixture[str]) -> None:
-    with serve(make_app(fault.api, {fault.name}, prefix=server_base_path(fault.api))) as url:
+    with serve(make_app(fault.api, {fault.name}, prefix=base_path(fault.api))) as url:
         code = main(_check(fault.api, url, *fault.args))
     out = capsys.readouterr().out
     assert code == 1, out
@@ -48,7 +48,7 @@ def test_fault_is_caught_by_its_check(fault: Fault, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize("api", ["openwebui", "respan", "selise"])
 def test_reference_apps_pass(api: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The unbroken reference apps are conformant, so every fault above is caught for its fault alone."""
-    with serve(make_app(api, prefix=server_base_path(api))) as url:
+    with serve(make_app(api, prefix=base_path(api))) as url:
         code = main(_check(api, url, "--strict-messages"))
     out = capsys.readouterr().out
     assert code == 0, out

@@ -9,9 +9,10 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from mock_server.errors import spec_example
 from mock_server.prefer import parse_prefer
-from mock_server.vendors.selise import MASK
 from tests.mock_server.conftest import bearer, identities
-from vendor_specs import documented_statuses, examples_for, response_schema
+from vendor_specs import documented_statuses, examples_for, mask, response_schema
+
+MASK = mask("selise", "ApiKey")
 
 AUTH = {
     "openwebui": ("/api/models/model?id=anything", bearer("openwebui", "admin")),

@@ -230,7 +230,7 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
             assert mock.poll() is None and time.monotonic() < deadline, mock.communicate()[1]
             time.sleep(0.1)
         with serve(create_proxy_app(api, f"http://127.0.0.1:{port}", strict=True)) as url:
-            prefix = vendor_specs.server_base_path(api)
+            prefix = vendor_specs.base_path(api)
             owner, stranger = profile["tokens"]["owner"], profile["tokens"]["stranger"]
             auth = {"X-Blocks-Key": owner} if api == "selise" else {"Authorization": f"Bearer {owner}"}
             other = {"X-Blocks-Key": stranger} if api == "selise" else {"Authorization": f"Bearer {stranger}"}

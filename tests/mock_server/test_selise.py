@@ -6,8 +6,10 @@ import pytest
 import yaml
 
 from mock_server.errors import spec_example
-from mock_server.vendors.selise import MASK
 from tests.mock_server.conftest import DATA, identities
+from vendor_specs import mask
+
+MASK = mask("selise", "ApiKey")
 
 API = "selise"
 KEYS = identities(API)

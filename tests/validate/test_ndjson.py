@@ -37,7 +37,7 @@ def test_mixed_file_reports_each_bad_line_and_validates_the_rest(cli, example, t
     code, out, err = cli(path)
     assert code == 2 and err == ""
     assert "line 4 (cheap one): invalid against respan retrieve_custom_model 200" in out
-    assert "response body $.input_cost: 'cheap' is not of type 'number'" in out
+    assert "response body $.input_cost: is not of type 'number'" in out
     blocks = {block.split(":")[0]: block for block in out.split("\nline ")}
     assert "unusable: is not JSON (truncated?)" in blocks["5"]
     assert "unusable: is not UTF-8 (byte 0xff at offset 27)" in blocks["6"]
@@ -104,7 +104,7 @@ def test_nan_and_huge_integers_get_openapi_cores_verdict(example) -> None:
     body = json.dumps({**example("respan"), "max_context_window": -(2**80), "input_cost": 2**70})
     report = validate_ndjson([b'{"api": "respan", "body": ' + body.encode() + b"}"])
     assert [str(v) for r in report.results for v in r.violations] == [
-        f"response body $.max_context_window: {-(2**80)} is less than the minimum of 0 [rule minimum: 0; value {-(2**80)}]"
+        f"response body $.max_context_window: is less than the minimum of 0 [rule minimum: 0; value {-(2**80)}]"
     ]
 
 

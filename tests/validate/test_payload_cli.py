@@ -38,10 +38,10 @@ def test_every_violation_is_printed_with_path_rule_and_value(cli, example, tmp_p
         "response body $.Leak: is not allowed: the schema is closed (additionalProperties: false) "
         '[rule additionalProperties: false; value "sk-live-1"]',
         "response body $.ModelName: is required but missing [rule required]",
-        "response body $.CreatedDate: 'yesterday' is not a 'date-time' [rule format: date-time; value \"yesterday\"]",
-        "response body $.Tags[1]: 7 is not of type 'string' [rule type: string; value 7]",
-        "response body $.ApiVersion: 3 is not of type 'string' [rule type: string; value 3]",
-        "response body $.IsActive: 1 is not of type 'boolean' [rule type: boolean; value 1]",
+        "response body $.CreatedDate: is not a 'date-time' [rule format: date-time; value \"yesterday\"]",
+        "response body $.Tags[1]: is not of type 'string' [rule type: string; value 7]",
+        "response body $.ApiVersion: is not of type 'string' [rule type: string; value 3]",
+        "response body $.IsActive: is not of type 'boolean' [rule type: boolean; value 1]",
     ]
     assert sorted(line.strip() for line in lines[1:]) == sorted(expected)
 
@@ -51,9 +51,9 @@ def test_null_where_not_nullable_and_integer_one_point_zero(cli, example, tmp_pa
     body.update(max_context_window=8192.0, display_name=None, streaming_support=True)
     code, out, _ = cli("--api", "respan", write(tmp_path, body))
     assert code == 1
-    assert "$.max_context_window: 8192.0 is not of type 'integer' [rule type: integer; value 8192.0]" in out
+    assert "$.max_context_window: is not of type 'integer' [rule type: integer; value 8192.0]" in out
     assert "$.display_name: is null, but the schema is string and not nullable [rule type: string; value null]" in out
-    assert "$.streaming_support: True is not of type 'integer'" in out
+    assert "$.streaming_support: is not of type 'integer' [rule type: integer; value true]" in out
 
 
 def test_other_documented_status(cli, tmp_path: Path) -> None:
@@ -120,9 +120,7 @@ def test_library_returns_findings_as_data(example) -> None:
     result = validate_payload("respan", json.dumps(body))
     assert result.verdict == "invalid"
     assert result.violations == [
-        Violation(
-            "response body", "$.provider.organization_id", "type: integer", "'123' is not of type 'integer'", "123"
-        )
+        Violation("response body", "$.provider.organization_id", "type: integer", "is not of type 'integer'", "123")
     ]
 
 
@@ -132,7 +130,7 @@ def test_installed_contracts_command_runs_validate(example, tmp_path: Path) -> N
     path = write(tmp_path, {**example("respan"), "input_cost": "cheap"})
     done = subprocess.run([str(exe), "validate", "--api", "respan", str(path)], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
-    assert "$.input_cost: 'cheap' is not of type 'number'" in done.stdout
+    assert "$.input_cost: is not of type 'number'" in done.stdout
     done = subprocess.run(
         [sys.executable, "-m", "contracts.validate", "--api", "respan", str(tmp_path / "nope.json")],
         capture_output=True,

@@ -10,9 +10,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from vendor_specs._load import _METHODS, load_spec
+from vendor_specs._servers import base_path as spec_base_path
+from vendor_specs._servers import normalize_prefix
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,6 @@ class Operation:
 class OperationMatch:
     operation: Operation
     path_params: dict[str, str]
-
-
-def server_base_path(api: str) -> str:
-    """The path part of the spec's first server URL ('' for a bare host): where the paths are mounted."""
-    servers = load_spec(api).get("servers") or [{"url": "/"}]
-    url = servers[0]["url"]
-    for name, var in (servers[0].get("variables") or {}).items():
-        url = url.replace("{" + name + "}", str(var.get("default", "")))
-    return urlsplit(url).path.rstrip("/")
 
 
 def _compile(template: str, parameters: list[dict[str, Any]]) -> re.Pattern[str]:
@@ -95,7 +88,7 @@ def match_operation(api: str, method: str | None, raw_path: str, base_path: str 
 
     ``base_path`` is the deployment prefix (default: the spec's first server). ``method`` None matches any.
     """
-    prefix = server_base_path(api) if base_path is None else base_path.rstrip("/")
+    prefix = spec_base_path(api) if base_path is None else normalize_prefix(base_path)
     if prefix:
         if not (raw_path == prefix or raw_path.startswith(prefix + "/")):
             return None

@@ -9,25 +9,15 @@ from typing import Any
 
 import yaml
 
+from vendor_specs._errors import SpecError
+from vendor_specs._registry import apis, spec_path
+
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-APIS: tuple[str, ...] = ("openwebui", "respan", "selise")
-_HERE = Path(__file__).resolve().parent
-
-
-class SpecError(Exception):
-    """A spec file is missing, is not YAML, or is not a valid OpenAPI 3.0 document."""
-
-
-def spec_path(api: str) -> Path:
-    """The packaged spec file of ``api``."""
-    if api not in APIS:
-        raise SpecError(f"unknown API {api!r}: choose one of {', '.join(APIS)}")
-    return _HERE / f"{api}.yaml"
 
 
 def _path_of(api_or_path: str | Path) -> Path:
-    """A vendor name's packaged spec, or the given file."""
-    return spec_path(api_or_path) if isinstance(api_or_path, str) and api_or_path in APIS else Path(api_or_path)
+    """A vendor name's spec, or the given file."""
+    return spec_path(api_or_path) if isinstance(api_or_path, str) and api_or_path in apis() else Path(api_or_path)
 
 
 def load_spec(api_or_path: str | Path) -> dict[str, Any]:

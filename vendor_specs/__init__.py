@@ -1,0 +1,107 @@
+"""The vendor specs and everything the mock and the harness both need from them.
+
+The YAML files in ``openapi/`` are the contracts (shipped inside this package in a wheel). This
+package loads them (``load_spec``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), matches
+request paths to operations, resolves server prefixes, places credentials, reads the vendor facts the
+specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turns its verdicts into
+:class:`Violation` data, and validates bodies fast with jsonschema-rs. ``mock_server`` and
+``contracts`` import it; it imports neither.
+"""
+
+from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
+from vendor_specs._errors import SpecError
+from vendor_specs._facts import (
+    Answer,
+    ModelFacts,
+    Situation,
+    documented_refusal,
+    json_body_schema,
+    mask,
+    message_of,
+    model_facts,
+    model_operation,
+    secret_fields,
+    situation,
+    situations,
+    varying_message,
+    walk,
+    with_message,
+)
+from vendor_specs._load import (
+    documented_statuses,
+    examples_for,
+    load_spec,
+    openapi_core_spec,
+    raw_spec,
+    response_schema,
+)
+from vendor_specs._match import Operation, OperationMatch, match_operation, operations
+from vendor_specs._registry import ENV_VAR, apis, roots, spec_dir, spec_path
+from vendor_specs._security import Credential, credentials, schemathesis_auth
+from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
+from vendor_specs._violations import (
+    MISSING,
+    Violation,
+    json_path,
+    render_value,
+    request_violations,
+    response_violations,
+    schema_violations,
+)
+
+#: every vendor's name (the packaged ones, then those under ``VENDOR_PATH``), read once at import
+APIS: tuple[str, ...] = apis()
+
+__all__ = [
+    "APIS",
+    "ENV_VAR",
+    "MISSING",
+    "Answer",
+    "CoreRequest",
+    "CoreResponse",
+    "Credential",
+    "ModelFacts",
+    "Operation",
+    "OperationMatch",
+    "Server",
+    "Situation",
+    "SpecError",
+    "Violation",
+    "apis",
+    "base_path",
+    "core_request",
+    "core_response",
+    "credentials",
+    "documented_refusal",
+    "documented_statuses",
+    "examples_for",
+    "json_body_schema",
+    "json_path",
+    "load_spec",
+    "mask",
+    "match_operation",
+    "message_of",
+    "model_facts",
+    "model_operation",
+    "normalize_prefix",
+    "openapi_core_spec",
+    "operations",
+    "prefixes",
+    "raw_spec",
+    "render_value",
+    "request_violations",
+    "response_schema",
+    "response_violations",
+    "roots",
+    "schema_violations",
+    "schemathesis_auth",
+    "secret_fields",
+    "servers",
+    "situation",
+    "situations",
+    "spec_dir",
+    "spec_path",
+    "varying_message",
+    "walk",
+    "with_message",
+]
