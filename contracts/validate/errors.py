@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["UnsupportedSchema", "UnusableInput", "UsageError", "ValidateError"]
+__all__ = ["UnusableInput", "UsageError", "ValidateError"]
 
 
 class ValidateError(Exception):
@@ -11,10 +11,6 @@ class ValidateError(Exception):
 
 class UnusableInput(ValidateError):
     """The input cannot be validated: unreadable, not JSON, not UTF-8, too large, unknown API or status."""
-
-
-class UnsupportedSchema(ValidateError):
-    """A schema uses a keyword the fast path does not compile; openapi-core alone decides for it."""
 
 
 class UsageError(ValidateError):

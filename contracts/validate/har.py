@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 import vendor_specs
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
-from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_predicate, fast_valid
+from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_valid
 from vendor_specs import OperationMatch, documented_refusal, request_violations, response_violations
 
 __all__ = ["HostRule", "match_url", "validate_har", "validate_har_file"]
@@ -190,7 +190,7 @@ def _entry(
             return result
         if body is not None and content_type and "json" in content_type and status in op.statuses:
             value = decode_json(body, max_bytes)  # unusable when the captured body is cut or not UTF-8
-            predicate = fast_predicate(op.api, op.operation_id, status)
+            predicate = vendor_specs.body_validator(op.api, op.operation_id, status)
             if content_type.split(";")[0].strip() == "application/json" and fast_valid(predicate, value):
                 return result
         result.violations += response_violations(match, status, body, content_type)

@@ -1,8 +1,8 @@
 """Validate one response body against the response a vendor's spec documents for a status.
 
-The fast path (a predicate compiled from the spec) decides valid/invalid; only invalid bodies go to
-openapi-core, whose detailed errors become the findings. So openapi-core's verdict is final: if it
-found nothing, the body is valid.
+The fast path (``vendor_specs.body_validator``: jsonschema-rs on the translated schema) decides
+valid/invalid; only invalid bodies go to openapi-core, whose detailed errors become the findings. So
+openapi-core's verdict is final: if it found nothing, the body is valid.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ import json
 from typing import Any
 
 import vendor_specs
-from contracts.validate.errors import UnsupportedSchema, UnusableInput
-from contracts.validate.fast import Predicate, compile_schema, float_safe, format_checker_for
+from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Result
-from vendor_specs import Operation, OperationMatch, response_violations
+from vendor_specs import Operation, OperationMatch, Predicate, body_validator, response_violations
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "decode_json",
     "documented_operation",
-    "fast_predicate",
     "fast_valid",
+    "float_safe",
     "orjson_safe",
     "validate_payload",
     "validate_value",
@@ -53,23 +52,31 @@ def _match(op: Operation) -> OperationMatch:
     return OperationMatch(op, {name: "x" for name in names})
 
 
-@functools.lru_cache(maxsize=None)
-def fast_predicate(api: str, operation_id: str, status: int) -> Predicate | None:
-    """The compiled validator of the documented JSON body, or None (openapi-core alone decides)."""
-    op = next(o for o in vendor_specs.operations(api) if o.operation_id == operation_id)
-    response = op.responses.get(str(status), {})
-    schema = response.get("content", {}).get("application/json", {}).get("schema")
-    if schema is None:
-        return None
-    try:
-        return compile_schema(schema, format_checker_for(vendor_specs.openapi_core_spec(api)))
-    except UnsupportedSchema:
-        return None
+def float_safe(schema: Any) -> bool:
+    """True if no verdict of ``schema`` changes when an integer beyond 64 bits is read as the nearest float.
+
+    orjson reads such integers as floats. Their magnitude is over 9.2e18, so bounds and enum values under
+    2**53 compare the same either way; only ``multipleOf`` and huge bounds make a difference. (``integer``
+    rejects the float, and rejected payloads are decoded again with the stdlib before openapi-core runs.)
+    """
+    if isinstance(schema, list):
+        return all(float_safe(item) for item in schema)
+    if not isinstance(schema, dict):
+        return True
+    if "multipleOf" in schema:
+        return False
+    for keyword in ("minimum", "maximum"):
+        if isinstance(schema.get(keyword), (int, float)) and abs(schema[keyword]) >= 2**53:
+            return False
+    for option in schema.get("enum", []) if isinstance(schema.get("enum"), list) else []:
+        if isinstance(option, (int, float)) and not isinstance(option, bool) and abs(option) >= 2**53:
+            return False
+    return all(float_safe(value) for key, value in schema.items() if key != "enum")
 
 
 @functools.lru_cache(maxsize=None)
 def orjson_safe(api: str, operation_id: str, status: int) -> bool:
-    """Whether bodies for this response may be decoded with orjson (see ``fast.float_safe``)."""
+    """Whether bodies for this response may be decoded with orjson (see :func:`float_safe`)."""
     op = next(o for o in vendor_specs.operations(api) if o.operation_id == operation_id)
     return float_safe(op.responses.get(str(status), {}))
 
@@ -118,7 +125,7 @@ def validate_value(api: str, value: Any, status: int = 200, *, source: str = "pa
     except UnusableInput as exc:
         return Result(source, api, None, status, problem=str(exc))
     result = Result(source, api, op.operation_id, status)
-    if fast_valid(fast_predicate(api, op.operation_id, status), value):
+    if fast_valid(body_validator(api, op.operation_id, status), value):
         return result
     try:
         body = json.dumps(value).encode()

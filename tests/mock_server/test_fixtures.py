@@ -160,7 +160,7 @@ def test_any_loading_failure_is_a_fixture_error(tmp_path, monkeypatch):
     def boom(*args):
         raise RuntimeError("unforeseen")
 
-    monkeypatch.setattr("mock_server.fixtures._validator", boom)
+    monkeypatch.setattr("mock_server.fixtures._first_error", boom)
     with pytest.raises(FixtureError, match="cannot be loaded.*RuntimeError: unforeseen") as info:
         load_fixtures("respan", path)
     assert str(path) in str(info.value)

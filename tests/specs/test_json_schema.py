@@ -1,0 +1,142 @@
+"""The jsonschema-rs translation beyond the vendor specs: every keyword, against openapi-core's own validators.
+
+The oracles are ``OAS30ReadValidator`` (response bodies) and ``OAS30WriteValidator`` (requests) with the
+format checker openapi-core builds for the spec: the classes openapi-core validates with.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
+
+from contracts.validate.payload import fast_valid, float_safe
+from tests.validate.strategies import TRICKY, any_json, mutated, values
+from vendor_specs import UnsupportedSchema, compile_schema, format_checker, load_spec
+
+CHECKER = format_checker("respan")
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "nullable enum": {"type": "string", "nullable": True, "enum": ["a", "b"]},
+    "nullable enum with null": {"type": "string", "nullable": True, "enum": ["a", None]},
+    "int enum": {"type": "integer", "enum": [0, 1, 2**70]},
+    "mixed enum": {"enum": [True, 1, "1", None, [1], {"a": 1}]},
+    "bounds": {"type": "number", "minimum": 0, "maximum": 10, "exclusiveMaximum": True},
+    "exclusive min": {"type": "integer", "minimum": 1, "exclusiveMinimum": True},
+    "untyped bounds": {"minimum": 5, "maxLength": 2, "maxItems": 1, "maxProperties": 1},
+    "strings": {"type": "string", "minLength": 1, "maxLength": 3, "pattern": "^[a-z]+$"},
+    "unicode pattern": {"type": "string", "pattern": r"^\d+$"},
+    "formats": {"type": "string", "format": "date-time", "nullable": True},
+    "other formats": {"anyOf": [{"format": "date"}, {"format": "int32"}, {"format": "uuid"}, {"format": "byte"}]},
+    "integer formats": {"type": "integer", "format": "int32"},
+    "untyped int64": {"format": "int64"},
+    "unknown format": {"type": "string", "format": "no-such-format"},
+    "path format": {"type": "string", "format": "path"},
+    "arrays": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "uniqueItems": True},
+    "closed object": {
+        "type": "object",
+        "required": ["a", "b"],
+        "additionalProperties": False,
+        "properties": {"a": {"type": "string"}, "b": {"type": "boolean"}, "c": {"type": "integer"}},
+    },
+    "typed extras": {
+        "type": "object",
+        "properties": {"a": {"type": "string"}},
+        "additionalProperties": {"type": "integer", "nullable": True},
+    },
+    "read and write only": {
+        "type": "object",
+        "required": ["id", "secret", "name"],
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "secret": {"type": "string", "writeOnly": True},
+            "name": {"type": "string"},
+        },
+    },
+    "untyped object keywords": {"required": ["a"], "properties": {"a": {"type": "string"}}, "minProperties": 2},
+    "one of": {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 1}]},
+    "all of and not": {"allOf": [{"type": "object"}, {"not": {"required": ["x"]}}], "nullable": True},
+    "nullable object": {"type": "object", "nullable": True, "required": ["a"], "properties": {"a": {"type": "string"}}},
+    "annotations": {"type": "string", "description": "d", "example": 3, "x-secret": True, "deprecated": True},
+    "empty": {},
+    "empty combinators": {"allOf": [], "anyOf": [{"allOf": []}, {"type": "string"}]},
+}
+EXTRA_VALUES = [
+    2**31 - 1,
+    2**31,
+    -(2**31),
+    -(2**31) - 1,
+    2**63,
+    "12",
+    "١٢",
+    "abc",
+    {"id": "x", "secret": "s", "name": "n"},
+    {"name": "n"},
+    {"id": "x", "name": "n"},
+    {"secret": "s", "name": "n"},
+    "2025-12-01",
+    "aGVsbG8=",
+    "not base64!",
+]
+
+
+def verdict(check: Any, value: Any) -> bool:
+    """A check that raises (jsonschema's multipleOf on NaN does) has not found the value valid."""
+    try:
+        return bool(check(value))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
+
+
+@pytest.mark.parametrize("write", [False, True], ids=["response", "request"])
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+@settings(max_examples=50, deadline=None)
+@given(data=st.data())
+def test_translated_keyword_agrees_with_openapi_cores_validator(name: str, write: bool, data: st.DataObject) -> None:
+    schema = SCHEMAS[name]
+    oracle_class = OAS30WriteValidator if write else OAS30ReadValidator
+    oracle = oracle_class(schema, format_checker=CHECKER).is_valid
+    predicate = compile_schema(schema, CHECKER, write=write)
+    source = (
+        st.sampled_from(TRICKY + EXTRA_VALUES) | any_json | values(schema).flatmap(lambda v: st.just(v) | mutated(v))
+    )
+    value = data.draw(source)
+    quick, expected = fast_valid(predicate, value), verdict(oracle, value)
+    if _finite(value):
+        assert quick == expected, f"{name}: disagree on {value!r}"
+    else:
+        assert not quick or expected, f"{name}: jsonschema-rs accepts {value!r}, openapi-core does not"
+
+
+@pytest.mark.parametrize(
+    "keyword",
+    [
+        {"$ref": "#/x"},
+        {"discriminator": {"propertyName": "t"}, "oneOf": []},
+        {"properties": {"a": {"multipleOf": 3}}},
+    ],
+)
+def test_what_is_left_to_openapi_core_is_refused(keyword: dict[str, Any]) -> None:
+    with pytest.raises(UnsupportedSchema):
+        compile_schema(keyword, CHECKER)
+
+
+def test_float_safety() -> None:
+    assert float_safe(load_spec("selise"))
+    assert not float_safe({"properties": {"a": {"multipleOf": 3}}})
+    assert not float_safe({"maximum": 2**60})
+    assert float_safe({"enum": [2**70, "x"]}) is False
