@@ -8,11 +8,9 @@ import sys
 from typing import NoReturn
 
 from mock_server.errors import MockServerError, UsageError
-from vendor_specs import APIS, SpecError, base_path
+from vendor_specs import APIS, SpecError, base_path, mock_port
 
-__all__ = ["DEFAULT_PORTS", "build_parser", "main"]
-
-DEFAULT_PORTS = {"openwebui": 9001, "respan": 9002, "selise": 9003}
+__all__ = ["build_parser", "main"]
 
 _EPILOG = """\
 examples:
@@ -75,7 +73,7 @@ def _serve(args: argparse.Namespace) -> int:
     listeners = []
     try:
         for index, api in enumerate(apis):
-            port = DEFAULT_PORTS[api] if args.port is None else args.port + (index if args.port else 0)
+            port = mock_port(api) if args.port is None else args.port + (index if args.port else 0)
             app = create_app(
                 api, fixtures=args.fixtures, base_path=args.base_path, latency=latency, access_log=not args.quiet
             )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vendor_specs._errors import SpecError
+from vendor_specs._load import load_spec
 from vendor_specs._match import Operation, operations
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "json_body_schema",
     "mask",
     "message_of",
+    "mock_port",
     "model_facts",
     "model_operation",
     "secret_fields",
@@ -42,6 +44,14 @@ def json_body_schema(response: dict[str, Any], media: str = "application/json") 
     """The schema of a response object's ``media`` content, or None."""
     schema = ((response.get("content") or {}).get(media) or {}).get("schema")
     return schema if isinstance(schema, dict) else None
+
+
+def mock_port(api: str) -> int:
+    """The port the mock serves ``api`` on by default (``info.x-mock-port``)."""
+    port = (load_spec(api).get("info") or {}).get("x-mock-port")
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise SpecError(f"spec {api}: `info.x-mock-port` must be the mock's default port (1-65535), got {port!r}")
+    return port
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,10 @@ def free_port(count: int = 1) -> int:
 
 
 class RunningMock:
-    def __init__(self, args: list[str]) -> None:
-        self.proc = subprocess.Popen([str(MOCK_BIN), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [str(MOCK_BIN), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         self.lines: list[str] = []
 
     def wait_url(self, url: str, timeout: float = 10.0) -> float:

@@ -1,0 +1,82 @@
+"""Acme (made up): an X-Acme-Key per team; a team reads its own things only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.errors import VendorError
+from mock_server.vendors._common import (
+    Context,
+    ErrorFormat,
+    FixtureSet,
+    bearer_identity,
+    echo_request,
+    situation_error,
+)
+
+API = "acme"
+IDENTITY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["token", "team"],
+    "properties": {"token": {"type": "string"}, "team": {"type": "string"}},
+}
+
+
+class _Errors(ErrorFormat):
+    """Every framework-level error in Acme's `{"message"}` shape; a path or id it cannot route is a 404."""
+
+    api = API
+
+    def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
+        return situation_error(API, "not_found")
+
+    def route_not_found(self) -> VendorError:
+        return situation_error(API, "not_found")
+
+    def method_not_allowed(self, method: str, allow: str) -> VendorError:
+        return VendorError(405, {"message": f"{method} not allowed"}, {"Allow": allow})
+
+    def server_error(self) -> VendorError:
+        return VendorError(500, {"message": "internal error"})
+
+
+ERRORS = _Errors()
+generated = echo_request
+
+
+def authenticate(key: str, fixtures: FixtureSet) -> dict[str, Any]:
+    return bearer_identity(API, key, fixtures)
+
+
+def authorize(ctx: Context) -> None:
+    """Nothing beyond the key."""
+
+
+def served_form(record: dict[str, Any]) -> dict[str, Any]:
+    return record
+
+
+def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    return None
+
+
+def get_thing(ctx: Context) -> dict[str, Any]:
+    record = ctx.fixtures.models.get(ctx.path_params["thing_id"])
+    if record is None:
+        raise situation_error(API, "not_found")
+    assert ctx.identity is not None
+    if record["team"] != ctx.identity["team"]:
+        raise situation_error(API, "denied")
+    return record
+
+
+__all__ = [
+    "ERRORS",
+    "IDENTITY_SCHEMA",
+    "authenticate",
+    "authorize",
+    "check_record",
+    "generated",
+    "get_thing",
+    "served_form",
+]

@@ -1,0 +1,84 @@
+"""A fourth vendor is four files: a spec, a fixture file, a mock vendor module and a harness vendor module.
+
+``tests/data/acme/`` holds a made-up vendor laid out like this repository. Copied into a temporary
+folder named by ``VENDOR_PATH``, with no file of the project edited, the mock serves it (its access
+rules, its errors from the spec) and the harness checks it and passes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.mock_server.conftest import RunningMock, free_port
+
+DATA = Path(__file__).resolve().parent / "data" / "acme"
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def vendor_path(tmp_path: Path) -> dict[str, str]:
+    folder = tmp_path / "vendors"
+    shutil.copytree(DATA, folder)
+    return {**os.environ, "VENDOR_PATH": str(folder)}
+
+
+@pytest.fixture
+def acme(vendor_path: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    mock = RunningMock(["--api", "acme", "--port", str(port), "--quiet"], env=vendor_path)
+    url = f"http://127.0.0.1:{port}/v2"
+    try:
+        mock.wait_url(url + "/things/x")
+        yield url
+    finally:
+        mock.stop()
+
+
+def test_the_registry_lists_the_vendor(vendor_path: dict[str, str]) -> None:
+    code = "import vendor_specs; print(' '.join(vendor_specs.APIS), vendor_specs.mock_port('acme'))"
+    done = subprocess.run([sys.executable, "-c", code], env=vendor_path, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["openwebui", "respan", "selise", "acme", "9004"], done.stderr
+
+
+def test_the_mock_serves_the_vendor_with_its_rules(acme: str) -> None:
+    red, blue = {"X-Acme-Key": "acme-red-key-0001"}, {"X-Acme-Key": "acme-blue-key-0002"}
+    assert httpx.get(acme + "/things/thing-1", headers=red).json()["name"] == "One"
+    refused = httpx.get(acme + "/things/thing-1", headers=blue)
+    assert (refused.status_code, refused.json()) == (403, {"message": "not your thing"})
+    assert httpx.get(acme + "/things/nope", headers=red).json() == {"message": "no such thing"}
+    assert httpx.get(acme + "/things/thing-1").status_code == 401
+
+
+def test_the_harness_checks_the_vendor_and_passes(acme: str, vendor_path: dict[str, str]) -> None:
+    args = ["check", "--api", "acme", "--base-url", acme, "--profile", str(DATA / "profile.yaml")]
+    done = subprocess.run(
+        [str(BIN / "contracts"), *args, "--max-examples", "5", "--seed", "1"],
+        env=vendor_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASSED" in done.stdout and "access_control" in done.stdout
+
+
+def test_the_validator_knows_the_vendor(vendor_path: dict[str, str], tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_text('{"id": "t", "team": "red", "name": "x", "created_at": 1, "updated_at": "2"}')
+    done = subprocess.run(
+        [str(BIN / "contracts"), "validate", "--api", "acme", str(body)],
+        env=vendor_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "$.updated_at: is not of type 'integer'" in done.stdout, done.stdout + done.stderr
