@@ -6,6 +6,7 @@ under and the profile data it needs; without that data it is skipped with a reas
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,11 @@ class CaseContext:
     target: Target
     strict: bool
     findings: list[Finding] = field(default_factory=list)
+    deadline: float | None = None  # time.monotonic() by which the run must stop (--max-time)
+    observed: dict[str, set[int]] = field(default_factory=dict)  # situation -> statuses seen, where several are allowed
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     @property
     def op(self) -> Operation:
@@ -71,15 +77,14 @@ class CaseContext:
         )
 
     def response_checks(self, ex: Exchange) -> list[Finding]:
-        """The checks every answer gets: spec conformance, error contract, secrets, consistency, identity."""
+        """The checks every answer gets: spec conformance, error contract, secrets, consistency, identity.
+
+        An answer the guard cut (timeout, over the size limit) or did not send is reported once for the run
+        by the runner, from the guard's record; one that never came (connection refused, not HTTP) here."""
         if ex.error is not None:
-            return [
-                self.finding(
-                    "timeout" if "timeout" in ex.error else "not_a_server_error",
-                    f"{ex.method} {ex.url}: {ex.error}",
-                    ex,
-                )
-            ]
+            if ex.cut in ("timeout", "too_big", "skipped"):
+                return []
+            return [self.finding("not_a_server_error", f"{ex.method} {ex.url}: {ex.error}", ex)]
         assert ex.status is not None
         out = [self.finding(check, msg, ex, *where) for check, msg, where in self._openapi_errors(ex)]
         body = ex.json()
@@ -115,6 +120,8 @@ class CaseContext:
                 )
             ]
         status = answers[0].status
+        if len(allowed.answers) > 1:
+            self.observed.setdefault(name, set()).add(status)
         body = ex.json()
         problems = checks.error_contract(self.op, status, ex.media_type, body, strict=False)
         out = [self.finding(check, f"{what}: {p.message}", ex, *p.where) for p in problems]
@@ -258,6 +265,14 @@ def run_cases(ctx: CaseContext, extra: tuple[Case, ...] = ()) -> tuple[list[Find
     findings: list[Finding] = []
     outcomes: list[CheckOutcome] = []
     for case in (*CASES, *extra):
+        if ctx.out_of_time():
+            outcomes.append(CheckOutcome(case.check, ctx.label, skipped="--max-time ran out before it"))
+            continue
+        cut = ctx.target.guard.is_broken(ctx.label)
+        if cut is not None:
+            why = "timed out" if cut.kind == "timeout" else "answered over the size limit"
+            outcomes.append(CheckOutcome(case.check, ctx.label, skipped=f"not sent: {ctx.label} {why} before"))
+            continue
         missing = [f"tokens.{t}" for t in case.needs_tokens if ctx.profile.token(t) is None]
         missing += [f"models.{m}" for m in case.needs_models if ctx.profile.model(m) is None]
         if missing:

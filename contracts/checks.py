@@ -48,7 +48,8 @@ CHECK_DOCS: dict[str, str] = {
     "identity": "The returned id is the requested one, for ids with `/` sent as literal slashes and as %2F.",
     "secrets": "Fields marked `x-secret: true` are never returned unmasked, in any response.",
     "consistency": "Timestamps are plausible: ISO 8601 where the spec says date-time, updated >= created, Unix seconds not milliseconds.",
-    "timeout": "Every request is answered within --timeout seconds.",
+    "timeout": "Every answer arrives whole (status line, headers and body) within --timeout seconds.",
+    "body_size": "Every answer's body fits within --max-body-mb.",
 }
 
 

@@ -12,7 +12,7 @@ from typing import TextIO
 from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
 from contracts.report import render_json, render_junit, render_text
-from contracts.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, run
+from contracts.runner import DEFAULT_MAX_BODY_MB, DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, run
 from vendor_specs import APIS, SpecError
 
 __all__ = ["build_parser", "main"]
@@ -20,7 +20,10 @@ __all__ = ["build_parser", "main"]
 _EPILOG = (
     "checks:\n"
     + "\n".join(f"  {name:30} {doc}" for name, doc in CHECK_DOCS.items())
-    + ("\n\nexit codes: 0 conformant, 1 contract violations found, 2 usage/profile/spec/connection problem")
+    + (
+        "\n\nexit codes: 0 conformant, 1 contract violations found, 2 usage/profile/spec/connection problem"
+        " (or --max-time ran out before any violation was found)"
+    )
 )
 
 
@@ -51,6 +54,8 @@ def _check(args: argparse.Namespace) -> int:
             baseline=args.baseline,
             property_based=not args.no_property_based,
             progress=progress,
+            max_body_mb=args.max_body_mb,
+            max_time=args.max_time,
         )
     )
     if sys.stderr.isatty():
@@ -109,7 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", metavar="FILE", help="YAML of accepted findings (check, operation, reason)")
     check.add_argument("--strict-messages", action="store_true", help="also require the documented `detail` texts")
     check.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds per request (default {DEFAULT_TIMEOUT:g})"
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds for a whole answer: connect, headers and body (default {DEFAULT_TIMEOUT:g})",
+    )
+    check.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=DEFAULT_MAX_BODY_MB,
+        help=f"largest answer body read, in MB; a larger one is cut and reported (default {DEFAULT_MAX_BODY_MB:g})",
+    )
+    check.add_argument(
+        "--max-time",
+        type=float,
+        metavar="SECONDS",
+        help="bound the whole run; when it runs out: exit 1 if violations were found, else exit 2, with what was done",
     )
     check.add_argument(
         "--no-property-based", action="store_true", help="skip the Schemathesis phases (explicit cases only)"

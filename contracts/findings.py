@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from vendor_specs import spec_path
 
-__all__ = ["CheckOutcome", "Finding", "spec_file", "spec_location"]
+__all__ = ["CLIENT_HEADERS", "CheckOutcome", "Finding", "curl_command", "spec_file", "spec_location"]
 
 
 def _pointer(part: str) -> str:
@@ -31,6 +33,30 @@ def spec_location(api: str, path: str | None = None, method: str | None = None, 
         return f"{spec_file(api)}#/paths"
     tail = "".join("/" + _pointer(str(p)) for p in parts)
     return f"{spec_file(api)}#/paths/{_pointer(path)}/{method.lower()}{tail}"
+
+
+#: headers an HTTP client adds by itself, left out of a reproduction (curl adds its own)
+CLIENT_HEADERS = frozenset(
+    {"host", "user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid"}
+)
+
+
+def curl_command(
+    method: str, url: str, headers: Iterable[tuple[str, str]] = (), secrets: Mapping[str, str] | None = None
+) -> str:
+    """A ``curl`` line reproducing a request; every credential in ``secrets`` (value -> role) is shown the same
+    way, as ``<role token>`` (``Authorization: Bearer <owner token>``), never as itself."""
+    parts = ["curl", "-g", "-X", method]
+    for name, value in headers:
+        if name.lower() in CLIENT_HEADERS:
+            continue
+        name = "-".join(word[:1].upper() + word[1:] for word in name.split("-"))
+        for secret, role in (secrets or {}).items():
+            if secret and secret in value:
+                value = value.replace(secret, f"<{role} token>")
+        parts += ["-H", f"{name}: {value}"]
+    parts.append(url)
+    return " ".join(shlex.quote(p) for p in parts)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ layer (uvicorn, any proxy) answers 400/501 before the API sees it. The ``filter_
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,8 @@ from schemathesis.engine.run import PhaseName
 
 from contracts import checks
 from contracts.errors import TargetError
-from contracts.findings import CheckOutcome, Finding, spec_location
+from contracts.findings import CheckOutcome, Finding, curl_command, spec_location
+from contracts.guard import MARKER, Guard
 from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
 
 __all__ = ["BUILTIN_CHECKS", "CUSTOM_CHECKS", "HTTP_LAYER_HEADERS", "FuzzResult", "fuzz", "sendable_over_http"]
@@ -42,6 +44,10 @@ BUILTIN_CHECKS = (
 )
 CUSTOM_CHECKS = ("error_contract", "secrets", "consistency", "identity")
 PHASES = ("examples", "coverage", "fuzzing")
+# what requests adds to every request by itself: not part of a reproduction
+_CLIENT_HEADERS = frozenset(
+    {"user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid"}
+)
 _SETTINGS_KEY = "x-contracts-run"
 # Header fields the HTTP layer owns, never the API contract (lower case):
 # - message framing, RFC 9112 section 6: Content-Length, Transfer-Encoding (a request whose framing the
@@ -94,10 +100,25 @@ def _json(response: Any) -> Any:
         return None
 
 
+def _header(response: Any, name: str) -> str:
+    """A response header of Schemathesis' response (its headers: lower-case names to lists of values)."""
+    headers = response.headers or {}
+    values = headers.get(name.lower()) or headers.get(name) or [""]
+    return str(values[0] if isinstance(values, list) else values)
+
+
 def _media_type(response: Any) -> str:
-    values = response.headers.get("content-type") or response.headers.get("Content-Type") or [""]
-    value = values[0] if isinstance(values, list) else values
-    return value.split(";")[0].strip().lower()
+    return _header(response, "content-type").split(";")[0].strip().lower()
+
+
+def _curl(recorder: Any, case_id: str, secrets: dict[str, str]) -> str:
+    """The reproduction of a generated request, credentials shown as everywhere else (``<owner token>``)."""
+    interaction = recorder.interactions.get(case_id)
+    if interaction is None:
+        return ""
+    request = interaction.request
+    headers = [(name, value) for name, values in request.headers.items() for value in values]
+    return curl_command(request.method, request.uri, headers, secrets)
 
 
 def _requested_id(api: str, case: Any) -> str | None:
@@ -196,15 +217,20 @@ def fuzz(
     token: str | None,
     max_examples: int,
     seed: int | None,
-    timeout: float,
+    guard: Guard,
     strict: bool,
+    secrets: dict[str, str] | None = None,
+    deadline: float | None = None,
     progress: Callable[[str], None] = lambda line: None,
 ) -> FuzzResult:
-    """Run the Schemathesis phases against ``root`` (the base URL with its prefix)."""
+    """Run the Schemathesis phases against ``root`` (the base URL with its prefix), every request through
+    ``guard`` (its ``proxy``): one deadline per answer, a body cap, and no more requests of an operation that
+    timed out (they are skipped, and counted by the guard). ``deadline`` (``time.monotonic()``) ends the run."""
     spec = raw_spec(api)
     spec[_SETTINGS_KEY] = {"api": api, "strict": strict}
     config: dict[str, Any] = {
-        "request-timeout": timeout,
+        "request-timeout": guard.timeout + 5,  # the guard answers first, with a marked 504 if need be
+        "proxy": guard.url,
         "continue-on-failure": True,  # else an operation's first failure hides the others
         "workers": 1,
         "generation": {"max-examples": max_examples, "mode": "all", "database": "none"},
@@ -217,14 +243,40 @@ def fuzz(
         auth = schemathesis_auth(api, token)
         if auth:
             config["auth"] = auth
-    schema = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
-    schema.config.base_url = root
-    schema.hooks.register_hook_with_name(sendable_over_http, "filter_case")  # this schema only, not global
-    schema.config.checks.update(included_check_names=[*BUILTIN_CHECKS, *CUSTOM_CHECKS])
     result = FuzzResult()
-    seen: set[tuple[str, str, str]] = set()
     by_label = {f"{op.method} {op.path}": op for op in operations(api)}
-    for event in from_schema(schema).execute():
+    broken = [label for label in by_label if guard.is_broken(label) is not None]
+    for label in broken:
+        reason = f"not run: {label} {_why(guard, label)} in the explicit cases (its generated requests would too)"
+        result.outcomes += [CheckOutcome(name, label, skipped=reason) for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS)]
+    if len(broken) == len(by_label):
+        return result
+    schema: Any = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
+    if broken:
+        schema = schema.exclude(name=broken)
+    schema.config.base_url = root
+
+    def sendable(ctx: Any, case: Any) -> bool:
+        if deadline is not None and time.monotonic() >= deadline:
+            return False  # --max-time ran out: the remaining cases are not sent
+        if guard.is_broken(case.operation.label) is not None:
+            guard.skip(case.operation.method.upper(), case.operation.path, case.operation.label)
+            return False
+        return sendable_over_http(ctx, case)
+
+    def not_cut(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
+        """A check failure on the guard's own answer (a cut or skipped request) is not the target's: dropped.
+        The cut itself is reported once, from the guard's record."""
+        return not _header(response, MARKER)
+
+    schema.hooks.register_hook_with_name(sendable, "filter_case")  # this schema only, not global
+    schema.hooks.register_hook_with_name(not_cut, "filter_failure")
+    schema.config.checks.update(included_check_names=[*BUILTIN_CHECKS, *CUSTOM_CHECKS])
+    seen: set[tuple[str, str, str]] = set()
+    stream = from_schema(schema).execute()
+    for event in stream:
+        if deadline is not None and time.monotonic() >= deadline:
+            stream.stop()
         if isinstance(event, events.ScenarioFinished):
             recorder = event.recorder
             result.requests += len(recorder.interactions)
@@ -248,35 +300,27 @@ def fuzz(
                             operation=recorder.label,
                             message=" ".join(message.split()) if len(message) < 300 else message,
                             location=_location(api, op, node.name, status),
-                            curl=info.code_sample.replace("[Filtered]", "<token>"),
+                            curl=_curl(recorder, case_id, secrets or {}),
                             status=status,
                         )
                     )
         elif isinstance(event, events.NonFatalError):
+            if guard.is_broken(event.label) is not None or (deadline is not None and time.monotonic() >= deadline):
+                continue  # its cases were not sent (the hook refused them all): the guard's record says why
             text = str(event.info)
-            if "timed out" in text.lower() or "timeout" in text.lower():
-                key = ("timeout", event.label, "")
-                if key not in seen:
-                    seen.add(key)
-                    op = by_label.get(event.label)
-                    result.findings.append(
-                        Finding(
-                            check="timeout",
-                            operation=event.label,
-                            message=f"no response within the {timeout:g} s timeout ({event.info.title})",
-                            location=_location(api, op, "timeout", None),
-                            curl=(event.info._code_sample or "").replace("[Filtered]", "<token>"),
-                        )
-                    )
-            else:
-                raise TargetError(
-                    f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}"
-                )
+            raise TargetError(
+                f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}"
+            )
         elif isinstance(event, events.PhaseFinished) and event.phase.name in {PhaseName(p) for p in PHASES}:
             progress(f"phase {event.phase.name.value}: {event.status.value}")
         elif isinstance(event, events.FatalError):
             raise TargetError(f"Schemathesis stopped: {event.exception}")
     for label in by_label:
-        for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS, "timeout"):
-            result.outcomes.append(CheckOutcome(name, label))
+        if label not in broken:
+            result.outcomes += [CheckOutcome(name, label) for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS)]
     return result
+
+
+def _why(guard: Guard, label: str) -> str:
+    cut = guard.is_broken(label)
+    return "answered over the size limit" if cut is not None and cut.kind == "too_big" else "timed out"

@@ -18,7 +18,15 @@ import pytest
 from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
 from contracts.findings import Finding
-from contracts.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, RunResult, run, validate_config
+from contracts.runner import (
+    DEFAULT_MAX_BODY_MB,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_TIMEOUT,
+    RunConfig,
+    RunResult,
+    run,
+    validate_config,
+)
 from vendor_specs import APIS
 
 _OPTIONS = (
@@ -29,7 +37,9 @@ _OPTIONS = (
     ("max-examples", dict(type=int, default=DEFAULT_MAX_EXAMPLES, help="examples per operation and phase")),
     ("seed", dict(type=int, help="Hypothesis seed")),
     ("baseline", dict(help="YAML of accepted findings")),
-    ("timeout", dict(type=float, default=DEFAULT_TIMEOUT, help="seconds per request")),
+    ("timeout", dict(type=float, default=DEFAULT_TIMEOUT, help="seconds for a whole answer")),
+    ("max-body-mb", dict(type=float, default=DEFAULT_MAX_BODY_MB, help="largest answer body read, in MB")),
+    ("max-time", dict(type=float, help="seconds for the whole run")),
 )
 
 
@@ -57,6 +67,8 @@ def _config_from_options(config: pytest.Config) -> RunConfig | None:
         max_examples=opt.contracts_max_examples,
         seed=opt.contracts_seed,
         timeout=opt.contracts_timeout,
+        max_body_mb=opt.contracts_max_body_mb,
+        max_time=opt.contracts_max_time,
         strict_messages=opt.contracts_strict_messages,
         baseline=opt.contracts_baseline,
     )

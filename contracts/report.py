@@ -52,11 +52,23 @@ def render_text(result: RunResult) -> str:
                 lines.append(
                     f"  ... and {count - MAX_SHOWN} more on {operation} (all of them are in the JSON/JUnit reports)"
                 )
-    skipped = sorted({(o.check, o.skipped) for o in result.skipped if o.skipped})
-    if skipped:
+    by_reason: dict[str, set[str]] = defaultdict(set)
+    for outcome in result.skipped:
+        by_reason[outcome.skipped or ""].add(outcome.check)
+    if by_reason:
         lines.append("")
         lines.append("Skipped checks:")
-        lines += [f"  {check}: skipped, {reason}" for check, reason in skipped]
+        lines += [f"  {', '.join(sorted(checks))}: skipped, {reason}" for reason, checks in sorted(by_reason.items())]
+    if result.notes:
+        lines.append("")
+        lines += [f"Note: {note}" for note in result.notes]
+    if result.observations:
+        lines.append("")
+        lines.append("Where the vendor's page allows several answers:")
+        lines += [f"  {line}" for line in result.observations]
+    if result.incomplete:
+        lines.append("")
+        lines.append(f"INCOMPLETE: {result.incomplete}")
     if result.stale_baseline:
         lines.append("")
         lines.append("Baseline entries that matched nothing (remove them?):")
@@ -64,7 +76,7 @@ def render_text(result: RunResult) -> str:
     ran = sorted({c for (c, _), reason in _testcases(result).items() if reason is None})
     lines.append("")
     lines.append(f"Checks run: {', '.join(ran)}")
-    verdict = "FAILED" if result.exit_code else "PASSED"
+    verdict = {0: "PASSED", 1: "FAILED"}.get(result.exit_code, "INCOMPLETE")
     lines.append(
         f"{verdict}: {len(result.failures)} failure(s), {len(result.accepted)} accepted by baseline, "
         f"{result.requests} request(s) in {result.seconds:.1f} s"
@@ -116,6 +128,9 @@ def render_json(result: RunResult) -> str:
         "seconds": round(result.seconds, 3),
         "findings": [f.as_dict() for f in result.findings],
         "skipped": [{"check": o.check, "operation": o.operation, "reason": o.skipped} for o in result.skipped],
+        "notes": result.notes,
+        "observations": result.observations,
+        "incomplete": result.incomplete,
         "stale_baseline": [
             {"check": e.check, "operation": e.operation, "reason": e.reason} for e in result.stale_baseline
         ],

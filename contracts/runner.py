@@ -11,17 +11,19 @@ from pathlib import Path
 from contracts.baseline import Accepted, apply_baseline, load_baseline
 from contracts.cases import CaseContext, probe_id, run_cases
 from contracts.errors import ProfileError, TargetError, UsageError
-from contracts.findings import CheckOutcome, Finding
+from contracts.findings import CheckOutcome, Finding, curl_command, spec_location
 from contracts.fuzz import fuzz
+from contracts.guard import Guard
 from contracts.profile import Profile, load_profile
-from contracts.target import BAD_TOKEN, Exchange, Target, root_url
+from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import harness_vendor
-from vendor_specs import APIS
+from vendor_specs import APIS, operations
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "run", "validate_config"]
 
 DEFAULT_MAX_EXAMPLES = 100
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BODY_MB = 16.0
 
 
 @dataclass
@@ -39,6 +41,8 @@ class RunConfig:
     baseline: list[Accepted] | str | Path | None = None
     property_based: bool = True  # False: explicit cases only (fast)
     progress: Callable[[str], None] | None = None
+    max_body_mb: float = DEFAULT_MAX_BODY_MB  # answers' bodies are read up to this size; larger ones are cut
+    max_time: float | None = None  # seconds for the whole run; when they run out it stops with what it has
 
 
 @dataclass
@@ -53,6 +57,9 @@ class RunResult:
     stale_baseline: list[Accepted] = field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the run did not do, and why (skipped requests)
+    observations: list[str] = field(default_factory=list)  # which of several allowed answers the server gave
+    incomplete: str | None = None  # why the run stopped early (--max-time), if it did
 
     @property
     def failures(self) -> list[Finding]:
@@ -69,7 +76,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failures else 0
+        """1 violations found; else 2 when the run could not finish (--max-time); else 0."""
+        return 1 if self.failures else 2 if self.incomplete else 0
 
 
 def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
@@ -96,8 +104,12 @@ def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
         baseline = load_baseline(baseline)
     if config.max_examples < 1:
         raise UsageError(f"--max-examples must be at least 1, got {config.max_examples}")
-    if config.timeout <= 0:
+    if not config.timeout > 0:
         raise UsageError(f"--timeout must be positive, got {config.timeout}")
+    if not config.max_body_mb > 0:
+        raise UsageError(f"--max-body-mb must be positive, got {config.max_body_mb:g}")
+    if config.max_time is not None and not config.max_time > 0:
+        raise UsageError(f"--max-time must be positive, got {config.max_time:g}")
     root_url(base_url, config.api)  # a malformed URL or port is a usage problem, before any request
     return profile, base_url, list(baseline or [])
 
@@ -109,15 +121,15 @@ def validate_config(config: RunConfig) -> None:
 
 
 def _preflight(target: Target, ctx: CaseContext) -> None:
-    """One request before anything else: a target that is down, hangs or is not HTTP stops the run (exit 2)."""
+    """One request before anything else: a target that is down, does not speak HTTP, or sends not even a status
+    line within the timeout stops the run (exit 2). One that answers, however slowly, is judged (``timeout``)."""
     ex = ctx.send(probe_id(ctx), "owner" if ctx.profile.token("owner") else None)
-    if ex.error is None:
-        return
-    if "timeout" in ex.error:
+    if ex.cut == "timeout" and "no status line" in (ex.error or ""):
         raise TargetError(
             f"target {target.base_url} did not answer within {target.timeout:g} s (GET {ex.url}); is it hanging? raise --timeout if it is just slow"
         )
-    raise TargetError(f"target {target.base_url}: {ex.error}")
+    if ex.cut in ("unreachable", "not_http"):
+        raise TargetError(f"target {target.base_url}: {ex.url} {ex.error}")
 
 
 def _refused_as_invalid(ex: Exchange, invalid: Exchange, api: str, ctx: CaseContext) -> bool:
@@ -169,27 +181,81 @@ def _probe_credentials(ctx: CaseContext, owner_source: str) -> None:
             )
 
 
+def _secrets(profile: Profile) -> dict[str, str]:
+    """Every credential the run sends -> the role it is shown as in reproductions."""
+    return {BAD_TOKEN: "invalid", **{token: role for role, token in profile.tokens.items()}}
+
+
+def _cut_findings(api: str, guard: Guard, secrets: dict[str, str]) -> tuple[list[Finding], list[str]]:
+    """One finding per operation and kind of cut (timeout, too big), and a note per operation whose requests
+    were not sent because of it."""
+    findings: list[Finding] = []
+    seen: set[tuple[str, str | None]] = set()
+    by_label = {f"{op.method} {op.path}": op for op in operations(api)}
+    for cut in guard.cuts:
+        if cut.kind not in ("timeout", "too_big") or (cut.kind, cut.shape) in seen:
+            continue
+        seen.add((cut.kind, cut.shape))
+        op = by_label.get(cut.shape or "")
+        where = spec_location(api, op.path, op.method, "responses") if op else spec_location(api)
+        findings.append(
+            Finding(
+                check="timeout" if cut.kind == "timeout" else "body_size",
+                operation=cut.shape or f"{cut.method} {cut.url}",
+                message=f"{cut.method} {cut.url}: {cut.describe(guard.timeout, guard.max_bytes)}",
+                location=where,
+                curl=curl_command(cut.method, cut.url, cut.headers, secrets),
+            )
+        )
+    notes = []
+    for shape, cut in sorted(guard.broken.items()):
+        why = "timed out" if cut.kind == "timeout" else "answered over the size limit"
+        generated = guard.skipped.get(shape, 0)
+        notes.append(
+            f"{shape} {why}; after that no more of its requests were sent (explicit cases not run, "
+            f"{'the Schemathesis phases not run' if not generated else f'{generated} generated request(s) not sent'}): "
+            "one such answer judges it, and each more would cost the same again"
+        )
+    return findings, notes
+
+
+def _observations(ctx: CaseContext) -> list[str]:
+    """Where the spec allows several answers to a situation, which one the server gave (and why both are fine)."""
+    out = []
+    for name, statuses in sorted(ctx.observed.items()):
+        allowed = ctx.situation(name)
+        gave = " and ".join(str(s) for s in sorted(statuses))
+        others = ", ".join(str(s) for s in allowed.statuses())
+        out.append(
+            f"{name} ({allowed.description}): the server answers {gave}; the spec allows {others}: {allowed.reason}"
+        )
+    return out
+
+
 def run(config: RunConfig) -> RunResult:
     """Check the live server described by ``config`` against its vendor spec. Raises ContractsError (exit 2)."""
     profile, base_url, accepted = _resolve(config)
     progress = config.progress or (lambda line: None)
     seed = config.seed if config.seed is not None else random.randrange(2**31)
     started = time.monotonic()
-    target = Target(config.api, base_url, config.timeout)
+    deadline = None if config.max_time is None else started + config.max_time
+    root = root_url(base_url, config.api)
+    secrets = _secrets(profile)
+    guard = Guard(config.timeout, int(config.max_body_mb * 1024 * 1024), shape_of(config.api, root)).start()
+    target = Target(config.api, base_url, guard, secrets)
     result = RunResult(api=config.api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
     try:
         vendor = harness_vendor(config.api)
-        ctx = CaseContext(config.api, profile, target, config.strict_messages)
+        ctx = CaseContext(config.api, profile, target, config.strict_messages, deadline=deadline)
         _preflight(target, ctx)
         _probe_credentials(ctx, "--token" if config.token is not None else "tokens.owner")
         progress(f"target {target.root} answers; running explicit cases")
         findings, outcomes = run_cases(ctx, vendor.CASES)
         result.findings += findings
         result.outcomes += outcomes
-        # every explicit request is timed; a run that got here without a timeout finding passed `timeout`
-        result.outcomes.append(CheckOutcome("timeout", ctx.label))
         progress(f"explicit cases: {len(findings)} finding(s), {target.requests} request(s)")
-        if config.property_based:
+        result.observations = _observations(ctx)
+        if config.property_based and not ctx.out_of_time():
             progress(
                 f"Schemathesis: phases examples, coverage, fuzzing (max {config.max_examples} examples, seed {seed})"
             )
@@ -199,17 +265,30 @@ def run(config: RunConfig) -> RunResult:
                 token=profile.token("owner"),
                 max_examples=config.max_examples,
                 seed=seed,
-                timeout=config.timeout,
+                guard=guard,
                 strict=config.strict_messages,
+                secrets=secrets,
+                deadline=deadline,
                 progress=progress,
             )
             result.findings += fuzzed.findings
             result.outcomes += fuzzed.outcomes
             result.requests += fuzzed.requests
-        else:
+        elif not config.property_based:
             result.outcomes.append(CheckOutcome("schemathesis", "*", skipped="property-based testing disabled"))
+        if ctx.out_of_time():
+            result.incomplete = (
+                f"--max-time {config.max_time:g} s ran out after {target.requests + result.requests} request(s); "
+                "the checks listed ran, the rest did not"
+            )
     finally:
         target.close()
+        guard.close()
+    cut_findings, result.notes = _cut_findings(config.api, guard, secrets)
+    result.findings += cut_findings
+    # every request went through the guard; checks that ran without a cut passed
+    for check in ("timeout", "body_size"):
+        result.outcomes.append(CheckOutcome(check, ctx.label))
     result.requests += target.requests
     result.findings = _dedupe(result.findings)
     result.findings, result.stale_baseline = apply_baseline(result.findings, accepted)

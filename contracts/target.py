@@ -1,14 +1,16 @@
 """The target server: base URL with its prefix, URLs for a model id, and raw HTTP exchanges.
 
-The one place that turns "read model X as role R" into bytes on the wire (httpx), so that ids with
-``/`` can be sent as literal slashes *or* ``%2F``, which Schemathesis cannot do.
+The one place that turns "read model X as role R" into bytes on the wire (httpx, through the run's
+:class:`~contracts.guard.Guard`), so that ids with ``/`` can be sent as literal slashes *or* ``%2F``, which
+Schemathesis cannot do. The guard bounds every answer (one deadline, a body cap) and answers a cut one
+with a marked 5xx, which :meth:`Target.send` turns into :attr:`Exchange.error`.
 """
 
 from __future__ import annotations
 
 import json
-import shlex
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -16,11 +18,14 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from contracts.errors import TargetError
-from vendor_specs import Operation, base_path, credentials, operations
+from contracts.findings import curl_command
+from contracts.guard import MARKER, Guard
+from vendor_specs import Operation, base_path, credentials, match_operation, operations
 
-__all__ = ["Exchange", "Target", "auth_for", "root_url"]
+__all__ = ["BAD_TOKEN", "Exchange", "Target", "auth_for", "root_url"]
 
 BAD_TOKEN = "contracts-invalid-credential-0000"
+_SPARE = 5.0  # the client waits this much longer than the guard's deadline: the guard always answers first
 
 
 def root_url(base_url: str, api: str) -> str:
@@ -50,9 +55,20 @@ def auth_for(api: str, operation: Operation, token: str) -> tuple[dict[str, str]
     return headers, query
 
 
+def shape_of(api: str, root: str) -> Any:
+    """``shape(method, url)``: the label (``GET /models/model``) of the operation a URL under ``root`` addresses."""
+    prefix = urlsplit(root).path
+
+    def shape(method: str, url: str) -> str | None:
+        match = match_operation(api, method, urlsplit(url).path, prefix)
+        return None if match is None else f"{match.operation.method} {match.operation.path}"
+
+    return shape
+
+
 @dataclass
 class Exchange:
-    """One request and what came back (or the error that stopped it)."""
+    """One request and what came back (or why nothing usable came back: ``error``, and ``cut`` for the guard's kind)."""
 
     method: str
     url: str
@@ -62,8 +78,10 @@ class Exchange:
     content_type: str | None = None
     body: bytes = b""
     error: str | None = None
+    cut: str | None = None  # timeout, too_big, skipped, unreachable, not_http
     elapsed: float = 0.0
     requested_id: str | None = None
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
     _json: Any = field(default=None, repr=False)
 
     def json(self) -> Any:
@@ -79,27 +97,23 @@ class Exchange:
         return (self.content_type or "").split(";")[0].strip().lower()
 
     def curl(self) -> str:
-        parts = ["curl", "-g", "-X", self.method]
-        for name, value in self.headers.items():
-            shown = value
-            if self.role and value.endswith(self.role_secret):
-                shown = value[: -len(self.role_secret)] + f"<{self.role} token>"
-            parts += ["-H", f"{name}: {shown}"]
-        parts.append(self.url)
-        return " ".join(shlex.quote(p) for p in parts)
-
-    role_secret: str = field(default="", repr=False)
+        return curl_command(self.method, self.url, self.headers.items(), self.secrets)
 
 
 class Target:
-    """A live server for ``api`` at ``base_url``; one httpx client with the run's timeout."""
+    """A live server for ``api`` at ``base_url``, reached through the run's guard."""
 
-    def __init__(self, api: str, base_url: str, timeout: float) -> None:
+    def __init__(self, api: str, base_url: str, guard: Guard, secrets: Mapping[str, str] | None = None) -> None:
         self.api = api
         self.base_url = base_url
         self.root = root_url(base_url, api)
-        self.timeout = timeout
-        self.client = httpx.Client(timeout=timeout, follow_redirects=False)
+        self.guard = guard
+        self.timeout = guard.timeout
+        self.secrets = dict(secrets or {})
+        # trust_env=False: the guard is the proxy; an HTTP(S)_PROXY of the environment would bypass it
+        self.client = httpx.Client(
+            timeout=guard.timeout + _SPARE, follow_redirects=False, proxy=guard.url, trust_env=False
+        )
         self.requests = 0
 
     def close(self) -> None:
@@ -140,27 +154,32 @@ class Target:
             h, query = auth_for(self.api, op, token)
             headers.update(h)
         url = self.url_for(op, id_param, ident, literal=literal, query=query)
-        ex = Exchange(op.method, url, headers, role, requested_id=ident, role_secret=token or "")
+        secrets = {**self.secrets, **({token: role or "a"} if token else {})}
+        ex = Exchange(op.method, url, headers, role, requested_id=ident, secrets=secrets)
         started = time.monotonic()
         self.requests += 1
         try:
             # A pre-built URL keeps literal slashes and %2F exactly as written.
             response = self.client.request(op.method, httpx.URL(url), headers=headers)
-        except httpx.TimeoutException:
-            ex.error = f"no response within the {self.timeout:g} s timeout"
-        except httpx.HTTPError as exc:
-            ex.error = describe_http_error(exc, url)
+        except httpx.HTTPError as exc:  # the guard itself failed to answer in time: should not happen
+            ex.error, ex.cut = f"request to {url} failed: {type(exc).__name__}: {exc}", "unreachable"
         else:
-            ex.status = response.status_code
-            ex.content_type = response.headers.get("content-type")
-            ex.body = response.content
+            kind = response.headers.get(MARKER)
+            if kind == "skipped":
+                self.requests -= 1  # never reached the target
+            if kind is not None:
+                ex.cut = kind
+                ex.error = _detail(response.content) or kind
+            else:
+                ex.status = response.status_code
+                ex.content_type = response.headers.get("content-type")
+                ex.body = response.content
         ex.elapsed = time.monotonic() - started
         return ex
 
 
-def describe_http_error(exc: Exception, url: str) -> str:
-    if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect to {url} ({exc}); is the server running and the base URL right?"
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
-        return f"{url} did not answer with HTTP ({exc}); is this the right host and port?"
-    return f"request to {url} failed: {type(exc).__name__}: {exc}"
+def _detail(content: bytes) -> str:
+    try:
+        return str(json.loads(content).get("detail", ""))
+    except (ValueError, AttributeError):
+        return ""

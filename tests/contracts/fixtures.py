@@ -86,12 +86,12 @@ def closed_port() -> int:
 
 
 @contextmanager
-def mock_process(api: str) -> Iterator[str]:
-    """The real mock server (helper M's ``mock-server``) as a subprocess on a free port; stopped on exit."""
+def mock_process(api: str, *args: str) -> Iterator[str]:
+    """The real mock server (``mock-server``, with ``args``) as a subprocess on a free port; stopped on exit."""
     port = closed_port()
     log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would block the mock's request log
     proc = subprocess.Popen(
-        [str(MOCK_BIN), "--api", api, "--host", "127.0.0.1", "--port", str(port)],
+        [str(MOCK_BIN), "--api", api, "--host", "127.0.0.1", "--port", str(port), *args],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

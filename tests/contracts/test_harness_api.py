@@ -22,6 +22,7 @@ def test_exported_members() -> None:
         "errors",
         "findings",
         "fuzz",
+        "guard",
         "profile",
         "report",
         "runner",

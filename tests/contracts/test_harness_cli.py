@@ -140,7 +140,7 @@ def test_without_profile_reports_skipped_checks(reference, capsys: pytest.Captur
     assert code == 0, out
     assert "Skipped checks:" in out
     assert "access_control: skipped, the profile has no tokens.owner, tokens.stranger, models.own" in out
-    assert "identity: skipped, the profile has no tokens.owner, models.own" in out
+    assert "identity, secrets: skipped, the profile has no tokens.owner, models.own" in out
     assert "auth" in out.split("Checks run:")[1]
 
 

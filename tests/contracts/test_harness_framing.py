@@ -27,6 +27,8 @@ from hypothesis.internal.constants_ast import Constants
 
 import contracts.fuzz as fuzz_module
 from contracts.fuzz import HTTP_LAYER_HEADERS, fuzz, sendable_over_http
+from contracts.guard import Guard
+from contracts.target import shape_of
 from vendor_specs import raw_spec
 
 # What urllib3/requests put on every request themselves (plus the run's bearer token).
@@ -147,7 +149,7 @@ def test_fuzzing_never_sends_http_layer_headers(
         return keep
 
     monkeypatch.setattr(fuzz_module, "sendable_over_http", counting)
-    with recording_server() as (url, wire):
+    with recording_server() as (url, wire), Guard(5, 1 << 24, shape_of("openwebui", url + "/api")) as guard:
         for seed in (10, 11, 12):
             fuzz(
                 "openwebui",
@@ -155,7 +157,7 @@ def test_fuzzing_never_sends_http_layer_headers(
                 token="contracts-test-token",
                 max_examples=5,
                 seed=seed,
-                timeout=5,
+                guard=guard,
                 strict=False,
             )
     # Schemathesis' capability probes (a NUL byte in a header, sent once before the phases) are malformed on

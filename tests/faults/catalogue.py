@@ -128,4 +128,48 @@ FAULTS: tuple[Fault, ...] = (
         "error_contract",
         message="404 answered with Content-Type 'text/plain'",
     ),
+    Fault(
+        "hang_on_unknown_model",
+        "respan",
+        "the endpoint hangs for every name it does not know (run with `--timeout 1`)",
+        "timeout",
+        ("--timeout", "1"),
+        message="no complete answer within the 1 s timeout",
+    ),
+    # Each fault below is visible to one judging path only, so the test fails if that path stops judging.
+    Fault(
+        "example_id_wrong_identity",
+        "respan",
+        "the spec's example name (sent by Schemathesis only) gets another model's body",
+        "identity",
+        message="asked for 'my-custom-gpt-4'",
+    ),
+    Fault(
+        "example_id_bad_error",
+        "respan",
+        'the spec\'s example name (sent by Schemathesis only) gets a 404 `{"message"}` body',
+        "error_contract",
+        message="404 body lacks documented field(s) detail",
+    ),
+    Fault(
+        "example_id_bad_timestamps",
+        "respan",
+        "the spec's example name (sent by Schemathesis only) gets `updated_at` before `created_at`",
+        "consistency",
+        message="`updated_at` ('2024-01-01T00:00:00Z') is before `created_at`",
+    ),
+    Fault(
+        "example_key_unmasked",
+        "selise",
+        "the spec's example `project_key` (sent by Schemathesis only) gets the `ApiKey` unmasked",
+        "secrets",
+        message="`ApiKey` is returned unmasked",
+    ),
+    Fault(
+        "literal_slash_missing_field",
+        "respan",
+        "a name sent with a literal `/` (by the explicit cases only) gets a body without `display_name`",
+        "response_schema_conformance",
+        message="$.display_name: is required but missing",
+    ),
 )

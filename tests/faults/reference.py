@@ -52,9 +52,11 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-async def _maybe_hang(faults: frozenset[str], ident: str, own: str) -> None:
+async def _maybe_hang(faults: frozenset[str], ident: str, own: str, known: object = ()) -> None:
     if "hang_on_own_model" in faults and ident == own:
         await asyncio.sleep(30)
+    if "hang_on_unknown_model" in faults and ident not in known:  # type: ignore[operator]
+        await asyncio.sleep(600)
 
 
 # --------------------------------------------------------------------------- Open WebUI
@@ -126,6 +128,20 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
     return Starlette(routes=[Route(prefix + "/models/model", get_model)])
 
 
+#: faults that only the spec's own example id triggers: only Schemathesis' examples phase sends it (the
+#: explicit cases send the profile's ids), so each is caught by a check registered with Schemathesis or not at all
+EXAMPLE_ID_FAULTS = frozenset({"example_id_wrong_identity", "example_id_bad_error", "example_id_bad_timestamps"})
+
+
+def _example_id_answer(faults: frozenset[str], other: dict[str, Any], name: str) -> Response:
+    if "example_id_bad_error" in faults:
+        return JSONResponse({"message": f"{name} is gone"}, status_code=404)
+    body = copy.deepcopy(other)
+    if "example_id_bad_timestamps" in faults:
+        body.update(id=name, model_name=name, updated_at="2024-01-01T00:00:00Z")
+    return JSONResponse(body)  # example_id_wrong_identity: another model's body, its own id
+
+
 # --------------------------------------------------------------------------- Respan
 def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starlette:
     api = "respan"
@@ -146,6 +162,7 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         return body
 
     store = {models["own"]: (model(models["own"], 1), 1), models["shared"]: (model(models["shared"], None), None)}
+    documented_name = _example(api, 200, "documented")["model_name"]
 
     async def get_model(request: Request) -> Response:
         if "literal_slash_not_routed" in faults and "/" in request.path_params["name"]:
@@ -164,7 +181,11 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             name = raw[len(prefix + "/api/models/") : -1]
         else:
             name = request.path_params["name"]
-        await _maybe_hang(faults, name, models["own"])
+        await _maybe_hang(faults, name, models["own"], store)
+        if "variant_slow_answers" in faults:  # not a fault: a conformant server that takes its time
+            await asyncio.sleep(0.05)
+        if name == documented_name and faults & EXAMPLE_ID_FAULTS:
+            return _example_id_answer(faults, store[models["shared"]][0], name)
         found = store.get(name)
         if found is None:
             if "missing_model_400" in faults:
@@ -179,6 +200,9 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             return _error(api, 403, "owned_by_others", faults)
         if "missing_required_field" in faults:
             del body["display_name"]
+        raw_path = request.scope.get("raw_path", b"").decode("latin-1")
+        if "literal_slash_missing_field" in faults and "/" in raw_path[len(prefix + "/api/models/") : -1]:
+            del body["display_name"]  # only a literal slash in the path (the explicit identity case sends one)
         if "wrong_id_returned" in faults:
             body["id"] = body["model_name"] = name.rsplit("/", 1)[-1]
         if "updated_before_created" in faults:
@@ -204,6 +228,9 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         if key is None and "project_key_optional" not in faults:
             return _error(api, 400, "missing_project_key", faults)
         key = key or tokens["owner"]
+        documented_key = _example(api, 200, "documented")["ProjectKey"]
+        if "example_key_unmasked" in faults and request.query_params.get("project_key") == documented_key:
+            return JSONResponse({**store[models["own"]], "ApiKey": secret})
         if "bad_token_accepted" in faults and key not in (tokens["owner"], tokens["stranger"]):
             key = tokens["owner"]
         if key not in (tokens["owner"], tokens["stranger"]):
@@ -213,6 +240,8 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         ident = request.path_params["model_id"]
         found = store.get(ident)
         if found is None:
+            if "variant_missing_422" in faults:  # not a fault: the page's own 422 "model not found" example
+                return JSONResponse(_example(api, 422, "documented"), status_code=422)
             return _error(api, 404, "model_not_found", faults)
         if found["ProjectKey"] != key and "leak_other_model" not in faults:
             return JSONResponse(_example(api, 422, "documented"), status_code=422)

@@ -1,0 +1,420 @@
+"""The guard: a local forward proxy that every request of a run goes through, explicit cases and Schemathesis alike.
+
+It is the one place that bounds what a target can cost:
+
+- **One deadline per answer.** Connecting, the status line and headers, and the whole body must arrive within
+  ``timeout`` seconds together (an HTTP client's timeout bounds each read, so a body that drips one byte per
+  second never ends for it).
+- **A body cap.** At most ``max_bytes`` of a body are read; nothing beyond is held.
+- **A breaker.** After a request of an operation timed out or answered over the cap, further requests of that
+  operation are not sent (skipped and counted): a server that hangs on some inputs costs one timeout, not one
+  per generated request.
+
+A cut answer reaches the client as a marked 502/504 (``X-Contracts-Guard: <kind>``) so that callers tell it
+from the target's own answers: :mod:`contracts.target` turns it into an exchange error, :mod:`contracts.fuzz`
+drops the checks Schemathesis ran on it. Every cut is also recorded as a :class:`Cut`. HTTPS targets are
+relayed through ``CONNECT`` with the same deadline and cap (a cut there closes the tunnel).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import h11
+
+__all__ = ["MARKER", "Cut", "Guard"]
+
+MARKER = "X-Contracts-Guard"
+_HOP = {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer", b"upgrade"}
+_FRAMING = {b"content-length", b"transfer-encoding"}
+_CHUNK = 65536
+_IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"}
+_MAX_REQUEST_BODY = 1 << 20  # the harness sends small requests; a generated one larger than this is refused
+
+
+@dataclass(frozen=True)
+class Cut:
+    """An answer the guard did not pass on whole.
+
+    ``kind``: ``timeout`` (the deadline passed; ``answered`` says whether the status line had arrived),
+    ``too_big`` (the body passed the cap), ``skipped`` (not sent: the operation had timed out or been too
+    big before), ``unreachable`` (no connection), ``not_http`` (the target answered something else).
+    """
+
+    kind: str
+    method: str
+    url: str
+    shape: str | None
+    elapsed: float
+    received: int = 0
+    answered: bool = False
+    detail: str = ""
+    headers: tuple[tuple[str, str], ...] = ()  # the request's headers, for a reproduction
+
+    def describe(self, timeout: float, max_bytes: int) -> str:
+        if self.kind == "timeout":
+            where = f"the body was still arriving ({self.received:,} bytes)" if self.answered else "no status line yet"
+            return f"no complete answer within the {timeout:g} s timeout (cut after {self.elapsed:.1f} s; {where})"
+        if self.kind == "too_big":
+            return f"the body is over the {max_bytes / 1048576:g} MB limit (--max-body-mb); cut after {self.received:,} bytes"
+        if self.kind == "skipped":
+            return f"not sent: {self.detail}"
+        return self.detail
+
+
+class _Cutoff(Exception):
+    def __init__(self, cut: Cut) -> None:
+        super().__init__(cut.kind)
+        self.cut = cut
+
+
+class Guard:
+    """Start with :meth:`start` (or as a context manager); point clients at :attr:`url` as their HTTP proxy.
+
+    ``shape(method, url)`` names the operation a request belongs to (None: not one of the spec's), so that
+    the breaker can stop sending requests of an operation that timed out.
+    """
+
+    def __init__(self, timeout: float, max_bytes: int, shape: Callable[[str, str], str | None]) -> None:
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.shape = shape
+        self.cuts: list[Cut] = []
+        self.broken: dict[str, Cut] = {}
+        self.skipped: Counter[str] = Counter()
+        self.requests = 0
+        self._progress: dict[int, tuple[bool, int]] = {}  # request -> (status line seen, body bytes so far)
+        self._idle: dict[tuple[str, int], list[tuple[asyncio.StreamReader, asyncio.StreamWriter, h11.Connection]]] = {}
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.base_events.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> Guard:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            try:
+                self._server = loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", 0))
+                port = self._server.sockets[0].getsockname()[1]
+                self.url = f"http://127.0.0.1:{port}"
+            except BaseException as exc:  # reported to start()'s caller
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="contracts-guard", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            raise failure[0]
+        return self
+
+    def close(self) -> None:
+        loop, server = self._loop, self._server
+        if loop is None or server is None:
+            return
+
+        async def stop() -> None:
+            server.close()
+            for idle in self._idle.values():
+                for _reader, writer, _conn in idle:
+                    writer.close()
+            self._idle.clear()
+            for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+                task.cancel()
+            loop.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._loop = self._server = None
+
+    def __enter__(self) -> Guard:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- bookkeeping
+    def _record(self, cut: Cut) -> None:
+        with self._lock:
+            self.cuts.append(cut)
+            if cut.kind == "skipped" and cut.shape is not None:
+                self.skipped[cut.shape] += 1
+            elif cut.kind in ("timeout", "too_big") and cut.shape is not None:
+                self.broken.setdefault(cut.shape, cut)
+
+    def break_shape(self, shape: str, cut: Cut) -> None:
+        """Stop sending requests of ``shape`` (the caller saw it time out or be too big)."""
+        with self._lock:
+            self.broken.setdefault(shape, cut)
+
+    def is_broken(self, shape: str | None) -> Cut | None:
+        with self._lock:
+            return None if shape is None else self.broken.get(shape)
+
+    def skip(self, method: str, url: str, shape: str) -> Cut:
+        """Count a request of a broken operation that is not sent; the cut that broke it says why."""
+        reason = self.broken[shape]
+        cut = Cut("skipped", method, url, shape, 0.0, detail=f"{shape} {_why(reason)} before")
+        self._record(cut)
+        return cut
+
+    # ----------------------------------------------------------------- the proxy
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = h11.Connection(h11.SERVER)
+        try:
+            while True:
+                request, body = await self._read_request(conn, reader)
+                if request is None:
+                    break
+                if request.method == b"CONNECT":
+                    await self._tunnel(request, conn, reader, writer)
+                    return
+                status, headers, content = await self._answer(request, body)
+                writer.write(conn.send(h11.Response(status_code=status, headers=headers)))
+                writer.write(conn.send(h11.Data(data=content)) or b"")
+                writer.write(conn.send(h11.EndOfMessage()) or b"")
+                await writer.drain()
+                if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                    break
+                conn.start_next_cycle()
+        except (h11.ProtocolError, ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client went away, spoke no HTTP, or the guard is closing
+        finally:
+            writer.close()
+
+    async def _read_request(
+        self, conn: h11.Connection, reader: asyncio.StreamReader
+    ) -> tuple[h11.Request | None, bytes]:
+        request: h11.Request | None = None
+        body = bytearray()
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                conn.receive_data(await reader.read(_CHUNK))
+            elif isinstance(event, h11.Request):
+                request = event
+            elif isinstance(event, h11.Data):
+                body += event.data
+                if len(body) > _MAX_REQUEST_BODY:
+                    raise h11.LocalProtocolError("request body too large")
+            elif isinstance(event, h11.EndOfMessage):
+                return request, bytes(body)
+            elif isinstance(event, h11.ConnectionClosed):
+                return None, b""
+            if request is not None and request.method == b"CONNECT":
+                return request, b""
+
+    async def _answer(self, request: h11.Request, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        method, url = request.method.decode("latin-1"), request.target.decode("latin-1")
+        parts = urlsplit(url)
+        if parts.scheme != "http" or not parts.hostname:
+            return _marked(400, "not_http", f"the guard proxies absolute http:// URLs only, got {url!r}")
+        shape = self.shape(method, url)
+        self.requests += 1
+        if self.is_broken(shape) is not None:
+            assert shape is not None
+            cut = self.skip(method, url, shape)
+            return _marked(504, "skipped", cut.detail)
+        started = time.monotonic()
+        try:
+            status, headers, content = await asyncio.wait_for(
+                self._forward(request, body, method, url, shape, started), self.timeout
+            )
+        except asyncio.TimeoutError:
+            progress = self._progress.pop(id(request), (False, 0))
+            cut = Cut("timeout", method, url, shape, time.monotonic() - started, progress[1], progress[0])
+        except _Cutoff as exc:
+            cut = exc.cut
+        else:
+            self._progress.pop(id(request), None)
+            return status, headers, content
+        sent = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers if k.lower() not in _HOP)
+        cut = dataclasses.replace(cut, headers=sent)
+        self._record(cut)
+        return _marked(504 if cut.kind == "timeout" else 502, cut.kind, cut.describe(self.timeout, self.max_bytes))
+
+    async def _forward(
+        self, request: h11.Request, body: bytes, method: str, url: str, shape: str | None, started: float
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Send ``request`` to its target on a kept-alive connection (a fresh one if a kept one was closed
+        meanwhile, for an idempotent method) and read the answer."""
+        split = urlsplit(url)
+        key = (split.hostname or "", split.port or 80)
+        target = (split.path or "/") + (f"?{split.query}" if split.query else "")
+        headers = [(k, v) for k, v in request.headers if k.lower() not in _HOP and k.lower() != b"host"]
+        headers = [(b"host", split.netloc.encode("latin-1")), *headers]
+        for attempt in range(2):
+            upstream = self._idle.get(key, []).pop() if self._idle.get(key) and attempt == 0 else None
+            reused = upstream is not None
+            if upstream is None:
+                try:
+                    reader, writer = await asyncio.open_connection(*key)
+                except OSError as exc:
+                    cut = Cut("unreachable", method, url, shape, time.monotonic() - started, detail=_unreachable(exc))
+                    raise _Cutoff(cut) from None
+                upstream = (reader, writer, h11.Connection(h11.CLIENT))
+            reader, writer, conn = upstream
+            done = False
+            try:
+                out = conn.send(h11.Request(method=request.method, target=target.encode("latin-1"), headers=headers))
+                writer.write(out + (conn.send(h11.Data(data=body)) or b"") if body else out)
+                writer.write(conn.send(h11.EndOfMessage()) or b"")
+                await writer.drain()
+                answer = await self._read_response(conn, reader, id(request), method, url, shape, started)
+                done = True
+            except _Cutoff as exc:
+                if reused and exc.cut.kind == "unreachable" and method in _IDEMPOTENT:
+                    continue  # the kept connection had been closed by the target: once more on a fresh one
+                raise
+            except h11.RemoteProtocolError as exc:
+                detail = f"did not answer with HTTP ({exc})"
+                raise _Cutoff(Cut("not_http", method, url, shape, time.monotonic() - started, detail=detail)) from None
+            except ConnectionError as exc:
+                if reused and method in _IDEMPOTENT:
+                    continue
+                detail = f"closed the connection before answering ({type(exc).__name__})"
+                raise _Cutoff(
+                    Cut("unreachable", method, url, shape, time.monotonic() - started, detail=detail)
+                ) from None
+            finally:
+                if done and conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+                    conn.start_next_cycle()
+                    self._idle.setdefault(key, []).append((reader, writer, conn))
+                else:  # cut, failed or told to close: never reused
+                    writer.close()
+            return answer
+        raise AssertionError("unreachable: the second attempt returns or raises")  # pragma: no cover
+
+    async def _read_response(
+        self,
+        conn: h11.Connection,
+        reader: asyncio.StreamReader,
+        key: int,
+        method: str,
+        url: str,
+        shape: str | None,
+        started: float,
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        response: h11.Response | None = None
+        body = bytearray()
+        seen = 0
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                data = await reader.read(_CHUNK)
+                seen += len(data)
+                if not data and response is None:
+                    kind, detail = (
+                        ("not_http", f"did not answer with HTTP ({seen} bytes without a status line)")
+                        if seen
+                        else ("unreachable", "closed the connection before answering")
+                    )
+                    raise _Cutoff(Cut(kind, method, url, shape, time.monotonic() - started, detail=detail))
+                conn.receive_data(data)
+            elif isinstance(event, h11.Response):
+                response = event
+                self._progress[key] = (True, 0)
+            elif isinstance(event, h11.Data):
+                body += event.data
+                self._progress[key] = (True, len(body))
+                if len(body) > self.max_bytes:
+                    cut = Cut("too_big", method, url, shape, time.monotonic() - started, len(body), True)
+                    raise _Cutoff(cut)
+            elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
+                break
+        assert response is not None
+        headers = [(k, v) for k, v in response.headers if k.lower() not in _HOP and k.lower() not in _FRAMING]
+        headers.append((b"content-length", str(len(body)).encode()))
+        return response.status_code, headers, bytes(body)
+
+    async def _tunnel(
+        self, request: h11.Request, conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """``CONNECT host:port``: relay bytes both ways; the target's side gets the deadline and the cap."""
+        target = request.target.decode("latin-1")
+        host, _, port = target.rpartition(":")
+        started = time.monotonic()
+        self.requests += 1
+        try:
+            up_reader, up_writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), self.timeout)
+        except (OSError, ValueError, asyncio.TimeoutError) as exc:
+            self._record(
+                Cut("unreachable", "CONNECT", target, None, time.monotonic() - started, detail=_unreachable(exc))
+            )
+            writer.write(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n")
+            return
+        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        leftover = conn.trailing_data[0]
+        if leftover:
+            up_writer.write(leftover)
+        received = 0
+
+        async def upstream_to_client() -> None:
+            nonlocal received
+            while data := await up_reader.read(_CHUNK):
+                received += len(data)
+                if received > self.max_bytes:
+                    self._record(Cut("too_big", "CONNECT", target, None, time.monotonic() - started, received, True))
+                    return
+                writer.write(data)
+                await writer.drain()
+
+        async def client_to_upstream() -> None:
+            while data := await reader.read(_CHUNK):
+                up_writer.write(data)
+                await up_writer.drain()
+
+        relay = [asyncio.ensure_future(upstream_to_client()), asyncio.ensure_future(client_to_upstream())]
+        try:
+            done, pending = await asyncio.wait(relay, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED)
+            if not done:
+                self._record(
+                    Cut("timeout", "CONNECT", target, None, time.monotonic() - started, received, received > 0)
+                )
+        finally:
+            for task in relay:
+                task.cancel()
+            up_writer.close()
+
+
+def _why(cut: Cut) -> str:
+    return "timed out" if cut.kind == "timeout" else "answered over the size limit"
+
+
+def _unreachable(exc: BaseException) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "cannot connect (connection refused); is the server running, and the base URL right?"
+    if isinstance(exc, asyncio.TimeoutError):
+        return "timed out while connecting"
+    text = str(exc) or type(exc).__name__
+    return f"cannot connect ({text}); is the host name and the base URL right?"
+
+
+def _marked(status: int, kind: str, detail: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    content = json.dumps({"contracts-guard": kind, "detail": detail}).encode()
+    headers = [
+        (MARKER.encode(), kind.encode()),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(content)).encode()),
+    ]
+    return status, headers, content
