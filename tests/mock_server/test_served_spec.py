@@ -56,3 +56,21 @@ def test_the_spec_files_are_unchanged(make_client):
     )
     assert param["examples"]["documented"]["value"] == "YOUR_PROJECT_KEY"
     assert load_spec("respan")["servers"][0]["url"] == "https://api.respan.ai"
+
+
+def _descriptions(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["description"]] if isinstance(node.get("description"), str) else []
+        return own + [d for key, value in node.items() if not key.startswith("x-") for d in _descriptions(value)]
+    if isinstance(node, list):
+        return [d for item in node for d in _descriptions(item)]
+    return []
+
+
+@pytest.mark.parametrize("api", sorted(BASE))
+def test_no_description_cites_a_build_environment_path(make_client, api):
+    """Swagger UI shows every description to every user: they name the vendor's page, not `shared/seeds/...`."""
+    spec = make_client(api).get(f"{BASE[api]}/openapi.json").json()
+    texts = _descriptions(spec)
+    assert texts and not [text for text in texts if "shared/" in text or "seeds/" in text]
+    assert load_spec(api)["info"]["title"].split(" — ")[-1] in spec["info"]["description"] or api == "openwebui"
