@@ -90,3 +90,34 @@ def test_help_lists_the_new_options(capsys):
     out = capsys.readouterr().out
     for word in ("--journal", "--journal-size", "--dynamic", "--prefer", "--seed", "--log-format", "/__mock/requests"):
         assert word in out
+
+
+@pytest.mark.slow
+def test_the_proxy_takes_the_same_options(run_mock):
+    upstream_port, proxy_port = free_port(), free_port()
+    upstream = run_mock("--api", "respan", "--port", str(upstream_port), "--quiet")
+    upstream.wait_url(f"http://127.0.0.1:{upstream_port}/")
+    proxy = run_mock(
+        "proxy", "--api", "respan", "--upstream", f"http://127.0.0.1:{upstream_port}",
+        "--port", str(proxy_port), "--log-format", "json",
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{proxy_port}/api/models/openai%2Fgpt-4/"
+    proxy.wait_url(url)
+    assert httpx.get(url, headers=bearer("respan", "acme")).status_code == 200
+    _, err = proxy.stop()
+    records = [json.loads(line) for line in err.splitlines()]
+    assert any(r["logger"] == "mock_server.proxy" and "conforms" in r["message"] for r in records)
+    quiet = run_mock(
+        "--quiet",
+        "proxy",
+        "--api",
+        "respan",
+        "--upstream",
+        f"http://127.0.0.1:{upstream_port}",
+        "--port",
+        str(proxy_port),
+    )
+    quiet.wait_url(url)
+    httpx.get(url, headers=bearer("respan", "acme"))
+    _, err = quiet.stop()
+    assert "conforms" not in err  # --quiet before the subcommand is kept
