@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,29 +45,26 @@ BODY_LIMIT = 16 * 1024  # bytes of each body (and of each header value, path and
 DEFAULT_SIZE = 1000
 
 
-class _Raw:
+class _Raw(NamedTuple):
     """One exchange as it happened (bytes, references): rendered to JSON only when read."""
 
-    __slots__ = (
-        "seq", "time", "duration", "method", "raw_path", "query", "headers", "body", "body_size",
-        "status", "response_headers", "response_body", "response_size", "fixtures",
-    )  # fmt: skip
+    seq: int
+    time: float
+    duration: float
+    method: str
+    raw_path: bytes
+    query: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: list[bytes]
+    body_size: int
+    status: int
+    response_headers: list[tuple[bytes, bytes]]
+    response_body: list[bytes]
+    response_size: int
+    fixtures: FixtureSet | None
 
-    def __init__(self, seq: int, scope: Scope, fixtures: FixtureSet | None) -> None:
-        self.seq = seq
-        self.time = time.time()
-        self.duration = 0.0
-        self.method: str = scope["method"]
-        self.raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-        self.query: bytes = scope.get("query_string", b"")
-        self.headers: list[tuple[bytes, bytes]] = scope["headers"]
-        self.body: list[bytes] = []
-        self.body_size = 0
-        self.status = 0
-        self.response_headers: list[tuple[bytes, bytes]] = []
-        self.response_body: list[bytes] = []
-        self.response_size = 0
-        self.fixtures = fixtures
+
+_new_raw = tuple.__new__
 
 
 def _keep(parts: list[bytes], size: int, chunk: bytes) -> int:
@@ -224,7 +221,7 @@ class Journal:
         self.file = file
         self._raw: deque[_Raw] = deque(maxlen=size or 1)
         self._seq = 0
-        self.dropped = 0
+        self._added = 0
 
     def __len__(self) -> int:
         return len(self._raw) if self.size else 0
@@ -233,23 +230,27 @@ class Journal:
     def enabled(self) -> bool:
         return self.size > 0 or self.file is not None
 
-    def start(self, scope: Scope, fixtures: FixtureSet | None) -> _Raw:
+    def next_id(self) -> int:
         self._seq += 1
-        return _Raw(self._seq, scope, fixtures)
+        return self._seq
 
     def add(self, raw: _Raw) -> None:
         if self.size:
-            if len(self._raw) == self.size:
-                self.dropped += 1
+            self._added += 1
             self._raw.append(raw)
         if self.file is not None:
             self.file.write(self.render(raw))
+
+    @property
+    def dropped(self) -> int:
+        """Entries dropped (the oldest) since the start or the last ``clear``."""
+        return max(self._added - self.size, 0)
 
     def clear(self) -> int:
         """Forget every entry; the number forgotten."""
         count = len(self)
         self._raw.clear()
-        self.dropped = 0
+        self._added = 0
         return count
 
     def entries(self, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
@@ -315,43 +316,72 @@ class JournalRecorder:
         self.journal = journal
         self.fixtures = fixtures  # a FixtureStore: which tokens belonged to whom when the request came
 
-    @staticmethod
-    async def _read_body(raw: _Raw, receive: Receive) -> Receive:
-        """Read the request body now (the vendor's handlers may never ask for it) and replay it to the app."""
-        messages: list[Message] = []
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            raw.body_size = _keep(raw.body, raw.body_size, message.get("body", b""))
-            if not message.get("more_body"):
-                break
-
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
-
-        return replay
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(RESERVED):
             await self.app(scope, receive, send)
             return
-        raw = self.journal.start(scope, self.fixtures.current if self.fixtures is not None else None)
-        start = time.perf_counter()
-        if any(key in (b"content-length", b"transfer-encoding") for key, _ in scope["headers"]):
-            receive = await self._read_body(raw, receive)
+        started = time.time()
+        body: list[bytes] = []
+        body_size = 0
+        for key, _ in scope["headers"]:
+            if key == b"content-length" or key == b"transfer-encoding":
+                receive, body_size = await _read_body(receive, body)
+                break
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        parts: list[bytes] = []
+        size = 0
 
         async def recording_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                raw.status = message["status"]
-                raw.response_headers = list(message.get("headers", ()))
-            elif message["type"] == "http.response.body":
-                raw.response_size = _keep(raw.response_body, raw.response_size, message.get("body", b""))
+            nonlocal status, headers, size
+            if message["type"] == "http.response.body":
+                size = _keep(parts, size, message.get("body", b""))
+            elif message["type"] == "http.response.start":
+                status, headers = message["status"], message.get("headers", [])
             await send(message)
 
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            raw.duration = time.perf_counter() - start
-            self.journal.add(raw)
+            journal = self.journal
+            journal.add(
+                _new_raw(  # tuple.__new__: NamedTuple's own __new__ is a Python function, slower per request
+                    _Raw,
+                    (
+                        journal.next_id(),
+                        started,
+                        time.time() - started,
+                        scope["method"],
+                        scope.get("raw_path") or scope["path"].encode(),
+                        scope.get("query_string", b""),
+                        scope["headers"],
+                        body,
+                        body_size,
+                        status,
+                        headers,
+                        parts,
+                        size,
+                        self.fixtures.current if self.fixtures is not None else None,
+                    ),
+                )
+            )
+
+
+async def _read_body(receive: Receive, body: list[bytes]) -> tuple[Receive, int]:
+    """Read the request body now (the vendor's handlers may never ask for it, but the journal shows it),
+    keeping up to ``BODY_LIMIT`` bytes in ``body``; the app gets it replayed. (replay, body size)"""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        size = _keep(body, size, message.get("body", b""))
+        if not message.get("more_body"):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replay, size
