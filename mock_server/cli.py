@@ -20,9 +20,9 @@ examples:
   mock-server --api respan --port 8080          one vendor at http://127.0.0.1:8080
   mock-server --api openwebui --base-path /api/v1 --latency 100ms-300ms
   mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited)
-
   mock-server --dynamic --seed 7                generated data, the same for the same id on every run
   mock-server --prefer 'code=404' --journal requests.ndjson
+
 
 requests may force a documented answer with `Prefer: code=404`, `Prefer: example=<name>` or
 `Prefer: dynamic=true` (--prefer / --dynamic do it for requests that send no Prefer).
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed",
         type=int,
+        metavar="N",
         help="generated bodies depend only on (seed, vendor, id): the same id gets the same body, also after a restart",
     )
     parser.add_argument(

@@ -157,3 +157,31 @@ def test_filters_reject_what_they_do_not_know():
 def test_an_unwritable_journal_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="cannot write the journal"):
         JournalFile(tmp_path / "no-such-dir" / "journal.ndjson")
+
+
+def _readme_journal_curls() -> list[list[str]]:
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Request journal", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    return [shlex.split(line.split("  #", 1)[0]) for line in block.splitlines() if line.startswith("curl ")]
+
+
+@pytest.mark.slow
+def test_the_readme_journal_commands_work(run_mock):
+    curls = _readme_journal_curls()
+    assert len(curls) >= 4
+    port = free_port(3)
+    mock = run_mock("--port", str(port), "--quiet")
+    base = f"http://127.0.0.1:{port}"
+    mock.wait_url(f"{base}/__mock/requests")
+    httpx.get(f"{base}/api/models/model?id=gpt-4-custom", headers=bearer("openwebui", "reader"))
+    for argv in curls:
+        method = argv[argv.index("-X") + 1] if "-X" in argv else "GET"
+        url = argv[-1].replace("127.0.0.1:9001", f"127.0.0.1:{port}")
+        r = httpx.request(method, url)
+        assert r.status_code == 200, (argv, r.text)
+        assert "cleared" in r.json() if method == "DELETE" else r.json()["requests"] is not None
+    first = httpx.get(f"{base}/__mock/requests").json()
+    assert first["requests"] == []  # the README's DELETE cleared it
