@@ -54,12 +54,12 @@ class _Raw(NamedTuple):
     method: str
     raw_path: bytes
     query: bytes
-    headers: list[tuple[bytes, bytes]]
-    body: list[bytes]
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: tuple[bytes, ...]
     body_size: int
     status: int
-    response_headers: list[tuple[bytes, bytes]]
-    response_body: list[bytes]
+    response_headers: tuple[tuple[bytes, bytes], ...]
+    response_body: tuple[bytes, ...]
     response_size: int
     fixtures: FixtureSet | None
 
@@ -82,7 +82,7 @@ def _cut(text: str, name: str, truncated: dict[str, int]) -> str:
     return text.encode()[:BODY_LIMIT].decode(errors="ignore")
 
 
-def _content(parts: list[bytes], size: int, content_type: str, name: str, truncated: dict[str, int]) -> Any:
+def _content(parts: tuple[bytes, ...], size: int, content_type: str, name: str, truncated: dict[str, int]) -> Any:
     """A body for the journal: the JSON value when it is complete JSON, else text; None when empty."""
     if not size:
         return None
@@ -354,12 +354,14 @@ class JournalRecorder:
                         scope["method"],
                         scope.get("raw_path") or scope["path"].encode(),
                         scope.get("query_string", b""),
-                        scope["headers"],
-                        body,
+                        # tuples of bytes: the garbage collector stops tracking them, so a full journal
+                        # does not slow its collections down
+                        tuple(scope["headers"]),
+                        tuple(body),
                         body_size,
                         status,
-                        headers,
-                        parts,
+                        tuple(headers),
+                        tuple(parts),
                         size,
                         self.fixtures.current if self.fixtures is not None else None,
                     ),
