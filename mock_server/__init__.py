@@ -13,12 +13,15 @@ warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette.testcl
 from mock_server.app import create_app  # noqa: E402
 from mock_server.errors import FixtureError, MockServerError, UsageError, VendorError  # noqa: E402
 from mock_server.fixtures import FixtureSet, FixtureStore, load_fixtures  # noqa: E402
+from mock_server.journal import Journal, JournalFile  # noqa: E402
 from mock_server.middleware import parse_latency  # noqa: E402
 
 __all__ = [
     "FixtureError",
     "FixtureSet",
     "FixtureStore",
+    "Journal",
+    "JournalFile",
     "MockServerError",
     "UsageError",
     "VendorError",

@@ -6,7 +6,8 @@
   parameter, reporting FastAPI-style ``{loc, msg, type, input}`` errors instead of a problem+json 400.
 - ``ParametersValidationMiddleware``: for operations without a request body, the parameter validator is
   built once per operation instead of once per request (operations with a body keep Connexion's).
-- ``SwaggerUIOnDemand``: only requests that can be Swagger UI or spec requests go through its router.
+- ``SwaggerUIOnDemand``: only requests that can be Swagger UI or spec requests go through its router; a
+  subclass's ``spec_view(spec, request)`` adjusts the spec it serves (``served_spec.py``).
 - ``security_map``: Connexion's bearer and apiKey handlers with the vendor's ``authenticate`` injected
   programmatically (no ``x-bearerInfoFunc`` in the YAML files).
 """
@@ -23,7 +24,7 @@ from connexion.middleware.request_validation import (
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from starlette.datastructures import Headers, QueryParams
@@ -234,8 +235,34 @@ class ParametersValidationMiddleware(RequestValidationMiddleware):
     api_cls = _ValidationAPI
 
 
+class _ServedSwaggerUIAPI(SwaggerUIAPI):
+    def __init__(self, *args: Any, spec_view: Callable[[dict[str, Any], Any], dict[str, Any]] | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.spec_view = spec_view
+
+    def _spec_for_prefix(self, request: Any) -> dict[str, Any]:
+        spec: dict[str, Any] = super()._spec_for_prefix(request)
+        return self.spec_view(spec, request) if self.spec_view is not None else spec
+
+
 class SwaggerUIOnDemand(SwaggerUIMiddleware):
-    """Connexion's Swagger UI middleware, skipped for paths that cannot be UI or spec files."""
+    """Connexion's Swagger UI middleware, skipped for paths that cannot be UI or spec files.
+
+    ``spec_view(spec, request) -> spec`` (set on a per-app subclass) adjusts the spec served to Swagger UI."""
+
+    spec_view: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+
+    def add_api(self, specification: Any, base_path: str | None = None, arguments: Any = None, **kwargs: Any) -> None:
+        view = type(self).spec_view
+        api = _ServedSwaggerUIAPI(
+            specification,
+            base_path=base_path,
+            arguments=arguments,
+            default=self.default_fn,
+            spec_view=view,
+            **kwargs,
+        )
+        self.router.mount(api.base_path, app=api.router)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else "/ui"

@@ -7,6 +7,7 @@ vendor's documented format as ``application/json``.
 
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
 from typing import Any
@@ -27,17 +28,21 @@ from mock_server._connexion import (
     build_now,
     security_map,
 )
+from mock_server.control import MockRoutes, check_reserved
 from mock_server.errorhandlers import register_error_handlers
-from mock_server.errors import VendorError
+from mock_server.errors import UsageError, VendorError
 from mock_server.fixtures import FixtureStore
+from mock_server.journal import DEFAULT_SIZE, Journal, JournalFile, JournalRecorder
 from mock_server.middleware import CORS, AccessLog, LastResort, Latency, parse_latency
-from mock_server.prefer import preferred_response
+from mock_server.prefer import prefer_problem, preferred_response, seeded_rng
 from mock_server.render import encode, render
+from mock_server.served_spec import served_spec
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context
-from vendor_specs import operations, raw_spec
+from vendor_specs import base_path as spec_base_path
+from vendor_specs import normalize_prefix, operations, raw_spec
 
-__all__ = ["create_app", "error_response", "json_response"]
+__all__ = ["create_app", "default_prefer", "error_response", "json_response"]
 
 # Connexion's default stack without response validation (fixtures are validated against the spec's
 # schemas when loaded, and errors come from the spec's examples) and without the context middleware
@@ -71,7 +76,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
+def _dispatcher(
+    api: str, operation_id: str, store: FixtureStore, default_prefer: str | None = None, seed: int | None = None
+) -> Any:
     module = vendor(api)
     handler = getattr(module, operation_id)
     op = next(o for o in operations(api) if o.operation_id == operation_id)
@@ -81,15 +88,16 @@ def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
         try:
             context = scope.get("extensions", {}).get("connexion_context", {})
             ctx = Context(api, store.get(), context.get("token_info"), scope)
-            prefer = _header(scope, b"prefer")
+            prefer = _header(scope, b"prefer") or default_prefer
             if prefer:
                 # Like Prism: only after auth and validation. Credentials were checked by the security
                 # middleware; a vendor whose auth context is checked in the handler (SELISE's project key)
                 # checks it here first. Per-model access (owner, grant, project of the model) is what a
                 # forced answer overrides.
                 module.authorize(ctx)
-                finish = lambda body: module.generated(ctx, body, random.Random())  # noqa: E731
-                chosen = preferred_response(prefer, responses, module.ERRORS, api, finish)
+                rng = random.Random() if seed is None else seeded_rng(seed, api, ctx.requested_id)
+                finish = lambda body: module.generated(ctx, body, rng)  # noqa: E731
+                chosen = preferred_response(prefer, responses, module.ERRORS, api, finish, rng)
                 if chosen is not None:
                     return json_response(*chosen)
             return json_response(200, handler(ctx), stable=True)
@@ -98,6 +106,19 @@ def _dispatcher(api: str, operation_id: str, store: FixtureStore) -> Any:
 
     dispatch.__name__ = operation_id
     return dispatch
+
+
+def default_prefer(prefer: str | None, dynamic: bool) -> str | None:
+    """The ``Prefer`` value of ``--prefer`` and ``--dynamic`` together (None: neither)."""
+    parts = [p for p in (prefer, "dynamic=true" if dynamic else None) if p and p.strip()]
+    return ", ".join(parts) or None
+
+
+def _index_paths(api: str, spec: dict[str, Any], base_path: str) -> frozenset[str]:
+    """``/`` and the base path (with and without ``/``), unless the spec itself has an operation there."""
+    candidates = {"/", base_path, base_path + "/"} - {""}
+    templates = {base_path + template for template in spec.get("paths") or {}}
+    return frozenset(candidates - templates)
 
 
 def create_app(
@@ -109,26 +130,55 @@ def create_app(
     spec: dict[str, Any] | None = None,
     access_log: bool = True,
     swagger_ui: bool = True,
+    journal_size: int = DEFAULT_SIZE,
+    journal_file: JournalFile | None = None,
+    prefer: str | None = None,
+    dynamic: bool = False,
+    seed: int | None = None,
 ) -> AsyncApp:
     """The mock of ``api`` (``openwebui``, ``respan`` or ``selise``).
 
     ``fixtures`` is a directory holding ``<api>.yaml`` (default: the packaged fixtures) or a ready
     ``FixtureStore``; ``base_path`` replaces the spec's first server path; ``latency`` is ``"200ms"``,
     ``"100ms-300ms"`` or a (low, high) tuple in seconds; ``spec`` overrides the packaged spec dict.
+    ``journal_size`` requests are kept for ``GET /__mock/requests`` (0: none), ``journal_file`` gets each
+    as NDJSON; ``prefer`` / ``dynamic`` apply to requests without a ``Prefer`` header of their own; with
+    ``seed``, generated bodies depend only on (seed, vendor, id). The app's ``journal`` attribute is its
+    :class:`~mock_server.journal.Journal`.
     """
     module = vendor(api)
+    raw = spec if spec is not None else raw_spec(api)
     if base_path is not None:  # Connexion serves nothing under a base path with a trailing slash
-        base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+        base_path = normalize_prefix(base_path)
+    mounted = spec_base_path(api) if base_path is None else base_path
+    check_reserved(api, raw, mounted)
+    forced = default_prefer(prefer, dynamic)
+    if forced is not None:
+        for op in operations(api):
+            problem = prefer_problem(forced, op.responses)
+            if problem is not None:
+                raise UsageError(f"--prefer {forced!r} cannot be served by {api} {op.operation_id}: {problem}")
     store = fixtures if isinstance(fixtures, FixtureStore) else FixtureStore(api, fixtures)
     delay = parse_latency(latency) if isinstance(latency, (str, type(None))) else latency
+    journal = Journal(api, journal_size, journal_file)
     last_resort = type(f"{api.capitalize()}LastResort", (LastResort,), {"errors": module.ERRORS})
-    app = AsyncApp(__name__, middlewares=[last_resort, *_MIDDLEWARES[1:]])
+
+    def view(served: dict[str, Any], request: Any) -> dict[str, Any]:
+        origin = f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
+        return served_spec(api, served, store.get(), origin + mounted)
+
+    swagger = type(f"{api.capitalize()}SwaggerUI", (SwaggerUIOnDemand,), {"spec_view": staticmethod(view)})
+    middlewares = [last_resort, cm.ExceptionMiddleware, swagger, *_MIDDLEWARES[3:]]
+    if journal.enabled:
+        middlewares.insert(0, functools.partial(JournalRecorder, journal=journal, fixtures=store))
+    app = AsyncApp(__name__, middlewares=middlewares)
     app._middleware_app.api_cls = MockAsyncApi  # instance attribute: only this app's APIs
     app.store = store  # type: ignore[attr-defined]
+    app.journal = journal  # type: ignore[attr-defined]
     app.add_api(
-        spec if spec is not None else raw_spec(api),
+        raw,
         base_path=base_path,
-        resolver=Resolver(lambda operation_id: _dispatcher(api, operation_id, store)),
+        resolver=Resolver(lambda operation_id: _dispatcher(api, operation_id, store, forced, seed)),
         validator_map={"parameter": ParameterValidator},
         security_map=security_map(lambda credential: module.authenticate(credential, store.get())),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=swagger_ui, swagger_ui_path="/ui"),
@@ -142,5 +192,15 @@ def create_app(
     if delay is not None:
         app.add_middleware(Latency, position=MiddlewarePosition.BEFORE_EXCEPTION, latency=delay)
     app.add_middleware(CORS, position=MiddlewarePosition.BEFORE_EXCEPTION, methods=methods)
+    app.add_middleware(
+        MockRoutes,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        api=api,
+        base_path=mounted,
+        journal=journal,
+        fixtures=store.get,
+        errors=module.ERRORS,
+        index_paths=_index_paths(api, raw, mounted),
+    )
     build_now(app)
     return app

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import NoReturn
 
+from mock_server import logs
 from mock_server.errors import MockServerError, UsageError
 from vendor_specs import APIS, SpecError, base_path, mock_port
 
@@ -18,9 +18,17 @@ examples:
   mock-server --api respan --port 8080          one vendor at http://127.0.0.1:8080
   mock-server --api openwebui --base-path /api/v1 --latency 100ms-300ms
   mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited)
+  mock-server --dynamic --seed 7                generated data, the same for the same id on every run
+  mock-server --prefer 'code=404' --journal requests.ndjson
+
 
 requests may force a documented answer with `Prefer: code=404`, `Prefer: example=<name>` or
-`Prefer: dynamic=true`; Swagger UI is at <base URL>/ui/. Exit codes: 0 stopped, 2 bad input or fixtures."""
+`Prefer: dynamic=true` (--prefer / --dynamic do it for requests that send no Prefer).
+Each port answers GET / with the vendor, base URL, Swagger UI (<base URL>/ui/) and the fixture tokens.
+The mock's own paths start with /__mock/ (never a vendor path):
+  GET /__mock/requests[?path=/api/models/*&status=4xx&identity=reader&since=2026-01-31T12:00:00Z]
+                      the request journal as JSON (tokens shown as identity names); DELETE clears it
+Exit codes: 0 stopped, 2 bad input or fixtures."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +56,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--fixtures", metavar="DIR", help="directory with <api>.yaml fixture files (default: the packaged fixtures)"
     )
     parser.add_argument("--latency", help="simulated latency per request: 200ms, 0.5s, or a range 100ms-300ms")
-    parser.add_argument("--quiet", action="store_true", help="no per-request log line")
+    parser.add_argument(
+        "--dynamic", action="store_true", help="answer every request as if it sent `Prefer: dynamic=true`"
+    )
+    parser.add_argument(
+        "--prefer",
+        metavar="VALUE",
+        help="a Prefer value for every request that sends none, e.g. 'code=404' or 'example=<name>'",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        metavar="N",
+        help="generated bodies depend only on (seed, vendor, id): the same id gets the same body, also after a restart",
+    )
+    parser.add_argument(
+        "--journal",
+        metavar="FILE",
+        help="also append every journaled request to FILE as NDJSON (the journal is always at /__mock/requests)",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="requests kept in memory per vendor for /__mock/requests; the oldest are dropped (default 1000, 0: none)",
+    )
+    logs.add_arguments(parser)
     from mock_server.proxy import register as register_proxy  # here, not at import: keeps `mock-server` start fast
 
     subparsers = parser.add_subparsers(dest="command", metavar="{proxy}")
@@ -58,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace) -> int:
     from mock_server.app import create_app
+    from mock_server.journal import JournalFile
     from mock_server.middleware import parse_latency
     from mock_server.serve import Listener, bind, run
 
@@ -67,15 +102,25 @@ def _serve(args: argparse.Namespace) -> int:
     if args.base_path is not None and args.base_path and not args.base_path.startswith("/"):
         raise UsageError(f"--base-path {args.base_path!r} must start with '/'")
     latency = parse_latency(args.latency)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("mock_server").setLevel(logging.INFO)
-    logging.getLogger("mock_server.access").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    if args.journal_size < 0:
+        raise UsageError(f"--journal-size must be 0 or more, got {args.journal_size}")
+    logs.setup(quiet=args.quiet, log_format=args.log_format)
+    journal_file = JournalFile(args.journal) if args.journal else None
     listeners = []
     try:
         for index, api in enumerate(apis):
             port = mock_port(api) if args.port is None else args.port + (index if args.port else 0)
             app = create_app(
-                api, fixtures=args.fixtures, base_path=args.base_path, latency=latency, access_log=not args.quiet
+                api,
+                fixtures=args.fixtures,
+                base_path=args.base_path,
+                latency=latency,
+                access_log=not args.quiet,
+                journal_size=args.journal_size,
+                journal_file=journal_file,
+                prefer=args.prefer,
+                dynamic=args.dynamic,
+                seed=args.seed,
             )
             base = (
                 ("/" + args.base_path.strip("/") if args.base_path.strip("/") else "")
@@ -89,6 +134,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise
     for item in listeners:
         print(f"{item.api:<10} {item.url}   (Swagger UI: {item.url}/ui/)", flush=True)
+    if args.seed is None and (args.dynamic or "dynamic" in (args.prefer or "")):
+        print("generated bodies are new on every request; --seed N makes them the same for the same id", flush=True)
     run(listeners)
     return 0
 

@@ -12,12 +12,14 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.errors import UsageError
+from mock_server.journal import RESERVED, RESERVED_METHODS
 from mock_server.render import raw_headers, render
 
 __all__ = ["CORS", "AccessLog", "LastResort", "Latency", "parse_latency"]
 
 access_log = logging.getLogger("mock_server.access")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
+_TARGET_SHOWN = 2000  # characters of a request target in an access log line
 _LATENCY_HELP = "use e.g. 200ms, 0.2s or a range 100ms-300ms (the unit, ms or s, is required)"
 
 
@@ -82,8 +84,12 @@ class AccessLog:
             await self.app(scope, receive, send_status)
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
-            target = scope.get("raw_path", scope["path"].encode()).decode("latin-1") + (f"?{query}" if query else "")
+            path = scope.get("raw_path", scope["path"].encode()).decode("latin-1")
             client = (scope.get("client") or ("-", 0))[0]
+            elapsed = (time.perf_counter() - start) * 1000
+            target = path + (f"?{query}" if query else "")
+            if len(target) > _TARGET_SHOWN:  # an over-long URL is not copied into the log whole
+                target = f"{target[:_TARGET_SHOWN]}...({len(target):,} characters)"
             access_log.info(
                 '%s %s "%s %s" %s %.1fms',
                 self.api,
@@ -91,7 +97,16 @@ class AccessLog:
                 scope["method"],
                 target,
                 status[0],
-                (time.perf_counter() - start) * 1000,
+                elapsed,
+                extra={
+                    "api": self.api,
+                    "client": client,
+                    "method": scope["method"],
+                    "path": path[:_TARGET_SHOWN],
+                    "query": query[:_TARGET_SHOWN],
+                    "status": status[0],
+                    "duration_ms": round(elapsed, 3),
+                },
             )
 
 
@@ -103,11 +118,20 @@ class CORS:
     ``allow_origins=["*"], allow_credentials=True``; this one reads the raw headers once, which matters
     at the mock's request rates.)"""
 
-    def __init__(self, app: ASGIApp, methods: list[str], max_age: int = 600) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        methods: list[str],
+        max_age: int = 600,
+        reserved: tuple[str, tuple[str, ...]] = (RESERVED, RESERVED_METHODS),
+    ) -> None:
         self.app = app
         self.methods = {m.upper() for m in methods} | {"HEAD", "OPTIONS"}
         self.allow_methods = ", ".join(sorted(self.methods)).encode()
         self.max_age = str(max_age).encode()
+        # the mock's own paths (the journal) have their own methods, e.g. DELETE /__mock/requests
+        self.reserved_prefix = reserved[0]
+        self.reserved_methods = ", ".join(sorted(reserved[1])).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,7 +146,8 @@ class CORS:
             elif key == b"access-control-request-headers":
                 request_headers = value
         if origin is not None and request_method is not None and scope["method"] == "OPTIONS":
-            await self._preflight(origin, request_method, request_headers, send)
+            own = scope["path"].startswith(self.reserved_prefix)
+            await self._preflight(origin, request_headers, send, self.reserved_methods if own else self.allow_methods)
             return
         extra = [(b"vary", b"Origin")]
         if origin is not None:
@@ -135,7 +160,7 @@ class CORS:
 
         await self.app(scope, receive, send_with_cors)
 
-    async def _preflight(self, origin: bytes, method: bytes, requested: bytes | None, send: Send) -> None:
+    async def _preflight(self, origin: bytes, requested: bytes | None, send: Send, methods: bytes) -> None:
         # Every preflight, even one asking for a method the API does not have (e.g. DELETE), is answered
         # 200 with the allowed methods listed: the browser then refuses the actual request itself, as with
         # most servers. (Starlette's CORSMiddleware answers 400 text/plain instead.)
@@ -143,7 +168,7 @@ class CORS:
             (b"vary", b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
             (b"access-control-allow-origin", origin),
             (b"access-control-allow-credentials", b"true"),
-            (b"access-control-allow-methods", self.allow_methods),
+            (b"access-control-allow-methods", methods),
             (b"access-control-max-age", self.max_age),
             (b"content-length", b"0"),
         ]

@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import vendor_specs
+from mock_server import logs
 from mock_server.errors import UsageError
 
 __all__ = ["create_proxy_app", "register", "violations"]
@@ -228,8 +229,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
 
     app = create_proxy_app(args.api, args.upstream, base_path=args.base_path, strict=args.strict, timeout=args.timeout)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     sock = bind(args.host, args.port)
     listener = Listener(args.api, app, sock, "")
     mode = "strict: violations are answered with 502" if args.strict else "violations are logged"
@@ -260,5 +260,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="answer 502 with the violations when the upstream's response violates the spec",
     )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the upstream (default 30)")
+    logs.add_arguments(parser, subcommand=True)
     parser.set_defaults(func=_run)
     return parser

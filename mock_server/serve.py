@@ -17,6 +17,7 @@ from typing import Any
 
 import uvicorn
 
+from mock_server._http import http_protocol
 from mock_server.errors import UsageError
 
 __all__ = ["Listener", "bind", "run"]
@@ -64,14 +65,16 @@ class _Server(uvicorn.Server):
 
 
 def _config(app: Any) -> uvicorn.Config:
-    fast = importlib.util.find_spec("httptools") is not None
     loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
+    http, limits = http_protocol()
     return uvicorn.Config(
         app,
         log_level="warning",
+        log_config=None,  # uvicorn's records go through mock_server.logs (text or JSON, rate-limited)
         access_log=False,
         lifespan="off",
-        http="httptools" if fast else "h11",
+        http=http,
+        **limits,
         loop=loop,
         timeout_graceful_shutdown=2,
         proxy_headers=False,

@@ -8,6 +8,7 @@ the harness and payload validation all report through here.
 from __future__ import annotations
 
 import ast
+import heapq
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from vendor_specs._security import credentials
 __all__ = [
     "MISSING",
     "Violation",
+    "Violations",
     "json_path",
     "render_value",
     "request_violations",
@@ -100,6 +102,24 @@ class Violation:
         return f"{at}: {self.message} [rule {self.rule}{value}]"
 
 
+class Violations(list[Violation]):
+    """Violations found on one exchange; with a ``limit``, at most that many are built and ``omitted``
+    counts the rest (a body with a million unknown keys costs a count, not a million violations)."""
+
+    omitted: int = 0
+
+    def room(self, limit: int | None) -> int | None:
+        """How many more may be built under ``limit`` (None: no limit)."""
+        return None if limit is None else max(limit - len(self), 0)
+
+    def merge(self, more: list[Violation], limit: int | None) -> None:
+        """Add ``more`` (and what it omitted), keeping at most ``limit`` in all."""
+        room = self.room(limit)
+        kept = more if room is None else more[:room]
+        self.extend(kept)
+        self.omitted += len(more) - len(kept) + getattr(more, "omitted", 0)
+
+
 def json_path(parts: Iterable[Any]) -> str:
     """``$.a[0]['odd key']`` for the path ``a, 0, odd key``."""
     out = "$"
@@ -165,23 +185,28 @@ def _message(error: Any) -> str:
     return message if len(message) <= 200 else message[:197] + "..."
 
 
-def schema_violations(errors: Iterable[Any], where: str = "response body") -> list[Violation]:
-    """One violation per jsonschema error (one per missing or extra property)."""
-    found: list[Violation] = []
+def schema_violations(errors: Iterable[Any], where: str = "response body", limit: int | None = None) -> Violations:
+    """One violation per jsonschema error (one per missing or extra property); at most ``limit`` are built,
+    the rest only counted (``Violations.omitted``)."""
+    found = Violations()
     for error in errors:
         parts = list(error.absolute_path)
+        room = found.room(limit)
+        if error.validator == "additionalProperties" and error.validator_value is False:
+            known = set((error.schema or {}).get("properties", {}))
+            extras = [k for k in error.instance if k not in known]
+            shown = sorted(extras) if room is None else heapq.nsmallest(room, extras)
+            found.omitted += len(extras) - len(shown)
+            message = "is not allowed: the schema is closed (additionalProperties: false)"
+            rule = "additionalProperties: false"
+            found += [Violation(where, json_path([*parts, k]), rule, message, error.instance[k]) for k in shown]
+            continue
+        if room == 0:
+            found.omitted += 0 if error.validator == "type" and error.message == "None for not nullable" else 1
+            continue
         if error.validator == "required" and isinstance(error.instance, dict):
             missing = _missing_name(error.message)
             found.append(Violation(where, json_path([*parts, missing]), "required", "is required but missing", MISSING))
-        elif error.validator == "additionalProperties" and error.validator_value is False:
-            known = set((error.schema or {}).get("properties", {}))
-            for extra in sorted(k for k in error.instance if k not in known):
-                message = "is not allowed: the schema is closed (additionalProperties: false)"
-                found.append(
-                    Violation(
-                        where, json_path([*parts, extra]), "additionalProperties: false", message, error.instance[extra]
-                    )
-                )
         elif error.validator == "type" and error.instance is None:
             if error.message == "None for not nullable":
                 continue
@@ -192,7 +217,7 @@ def schema_violations(errors: Iterable[Any], where: str = "response body") -> li
     return found
 
 
-def _translate(exc: Exception, op: Operation, status: int | None) -> list[Violation]:
+def _translate(exc: Exception, op: Operation, status: int | None, limit: int | None = None) -> list[Violation]:
     cause = exc.__cause__
     if isinstance(exc, ResponseNotFound):
         documented = ", ".join(str(s) for s in op.statuses)
@@ -225,22 +250,28 @@ def _translate(exc: Exception, op: Operation, status: int | None) -> list[Violat
         return [Violation("request", f"{exc.location}.{exc.name}", "parameter", message, kind="parameter")]
     errors = getattr(cause, "schema_errors", None)
     if errors is not None:
-        return schema_violations(errors)
+        return schema_violations(errors, limit=limit)
     kind = "body" if status is not None else "parameter"
     return [Violation("response" if status is not None else "request", "", type(exc).__name__, str(exc), kind=kind)]
 
 
 def response_violations(
-    match: OperationMatch, status: int, body: bytes | None, content_type: str | None, headers: Pairs | None = None
-) -> list[Violation]:
-    """openapi-core's findings on a response to ``match``'s operation (status, media type, body)."""
+    match: OperationMatch,
+    status: int,
+    body: bytes | None,
+    content_type: str | None,
+    headers: Pairs | None = None,
+    limit: int | None = None,
+) -> Violations:
+    """openapi-core's findings on a response to ``match``'s operation (status, media type, body); at most
+    ``limit`` are built, the rest counted in ``omitted``."""
     openapi = openapi_core_spec(match.operation.api)
     request = core_request(match)
     response = core_response(status, body or b"", content_type, headers)
-    found: list[Violation] = []
+    found = Violations()
     try:
         for exc in openapi.iter_response_errors(request, response):
-            found += _translate(exc, match.operation, status)
+            found.merge(_translate(exc, match.operation, status, found.room(limit)), limit)
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a validator crashed on this value
         found.append(
             Violation("response body", "", "openapi-core", f"could not be validated: {type(exc).__name__}: {exc}")

@@ -16,7 +16,9 @@ from contracts.validate.har import HostRule, validate_har_file
 from contracts.validate.ndjson import validate_ndjson, validate_ndjson_file
 from contracts.validate.payload import validate_payload
 
-__all__ = ["main", "register", "run"]
+__all__ = ["DEFAULT_MAX_VIOLATIONS", "main", "register", "run"]
+
+DEFAULT_MAX_VIOLATIONS = 50
 
 _EPILOG = """\
 inputs:
@@ -60,6 +62,14 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "(default: the specs' servers hosts and loopback hosts)",
     )
     parser.add_argument("--max-body-mb", type=float, default=16.0, help="largest body validated (default 16 MB)")
+    parser.add_argument(
+        "--max-violations",
+        type=int,
+        default=DEFAULT_MAX_VIOLATIONS,
+        metavar="N",
+        help=f"print at most N violations per body, then the count of the rest (default {DEFAULT_MAX_VIOLATIONS}); "
+        "the exit code is the same",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -100,6 +110,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if not (math.isfinite(args.max_body_mb) and args.max_body_mb > 0):
             raise UsageError(f"--max-body-mb must be a positive number of megabytes, got {args.max_body_mb:g}")
         max_bytes = max(int(args.max_body_mb * 1024 * 1024), 1)
+        if args.max_violations < 0:
+            raise UsageError(f"--max-violations must be 0 or more, got {args.max_violations}")
+        limit = args.max_violations
         if args.host and mode != "har":
             raise UsageError("--host applies to HAR captures only (--har FILE)")
         if args.api is not None and args.api not in vendor_specs.APIS:
@@ -109,7 +122,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 raise UsageError(f"--api is required for a single payload: one of {', '.join(vendor_specs.APIS)}")
             data = _read(path)
             source = "<stdin>" if path == "-" else path
-            result: Result = validate_payload(args.api, data, args.status, source=source, max_bytes=max_bytes)
+            result: Result = validate_payload(
+                args.api, data, args.status, source=source, max_bytes=max_bytes, max_violations=limit
+            )
             if result.problem:
                 print(f"contracts validate: {source}: {result.problem}", file=sys.stderr)
             else:
@@ -118,13 +133,17 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return {"valid": 0, "invalid": 1}.get(result.verdict, 2)
         if mode == "ndjson":
             if path == "-":
-                report = validate_ndjson(sys.stdin.buffer, api=args.api, status=args.status, max_bytes=max_bytes)
+                report = validate_ndjson(
+                    sys.stdin.buffer, api=args.api, status=args.status, max_bytes=max_bytes, max_violations=limit
+                )
             else:
-                report = validate_ndjson_file(path, api=args.api, status=args.status, max_bytes=max_bytes)
+                report = validate_ndjson_file(
+                    path, api=args.api, status=args.status, max_bytes=max_bytes, max_violations=limit
+                )
         else:
             HostRule(args.host)  # a malformed --host is a usage error, named without the file
             report = validate_har_file(
-                path, base_path=args.base_path, max_bytes=max_bytes, api=args.api, hosts=args.host
+                path, base_path=args.base_path, max_bytes=max_bytes, api=args.api, hosts=args.host, max_violations=limit
             )
     except ValidateError as exc:
         print(f"contracts validate: {exc}", file=sys.stderr)

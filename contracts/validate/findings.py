@@ -15,7 +15,8 @@ class Result:
     """The verdict on one payload, NDJSON line or HAR entry.
 
     ``problem`` says why the input could not be (fully) validated; such a result is ``unusable``
-    even when it also has violations. ``skipped`` results (a HAR entry without a response) count for
+    even when it also has violations. ``omitted`` counts the violations found beyond the
+    ``max_violations`` asked for (only counted, never built). ``skipped`` results (a HAR entry without a response) count for
     nothing. ``refused`` holds request violations that the server refused with a documented 4xx status:
     the server kept its contract, so they are information, not findings.
     """
@@ -28,6 +29,7 @@ class Result:
     problem: str | None = None
     skipped: str | None = None
     refused: list[Violation] = field(default_factory=list)
+    omitted: int = 0
 
     @property
     def verdict(self) -> str:
@@ -35,17 +37,27 @@ class Result:
             return "skipped"
         if self.problem:
             return "unusable"
-        return "invalid" if self.violations else "valid"
+        return "invalid" if self.violations or self.omitted else "valid"
+
+    def add_violations(self, found: list[Violation], limit: int | None = None) -> None:
+        """Add ``found`` (and what it omitted), keeping at most ``limit`` violations on this result."""
+        room = None if limit is None else max(limit - len(self.violations), 0)
+        kept = found if room is None else found[:room]
+        self.violations = [*self.violations, *kept]
+        self.omitted += len(found) - len(kept) + getattr(found, "omitted", 0)
 
     def __str__(self) -> str:
         against = " ".join(str(p) for p in (self.api, self.operation, self.status) if p is not None)
         head = f"{self.source}: {self.verdict}" + (f" against {against}" if against else "")
-        lines = [head + (f" ({len(self.violations)} violations)" if len(self.violations) > 1 else "")]
+        total = len(self.violations) + self.omitted
+        lines = [head + (f" ({total:,} violations)" if total > 1 else "")]
         if self.problem:
             lines.append(f"  unusable: {self.problem}")
         if self.skipped:
             lines.append(f"  skipped: {self.skipped}")
         lines += [f"  {violation}" for violation in self.violations]
+        if self.omitted:
+            lines.append(f"  ... and {self.omitted:,} more violations not shown (--max-violations)")
         lines += [f"  info: refused with the documented {self.status}, as it should be: {v}" for v in self.refused]
         return "\n".join(lines)
 

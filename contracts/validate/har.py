@@ -151,7 +151,13 @@ def _body(content: Any, max_bytes: int) -> bytes | None:
 
 
 def _entry(
-    entry: Any, number: int, base_path: str | None, max_bytes: int, apis: tuple[str, ...], hosts: HostRule
+    entry: Any,
+    number: int,
+    base_path: str | None,
+    max_bytes: int,
+    apis: tuple[str, ...],
+    hosts: HostRule,
+    limit: int | None = None,
 ) -> Result | None:
     request = entry.get("request") if isinstance(entry, dict) else None
     if not isinstance(request, dict):
@@ -193,7 +199,8 @@ def _entry(
             predicate = vendor_specs.body_validator(op.api, op.operation_id, status)
             if content_type.split(";")[0].strip() == "application/json" and fast_valid(predicate, value):
                 return result
-        result.violations += response_violations(match, status, body, content_type)
+        room = None if limit is None else max(limit - len(result.violations), 0)
+        result.add_violations(response_violations(match, status, body, content_type, limit=room), limit)
     except UnusableInput as exc:
         result.problem = f"response body {exc}" if str(exc).startswith("is ") else str(exc)
     return result
@@ -206,8 +213,9 @@ def validate_har(
     max_bytes: int = DEFAULT_MAX_BYTES,
     api: str | None = None,
     hosts: Sequence[str] | None = None,
+    max_violations: int | None = None,
 ) -> Report:
-    """Validate a decoded HAR document; raises :class:`UnusableInput` if it has no ``log.entries`` list.
+    """Validate a decoded HAR document (at most ``max_violations`` violations kept per entry); raises :class:`UnusableInput` if it has no ``log.entries`` list.
 
     An entry is validated when its host belongs to the API under test and its path addresses an
     operation of a spec (under the spec's servers prefixes or ``base_path``). The host belongs to it when
@@ -229,7 +237,7 @@ def validate_har(
     report = Report()
     for number, entry in enumerate(entries, start=1):
         try:
-            result = _entry(entry, number, base_path, max_bytes, apis, rule)
+            result = _entry(entry, number, base_path, max_bytes, apis, rule, max_violations)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the others; it is named
             result = Result(f"entry {number}", problem=f"could not be validated ({type(exc).__name__}: {exc})")
         if result is None:
@@ -249,6 +257,7 @@ def validate_har_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     api: str | None = None,
     hosts: Sequence[str] | None = None,
+    max_violations: int | None = None,
 ) -> Report:
     """Read and validate a HAR file. The size limit applies per body, not to the file."""
     try:
@@ -260,6 +269,8 @@ def validate_har_file(
     except UnusableInput as exc:
         raise UnusableInput(f"{path}: {exc}") from None
     try:
-        return validate_har(har, base_path=base_path, max_bytes=max_bytes, api=api, hosts=hosts)
+        return validate_har(
+            har, base_path=base_path, max_bytes=max_bytes, api=api, hosts=hosts, max_violations=max_violations
+        )
     except UnusableInput as exc:
         raise UnusableInput(f"{path}: {exc}") from None

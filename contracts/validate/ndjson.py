@@ -56,7 +56,9 @@ def _record(raw: bytes, max_bytes: int) -> Any:
     return decode_json(raw, max_bytes, one_line=True)
 
 
-def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int, report: Report) -> None:
+def _line(
+    raw: bytes, number: int, api: str | None, status: int, max_bytes: int, report: Report, limit: int | None
+) -> None:
     source, line_api, line_status = f"line {number}", None, None
     try:
         record = _record(raw, max_bytes)
@@ -80,7 +82,7 @@ def _line(raw: bytes, number: int, api: str | None, status: int, max_bytes: int,
         body = decode_json(raw, max_bytes, one_line=True)["body"]
     except (UnusableInput, KeyError, TypeError):
         body = record["body"]
-    report.add(validate_value(line_api, body, line_status, source=source))
+    report.add(validate_value(line_api, body, line_status, source=source, max_violations=limit))
 
 
 def _fast_check(api: Any, status: Any) -> Callable[[Any], bool] | None:
@@ -97,9 +99,15 @@ def _fast_check(api: Any, status: Any) -> Callable[[Any], bool] | None:
 
 
 def validate_ndjson(
-    lines: Iterable[bytes], *, api: str | None = None, status: int = 200, max_bytes: int = DEFAULT_MAX_BYTES
+    lines: Iterable[bytes],
+    *,
+    api: str | None = None,
+    status: int = 200,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_violations: int | None = None,
 ) -> Report:
-    """Validate every non-blank line; ``api`` and ``status`` are defaults for lines without them."""
+    """Validate every non-blank line; ``api`` and ``status`` are defaults for lines without them; at most
+    ``max_violations`` violations are kept per line."""
     report = Report()
     checks: dict[tuple[Any, Any], Callable[[Any], bool] | None] = {}
     valid: dict[tuple[Any, Any], int] = {}
@@ -128,7 +136,7 @@ def validate_ndjson(
             pass
         if raw.strip():
             try:
-                _line(raw, number, api, status, max_bytes, report)
+                _line(raw, number, api, status, max_bytes, report, max_violations)
             except Exception as exc:  # noqa: BLE001 - one odd line must not stop the others; it is named
                 report.add(Result(f"line {number}", problem=f"could not be validated ({type(exc).__name__}: {exc})"))
     if count:
@@ -139,11 +147,16 @@ def validate_ndjson(
 
 
 def validate_ndjson_file(
-    path: str | Path, *, api: str | None = None, status: int = 200, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | Path,
+    *,
+    api: str | None = None,
+    status: int = 200,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_violations: int | None = None,
 ) -> Report:
     """Validate an NDJSON file; raises :class:`UnusableInput` if it cannot be opened."""
     try:
         with open(path, "rb") as handle:
-            return validate_ndjson(handle, api=api, status=status, max_bytes=max_bytes)
+            return validate_ndjson(handle, api=api, status=status, max_bytes=max_bytes, max_violations=max_violations)
     except OSError as exc:
         raise UnusableInput(f"{path}: cannot be read ({exc.strerror or exc}); check the path") from None

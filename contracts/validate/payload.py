@@ -118,8 +118,12 @@ def fast_valid(predicate: Predicate | None, value: Any) -> bool:
         return False
 
 
-def validate_value(api: str, value: Any, status: int = 200, *, source: str = "payload") -> Result:
-    """Validate an already decoded body. Unknown API or status gives an ``unusable`` result."""
+def validate_value(
+    api: str, value: Any, status: int = 200, *, source: str = "payload", max_violations: int | None = None
+) -> Result:
+    """Validate an already decoded body. Unknown API or status gives an ``unusable`` result.
+
+    At most ``max_violations`` violations are kept (the rest are counted in ``Result.omitted``)."""
     try:
         op = documented_operation(api, status)
     except UnusableInput as exc:
@@ -132,17 +136,25 @@ def validate_value(api: str, value: Any, status: int = 200, *, source: str = "pa
     except (TypeError, ValueError) as exc:
         result.problem = f"is not JSON data ({exc})"
         return result
-    result.violations = response_violations(_match(op), status, body, "application/json")
+    found = response_violations(_match(op), status, body, "application/json", limit=max_violations)
+    result.add_violations(found, max_violations)
     return result
 
 
 def validate_payload(
-    api: str, data: bytes | str, status: int = 200, *, source: str = "payload", max_bytes: int = DEFAULT_MAX_BYTES
+    api: str,
+    data: bytes | str,
+    status: int = 200,
+    *,
+    source: str = "payload",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_violations: int | None = None,
 ) -> Result:
-    """Validate a JSON response body (text or bytes) against ``api``'s documented response for ``status``."""
+    """Validate a JSON response body (text or bytes) against ``api``'s documented response for ``status``;
+    at most ``max_violations`` violations are kept, the rest counted."""
     try:
         documented_operation(api, status)
         value = decode_json(data, max_bytes)
     except UnusableInput as exc:
         return Result(source, api, None, status, problem=str(exc))
-    return validate_value(api, value, status, source=source)
+    return validate_value(api, value, status, source=source, max_violations=max_violations)

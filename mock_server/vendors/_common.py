@@ -6,6 +6,7 @@ are read from the spec through ``vendor_specs``.
 
 from __future__ import annotations
 
+import http
 import random
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -107,6 +108,10 @@ class ErrorFormat:
 
     def server_error(self) -> VendorError:
         raise NotImplementedError
+
+    def uri_too_long(self, detail: str) -> VendorError:
+        """A request target too long for the HTTP server: 414 with the framework's phrase and why."""
+        return VendorError(414, {"detail": f"{http.HTTPStatus(414).phrase}: {detail}"})
 
     def bad_prefer(self, message: str) -> VendorError:
         """An unusable ``Prefer`` header (mock-only): reported like an invalid header parameter."""

@@ -170,3 +170,65 @@ def test_dynamic_bodies_are_plausible_for_the_request(make_client, api):
             pairs += 1
             assert _instant(body[updated]) >= _instant(body[created]), (body[created], body[updated])
     assert pairs >= 5
+
+
+# --prefer / --dynamic / --seed: modes for an app whose requests cannot be changed
+
+
+@pytest.mark.parametrize("api", sorted(AUTH))
+def test_dynamic_mode_needs_no_header(make_client, api):
+    client = make_client(api, dynamic=True)
+    url, headers = AUTH[api]
+    validator = OAS30Validator(response_schema(api, 200), format_checker=oas30_format_checker)
+    bodies = [client.get(url, headers=headers) for _ in range(5)]
+    assert all(r.status_code == 200 and not list(validator.iter_errors(r.json())) for r in bodies)
+    assert len({r.text for r in bodies}) > 1  # no --seed: new data every time
+
+
+def test_default_prefer_applies_unless_the_request_sends_its_own(make_client):
+    client = make_client("respan", prefer="code=404")
+    url, headers = AUTH["respan"]
+    assert client.get("/api/models/openai/gpt-4/", headers=headers).status_code == 404
+    own = client.get("/api/models/openai/gpt-4/", headers={**headers, "Prefer": "code=403"})
+    assert own.status_code == 403
+    assert client.get(url).status_code == 401  # still after auth
+
+
+def test_an_unservable_default_prefer_is_a_usage_error():
+    from mock_server import UsageError, create_app
+
+    with pytest.raises(UsageError, match="code=418"):
+        create_app("respan", prefer="code=418", access_log=False)
+    with pytest.raises(UsageError, match="example=observed_admin"):
+        create_app("respan", prefer="example=observed_admin", access_log=False)
+
+
+@pytest.mark.parametrize("api", sorted(AUTH))
+def test_seeded_bodies_are_a_function_of_seed_vendor_and_id(make_client, api):
+    url, headers = AUTH[api]
+    first = make_client(api, dynamic=True, seed=7)
+    again = make_client(api, dynamic=True, seed=7)  # a new app: as after a restart
+    other = make_client(api, dynamic=True, seed=8)
+    body = first.get(url, headers=headers).json()
+    assert first.get(url, headers=headers).json() == body == again.get(url, headers=headers).json()
+    assert other.get(url, headers=headers).json() != body
+    other_id = url.replace("anything", "something-else")
+    assert first.get(other_id, headers=headers).json() != body
+
+
+@pytest.mark.slow
+def test_seeded_bodies_survive_a_restart(run_mock):
+    from tests.mock_server.conftest import free_port
+
+    url_path, headers = AUTH["respan"]
+    bodies = []
+    for _ in range(2):
+        port = free_port()
+        mock = run_mock("--api", "respan", "--port", str(port), "--dynamic", "--seed", "42", "--quiet")
+        url = f"http://127.0.0.1:{port}{url_path}"
+        mock.wait_url(url)
+        import httpx
+
+        bodies.append(httpx.get(url, headers=headers).json())
+        mock.stop()
+    assert bodies[0] == bodies[1] and bodies[0]["model_name"] == "anything"
