@@ -13,7 +13,7 @@ from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
 from contracts.report import render_json, render_junit, render_text
 from contracts.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, run
-from vendor_specs import APIS, SpecError
+from vendor_specs import APIS, SpecError, __version__
 
 __all__ = ["build_parser", "main"]
 
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="contracts", description="Conformance harness for the vendors' get-one-model endpoints."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser(
         "check",
