@@ -11,6 +11,7 @@ from typing import TextIO
 
 from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
+from contracts.named_profiles import NAMED_PROFILES
 from contracts.report import render_json, render_junit, render_text
 from contracts.runner import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, run
 from vendor_specs import APIS, SpecError, __version__
@@ -96,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url",
         help="server URL, may carry a path prefix (http://host:8080/api/v1); default: the profile's base_url",
     )
-    check.add_argument("--profile", help="target profile YAML (tokens, known model ids; ${ENV_VAR} allowed)")
+    check.add_argument(
+        "--profile",
+        help="target profile: a YAML file (tokens, known model ids; ${ENV_VAR} allowed), or a name: "
+        + "; ".join(f"`{name}` = {what}" for name, what in NAMED_PROFILES.items()),
+    )
     check.add_argument("--token", help="credential of the owner role (overrides tokens.owner)")
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     check.add_argument("--json", metavar="PATH", help="write a JSON report")
