@@ -1,8 +1,12 @@
 """Property-based testing of every operation with Schemathesis (examples, coverage, fuzzing phases).
 
-The vendor checks of :mod:`contracts.checks` are registered as Schemathesis checks here, so every
-generated response gets them too. Auth goes through ``[auth.openapi.<scheme>]``: Schemathesis adds it
-to generated cases and still generates the unauthenticated ones ``ignored_auth`` needs.
+The vendor checks of :mod:`contracts.checks` judge every generated response too, through an ``after_call``
+hook registered on the harness's own schema: they are never put into Schemathesis' global check registry
+(``@schemathesis.check``), so another Schemathesis user in the same process (a host project's own tests,
+next to the pytest plugin) never gets them. Schemathesis 4 has no per-schema check list; ``after_call`` is
+its per-schema hook that sees every request and response, shrinking included. Auth goes through
+``[auth.openapi.<scheme>]``: Schemathesis adds it to generated cases and still generates the
+unauthenticated ones ``ignored_auth`` needs.
 
 Negative cases may carry undeclared headers with any token as name. Names that belong to the HTTP
 layer (``Transfer-Encoding``, ``Content-Length``, ``Host``, connection control) are not API input:
@@ -28,7 +32,15 @@ from contracts.errors import TargetError
 from contracts.findings import CheckOutcome, Finding, spec_location
 from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
 
-__all__ = ["BUILTIN_CHECKS", "CUSTOM_CHECKS", "HTTP_LAYER_HEADERS", "FuzzResult", "fuzz", "sendable_over_http"]
+__all__ = [
+    "BUILTIN_CHECKS",
+    "CUSTOM_CHECKS",
+    "HTTP_LAYER_HEADERS",
+    "FuzzResult",
+    "fuzz",
+    "sendable_over_http",
+    "vendor_problems",
+]
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -42,7 +54,6 @@ BUILTIN_CHECKS = (
 )
 CUSTOM_CHECKS = ("error_contract", "secrets", "consistency", "identity")
 PHASES = ("examples", "coverage", "fuzzing")
-_SETTINGS_KEY = "x-contracts-run"
 # Header fields the HTTP layer owns, never the API contract (lower case):
 # - message framing, RFC 9112 section 6: Content-Length, Transfer-Encoding (a request whose framing the
 #   server cannot parse MUST get 400; urllib3 also changes what it writes after the headers by them);
@@ -71,13 +82,6 @@ class FuzzResult:
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[CheckOutcome] = field(default_factory=list)
     requests: int = 0
-
-
-def _settings(case: Any) -> tuple[str, bool] | None:
-    """The harness run's settings, or None for a schema the harness did not load (other Schemathesis users
-    in the same process: the checks are registered globally and must stay silent there)."""
-    run = case.operation.schema.raw_schema.get(_SETTINGS_KEY)
-    return None if run is None else (run["api"], run["strict"])
 
 
 def _operation(api: str, case: Any) -> Operation:
@@ -127,53 +131,24 @@ def sendable_over_http(ctx: Any, case: Any) -> bool:
     return sent <= declared
 
 
-def _raise(problems: list[checks.Problem]) -> None:
-    if problems:
-        raise AssertionError("; ".join(p.message for p in problems))
+def vendor_problems(api: str, strict: bool, case: Any, response: Any) -> dict[str, list[checks.Problem]]:
+    """The vendor checks (:data:`CUSTOM_CHECKS`) on one Schemathesis exchange: check name -> its problems."""
+    op = _operation(api, case)
+    body = _json(response)
+    status = response.status_code
+    found = {
+        "error_contract": checks.error_contract(op, status, _media_type(response), body, strict),
+        "secrets": checks.secrets(api, body),
+        "consistency": checks.consistency(api, op, status, body),
+        "identity": checks.identity(api, _requested_id(api, case), status, body),
+    }
+    return {name: problems for name, problems in found.items() if problems}
 
 
-@schemathesis.check
-def error_contract(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api, strict = settings
-    _raise(
-        checks.error_contract(
-            _operation(api, case), response.status_code, _media_type(response), _json(response), strict
-        )
-    )
-    return None
-
-
-@schemathesis.check
-def secrets(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api = settings[0]
-    _raise(checks.secrets(api, _json(response)))
-    return None
-
-
-@schemathesis.check
-def consistency(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api = settings[0]
-    _raise(checks.consistency(api, _operation(api, case), response.status_code, _json(response)))
-    return None
-
-
-@schemathesis.check
-def identity(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api = settings[0]
-    _raise(checks.identity(api, _requested_id(api, case), response.status_code, _json(response)))
-    return None
+def _curl(case: Any, response: Any) -> str:
+    """The request as sent, credentials masked (Schemathesis' own code samples are built the same way)."""
+    headers = {name: value for name, value in response.request.headers.items()}
+    return case.as_curl_command(headers=headers, verify=response.verify).replace("[Filtered]", "<token>")
 
 
 def _location(api: str, op: Operation | None, check: str, status: int | None) -> str:
@@ -202,7 +177,6 @@ def fuzz(
 ) -> FuzzResult:
     """Run the Schemathesis phases against ``root`` (the base URL with its prefix)."""
     spec = raw_spec(api)
-    spec[_SETTINGS_KEY] = {"api": api, "strict": strict}
     config: dict[str, Any] = {
         "request-timeout": timeout,
         "continue-on-failure": True,  # else an operation's first failure hides the others
@@ -217,13 +191,38 @@ def fuzz(
         auth = schemathesis_auth(api, token)
         if auth:
             config["auth"] = auth
-    schema = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
-    schema.config.base_url = root
-    schema.hooks.register_hook_with_name(sendable_over_http, "filter_case")  # this schema only, not global
-    schema.config.checks.update(included_check_names=[*BUILTIN_CHECKS, *CUSTOM_CHECKS])
     result = FuzzResult()
     seen: set[tuple[str, str, str]] = set()
     by_label = {f"{op.method} {op.path}": op for op in operations(api)}
+
+    def add(check: str, label: str, message: str, status: int | None, curl: str) -> None:
+        key = (check, label, "" if check == "timeout" else message.splitlines()[0])
+        if key in seen:
+            return
+        seen.add(key)
+        result.findings.append(
+            Finding(
+                check=check,
+                operation=label,
+                message=" ".join(message.split()) if len(message) < 300 else message,
+                location=_location(api, by_label.get(label), check, status),
+                curl=curl,
+                status=status,
+            )
+        )
+
+    def after_call(ctx: Any, case: Any, response: Any) -> None:
+        """The vendor checks on every response of this schema (never registered globally)."""
+        for check, problems in vendor_problems(api, strict, case, response).items():
+            message = "; ".join(p.message for p in problems)
+            add(check, case.operation.label, message, response.status_code, _curl(case, response))
+
+    schema = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
+    schema.config.base_url = root
+    # hooks of this schema only, not Schemathesis' global dispatcher
+    schema.hooks.register_hook_with_name(sendable_over_http, "filter_case")
+    schema.hooks.register_hook_with_name(after_call, "after_call")
+    schema.config.checks.update(included_check_names=list(BUILTIN_CHECKS))
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             recorder = event.recorder
@@ -237,37 +236,24 @@ def fuzz(
                     response = recorder.find_response(case_id=case_id)
                     status = response.status_code if response is not None else None
                     message = f"{failure.title}: {failure.message}".strip().rstrip(":")
-                    key = (node.name, recorder.label, message.splitlines()[0])
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    op = by_label.get(recorder.label)
-                    result.findings.append(
-                        Finding(
-                            check=node.name,
-                            operation=recorder.label,
-                            message=" ".join(message.split()) if len(message) < 300 else message,
-                            location=_location(api, op, node.name, status),
-                            curl=info.code_sample.replace("[Filtered]", "<token>"),
-                            status=status,
-                        )
+                    add(
+                        node.name,
+                        recorder.label,
+                        message,
+                        status,
+                        info.code_sample.replace("[Filtered]", "<token>"),
                     )
         elif isinstance(event, events.NonFatalError):
             text = str(event.info)
             if "timed out" in text.lower() or "timeout" in text.lower():
-                key = ("timeout", event.label, "")
-                if key not in seen:
-                    seen.add(key)
-                    op = by_label.get(event.label)
-                    result.findings.append(
-                        Finding(
-                            check="timeout",
-                            operation=event.label,
-                            message=f"no response within the {timeout:g} s timeout ({event.info.title})",
-                            location=_location(api, op, "timeout", None),
-                            curl=(event.info._code_sample or "").replace("[Filtered]", "<token>"),
-                        )
-                    )
+                sample = (event.info._code_sample or "").replace("[Filtered]", "<token>")
+                add(
+                    "timeout",
+                    event.label,
+                    f"no response within the {timeout:g} s timeout ({event.info.title})",
+                    None,
+                    sample,
+                )
             else:
                 raise TargetError(
                     f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}"
