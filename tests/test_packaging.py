@@ -21,7 +21,8 @@ def test_every_package_directory_is_listed_in_pyproject() -> None:
     for top in ("vendor_specs", "mock_server", "contracts"):
         for init in (ROOT / top).rglob("__init__.py"):
             found.add(".".join(init.parent.relative_to(ROOT).parts))
-    data_only = {"vendor_specs.openapi"}  # the top-level openapi/ folder, shipped inside vendor_specs
+    # the top-level openapi/ folder, shipped inside vendor_specs; the mock's fixtures and profiles
+    data_only = {"vendor_specs.openapi", "mock_server.data", "mock_server.data.profiles"}
     assert found | data_only == set(SETUPTOOLS["packages"])
 
 
@@ -36,6 +37,8 @@ def test_package_data_ships_specs_and_fixtures() -> None:
     assert "*.yaml" in data["vendor_specs.openapi"]
     assert list((ROOT / "openapi").glob("*.yaml")), "the specs are missing"
     assert list((ROOT / "mock_server" / "data").glob("*.yaml")), "default fixtures are missing"
+    assert data["mock_server.data"] == data["mock_server.data.profiles"] == ["*.yaml"]
+    assert list((ROOT / "mock_server" / "data" / "profiles").glob("*.yaml")), "the mock's profiles are missing"
 
 
 @pytest.mark.parametrize("command", ["mock-server", "contracts"])
