@@ -2,15 +2,25 @@
 
 ``run(RunConfig(...)) -> RunResult`` is the entry point; the ``contracts`` CLI and the pytest plugin are
 thin layers over it.
+
+The names below are imported on first use (PEP 562 ``__getattr__``), not when the package is: the pytest
+plugin (``contracts.pytest_plugin``) is loaded into every pytest run of a project that installs this
+package, and must not pull in Schemathesis, openapi-core or httpx for a run that never uses it.
 """
 
-from contracts.baseline import Accepted, load_baseline
-from contracts.checks import CHECK_DOCS
-from contracts.errors import BaselineError, ContractsError, ProfileError, TargetError, UsageError
-from contracts.findings import CheckOutcome, Finding
-from contracts.profile import Profile, load_profile
-from contracts.report import render_json, render_junit, render_text
-from contracts.runner import RunConfig, RunResult, run
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from contracts.baseline import Accepted, load_baseline
+    from contracts.checks import CHECK_DOCS
+    from contracts.errors import BaselineError, ContractsError, ProfileError, TargetError, UsageError
+    from contracts.findings import CheckOutcome, Finding
+    from contracts.profile import Profile, load_profile
+    from contracts.report import render_json, render_junit, render_text
+    from contracts.runner import RunConfig, RunResult, run
 
 __all__ = [
     "CHECK_DOCS",
@@ -32,3 +42,38 @@ __all__ = [
     "render_text",
     "run",
 ]
+
+#: the module each exported name lives in (``tests/contracts/test_exports.py`` holds it to ``__all__``)
+_MODULE_OF = {
+    "Accepted": "contracts.baseline",
+    "load_baseline": "contracts.baseline",
+    "CHECK_DOCS": "contracts.checks",
+    "BaselineError": "contracts.errors",
+    "ContractsError": "contracts.errors",
+    "ProfileError": "contracts.errors",
+    "TargetError": "contracts.errors",
+    "UsageError": "contracts.errors",
+    "CheckOutcome": "contracts.findings",
+    "Finding": "contracts.findings",
+    "Profile": "contracts.profile",
+    "load_profile": "contracts.profile",
+    "render_json": "contracts.report",
+    "render_junit": "contracts.report",
+    "render_text": "contracts.report",
+    "RunConfig": "contracts.runner",
+    "RunResult": "contracts.runner",
+    "run": "contracts.runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'contracts' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

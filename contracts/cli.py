@@ -11,9 +11,10 @@ from typing import TextIO
 
 from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
+from contracts.named_profiles import NAMED_PROFILES
 from contracts.report import render_json, render_junit, render_text
 from contracts.runner import DEFAULT_MAX_BODY_MB, DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, run
-from vendor_specs import APIS, SpecError
+from vendor_specs import APIS, SpecError, __version__
 
 __all__ = ["build_parser", "main"]
 
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="contracts", description="Conformance harness for the vendors' get-one-model endpoints."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser(
         "check",
@@ -100,7 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url",
         help="server URL, may carry a path prefix (http://host:8080/api/v1); default: the profile's base_url",
     )
-    check.add_argument("--profile", help="target profile YAML (tokens, known model ids; ${ENV_VAR} allowed)")
+    check.add_argument(
+        "--profile",
+        help="target profile: a YAML file (tokens, known model ids; ${ENV_VAR} allowed), or a name: "
+        + "; ".join(f"`{name}` = {what}" for name, what in NAMED_PROFILES.items()),
+    )
     check.add_argument("--token", help="credential of the owner role (overrides tokens.owner)")
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     check.add_argument("--json", metavar="PATH", help="write a JSON report")

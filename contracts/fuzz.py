@@ -1,8 +1,12 @@
 """Property-based testing of every operation with Schemathesis (examples, coverage, fuzzing phases).
 
-The vendor checks of :mod:`contracts.checks` are registered as Schemathesis checks here, so every
-generated response gets them too. Auth goes through ``[auth.openapi.<scheme>]``: Schemathesis adds it
-to generated cases and still generates the unauthenticated ones ``ignored_auth`` needs.
+The vendor checks of :mod:`contracts.checks` judge every generated response too, through an ``after_call``
+hook registered on the harness's own schema: they are never put into Schemathesis' global check registry
+(``@schemathesis.check``), so another Schemathesis user in the same process (a host project's own tests,
+next to the pytest plugin) never gets them. Schemathesis 4 has no per-schema check list; ``after_call`` is
+its per-schema hook that sees every request and response, shrinking included. Auth goes through
+``[auth.openapi.<scheme>]``: Schemathesis adds it to generated cases and still generates the
+unauthenticated ones ``ignored_auth`` needs.
 
 Negative cases may carry undeclared headers with any token as name. Names that belong to the HTTP
 layer (``Transfer-Encoding``, ``Content-Length``, ``Host``, connection control) are not API input:
@@ -30,7 +34,15 @@ from contracts.findings import CheckOutcome, Finding, curl_command, spec_locatio
 from contracts.guard import MARKER, Guard
 from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
 
-__all__ = ["BUILTIN_CHECKS", "CUSTOM_CHECKS", "HTTP_LAYER_HEADERS", "FuzzResult", "fuzz", "sendable_over_http"]
+__all__ = [
+    "BUILTIN_CHECKS",
+    "CUSTOM_CHECKS",
+    "HTTP_LAYER_HEADERS",
+    "FuzzResult",
+    "fuzz",
+    "sendable_over_http",
+    "vendor_problems",
+]
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -44,11 +56,6 @@ BUILTIN_CHECKS = (
 )
 CUSTOM_CHECKS = ("error_contract", "secrets", "consistency", "identity")
 PHASES = ("examples", "coverage", "fuzzing")
-# what requests adds to every request by itself: not part of a reproduction
-_CLIENT_HEADERS = frozenset(
-    {"user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid"}
-)
-_SETTINGS_KEY = "x-contracts-run"
 # Header fields the HTTP layer owns, never the API contract (lower case):
 # - message framing, RFC 9112 section 6: Content-Length, Transfer-Encoding (a request whose framing the
 #   server cannot parse MUST get 400; urllib3 also changes what it writes after the headers by them);
@@ -79,13 +86,6 @@ class FuzzResult:
     requests: int = 0
 
 
-def _settings(case: Any) -> tuple[str, bool] | None:
-    """The harness run's settings, or None for a schema the harness did not load (other Schemathesis users
-    in the same process: the checks are registered globally and must stay silent there)."""
-    run = case.operation.schema.raw_schema.get(_SETTINGS_KEY)
-    return None if run is None else (run["api"], run["strict"])
-
-
 def _operation(api: str, case: Any) -> Operation:
     for op in operations(api):
         if op.path == case.operation.path and op.method == case.operation.method.upper():
@@ -109,16 +109,6 @@ def _header(response: Any, name: str) -> str:
 
 def _media_type(response: Any) -> str:
     return _header(response, "content-type").split(";")[0].strip().lower()
-
-
-def _curl(recorder: Any, case_id: str, secrets: dict[str, str]) -> str:
-    """The reproduction of a generated request, credentials shown as everywhere else (``<owner token>``)."""
-    interaction = recorder.interactions.get(case_id)
-    if interaction is None:
-        return ""
-    request = interaction.request
-    headers = [(name, value) for name, values in request.headers.items() for value in values]
-    return curl_command(request.method, request.uri, headers, secrets)
 
 
 def _requested_id(api: str, case: Any) -> str | None:
@@ -148,53 +138,24 @@ def sendable_over_http(ctx: Any, case: Any) -> bool:
     return sent <= declared
 
 
-def _raise(problems: list[checks.Problem]) -> None:
-    if problems:
-        raise AssertionError("; ".join(p.message for p in problems))
+def vendor_problems(api: str, strict: bool, case: Any, response: Any) -> dict[str, list[checks.Problem]]:
+    """The vendor checks (:data:`CUSTOM_CHECKS`) on one Schemathesis exchange: check name -> its problems."""
+    op = _operation(api, case)
+    body = _json(response)
+    status = response.status_code
+    found = {
+        "error_contract": checks.error_contract(op, status, _media_type(response), body, strict),
+        "secrets": checks.secrets(api, body),
+        "consistency": checks.consistency(api, op, status, body),
+        "identity": checks.identity(api, _requested_id(api, case), status, body),
+    }
+    return {name: problems for name, problems in found.items() if problems}
 
 
-@schemathesis.check
-def error_contract(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api, strict = settings
-    _raise(
-        checks.error_contract(
-            _operation(api, case), response.status_code, _media_type(response), _json(response), strict
-        )
-    )
-    return None
-
-
-@schemathesis.check
-def secrets(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api = settings[0]
-    _raise(checks.secrets(api, _json(response)))
-    return None
-
-
-@schemathesis.check
-def consistency(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api = settings[0]
-    _raise(checks.consistency(api, _operation(api, case), response.status_code, _json(response)))
-    return None
-
-
-@schemathesis.check
-def identity(ctx: Any, response: Any, case: Any) -> bool | None:
-    settings = _settings(case)
-    if settings is None:
-        return None
-    api = settings[0]
-    _raise(checks.identity(api, _requested_id(api, case), response.status_code, _json(response)))
-    return None
+def _curl(response: Any, secrets: dict[str, str]) -> str:
+    """The request as sent, credentials shown as everywhere else (``<owner token>``)."""
+    request = response.request
+    return curl_command(str(request.method), str(request.url), list(request.headers.items()), secrets)
 
 
 def _location(api: str, op: Operation | None, check: str, status: int | None) -> str:
@@ -227,7 +188,7 @@ def fuzz(
     ``guard`` (its ``proxy``): one deadline per answer, a body cap, and no more requests of an operation that
     timed out (they are skipped, and counted by the guard). ``deadline`` (``time.monotonic()``) ends the run."""
     spec = raw_spec(api)
-    spec[_SETTINGS_KEY] = {"api": api, "strict": strict}
+    shown = secrets or {}
     config: dict[str, Any] = {
         "request-timeout": guard.timeout + 5,  # the guard answers first, with a marked 504 if need be
         "proxy": guard.url,
@@ -244,6 +205,7 @@ def fuzz(
         if auth:
             config["auth"] = auth
     result = FuzzResult()
+    seen: set[tuple[str, str, str]] = set()
     by_label = {f"{op.method} {op.path}": op for op in operations(api)}
     broken = [label for label in by_label if guard.is_broken(label) is not None]
     for label in broken:
@@ -251,10 +213,31 @@ def fuzz(
         result.outcomes += [CheckOutcome(name, label, skipped=reason) for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS)]
     if len(broken) == len(by_label):
         return result
-    schema: Any = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
-    if broken:
-        schema = schema.exclude(name=broken)
-    schema.config.base_url = root
+
+    def add(check: str, label: str, message: str, status: int | None, curl: str) -> None:
+        key = (check, label, "" if check == "timeout" else message.splitlines()[0])
+        if key in seen:
+            return
+        seen.add(key)
+        result.findings.append(
+            Finding(
+                check=check,
+                operation=label,
+                message=" ".join(message.split()) if len(message) < 300 else message,
+                location=_location(api, by_label.get(label), check, status),
+                curl=curl,
+                status=status,
+            )
+        )
+
+    def after_call(ctx: Any, case: Any, response: Any) -> None:
+        """The vendor checks on every response of this schema (never registered globally); not on the guard's
+        own answers (a cut or skipped request), which the runner reports once from the guard's record."""
+        if _header(response, MARKER):
+            return
+        for check, problems in vendor_problems(api, strict, case, response).items():
+            message = "; ".join(p.message for p in problems)
+            add(check, case.operation.label, message, response.status_code, _curl(response, shown))
 
     def sendable(ctx: Any, case: Any) -> bool:
         if deadline is not None and time.monotonic() >= deadline:
@@ -265,14 +248,18 @@ def fuzz(
         return sendable_over_http(ctx, case)
 
     def not_cut(ctx: Any, failure: Any, case: Any, response: Any) -> bool:
-        """A check failure on the guard's own answer (a cut or skipped request) is not the target's: dropped.
-        The cut itself is reported once, from the guard's record."""
+        """A built-in check's failure on the guard's own answer is not the target's: dropped."""
         return not _header(response, MARKER)
 
-    schema.hooks.register_hook_with_name(sendable, "filter_case")  # this schema only, not global
+    schema: Any = schemathesis.openapi.from_dict(spec, config=schemathesis.Config.from_dict(config))
+    if broken:
+        schema = schema.exclude(name=broken)
+    schema.config.base_url = root
+    # hooks of this schema only, not Schemathesis' global dispatcher
+    schema.hooks.register_hook_with_name(sendable, "filter_case")
     schema.hooks.register_hook_with_name(not_cut, "filter_failure")
-    schema.config.checks.update(included_check_names=[*BUILTIN_CHECKS, *CUSTOM_CHECKS])
-    seen: set[tuple[str, str, str]] = set()
+    schema.hooks.register_hook_with_name(after_call, "after_call")
+    schema.config.checks.update(included_check_names=list(BUILTIN_CHECKS))
     stream = from_schema(schema).execute()
     for event in stream:
         if deadline is not None and time.monotonic() >= deadline:
@@ -289,21 +276,8 @@ def fuzz(
                     response = recorder.find_response(case_id=case_id)
                     status = response.status_code if response is not None else None
                     message = f"{failure.title}: {failure.message}".strip().rstrip(":")
-                    key = (node.name, recorder.label, message.splitlines()[0])
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    op = by_label.get(recorder.label)
-                    result.findings.append(
-                        Finding(
-                            check=node.name,
-                            operation=recorder.label,
-                            message=" ".join(message.split()) if len(message) < 300 else message,
-                            location=_location(api, op, node.name, status),
-                            curl=_curl(recorder, case_id, secrets or {}),
-                            status=status,
-                        )
-                    )
+                    interaction = recorder.interactions.get(case_id)
+                    add(node.name, recorder.label, message, status, _recorded_curl(interaction, shown))
         elif isinstance(event, events.NonFatalError):
             if guard.is_broken(event.label) is not None or (deadline is not None and time.monotonic() >= deadline):
                 continue  # its cases were not sent (the hook refused them all): the guard's record says why
@@ -319,6 +293,15 @@ def fuzz(
         if label not in broken:
             result.outcomes += [CheckOutcome(name, label) for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS)]
     return result
+
+
+def _recorded_curl(interaction: Any, secrets: dict[str, str]) -> str:
+    """The reproduction of a recorded request (Schemathesis' headers: names to lists of values)."""
+    if interaction is None:
+        return ""
+    request = interaction.request
+    headers = [(name, value) for name, values in request.headers.items() for value in values]
+    return curl_command(request.method, request.uri, headers, secrets)
 
 
 def _why(guard: Guard, label: str) -> str:

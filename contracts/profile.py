@@ -6,6 +6,8 @@ YAML with ``${ENV_VAR}`` interpolation so secrets stay out of the file::
     base_url: http://127.0.0.1:9002
     tokens: {owner: ${RESPAN_OWNER_KEY}, stranger: ${RESPAN_OTHER_KEY}}
     models: {own: acme/custom-gpt-4, shared: openai/gpt-4, missing: no-such-model-0000}
+
+``load_profile("mock", api="respan")`` loads a profile by name (:mod:`contracts.named_profiles`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 import yaml
 
 from contracts.errors import ProfileError
+from contracts.named_profiles import is_profile_name, named_profile_path
 from vendor_specs import APIS
 
 __all__ = ["MODEL_ROLES", "TOKEN_ROLES", "Profile", "load_profile", "parse_profile"]
@@ -109,9 +112,13 @@ def parse_profile(data: Any, *, source: str = "(inline)", env: Mapping[str, str]
     )
 
 
-def load_profile(path: str | Path, *, env: Mapping[str, str] | None = None) -> Profile:
-    """Read and validate the profile at ``path``; raises :class:`ProfileError` with a fix-it message."""
+def load_profile(path: str | Path, *, api: str | None = None, env: Mapping[str, str] | None = None) -> Profile:
+    """Read and validate the profile at ``path``, or the named one (``"mock"``) for ``api``; raises
+    :class:`ProfileError` with a fix-it message."""
     source = str(path)
+    if is_profile_name(path):
+        path = named_profile_path(source, api)
+        source = f"{source} ({path})"
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:

@@ -1,52 +1,68 @@
 """pytest plugin (entry point ``contracts``): thin over :func:`contracts.runner.run`.
 
-``pytest --contracts-api=respan --contracts-base-url=http://127.0.0.1:9002 [--contracts-profile=FILE]``
-adds one test per check, all fed by one run per session. Or use the fixtures in your own tests::
+``pytest --contracts-api=respan --contracts-base-url=http://127.0.0.1:9002 --contracts-profile=mock`` adds one
+test per check, all fed by one harness run per session::
+
+    contracts::respan::access_control     node ids: select one on the command line, with -k or --deselect
+
+Or use the fixtures in your own tests::
 
     def test_my_server(contracts_run):
         result = contracts_run(api="respan", base_url=url, profile="profile.yaml")
         assert not result.failures, result.failures
+
+pytest loads this module into every run of a project that installs the package, so it imports only pytest
+and the standard library; the harness (Schemathesis, openapi-core, httpx, the specs) is imported when a
+``--contracts-*`` option or a fixture asks for it. ``tests/contracts/test_plugin_cost.py`` holds it to that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import os
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from contracts.checks import CHECK_DOCS
-from contracts.errors import ContractsError
-from contracts.findings import Finding
-from contracts.runner import (
-    DEFAULT_MAX_BODY_MB,
-    DEFAULT_MAX_EXAMPLES,
-    DEFAULT_TIMEOUT,
-    RunConfig,
-    RunResult,
-    run,
-    validate_config,
-)
-from vendor_specs import APIS
+if TYPE_CHECKING:
+    from contracts.errors import ContractsError
+    from contracts.findings import Finding
+    from contracts.runner import RunConfig, RunResult
 
-_OPTIONS = (
-    ("api", dict(choices=APIS, help="vendor spec the target implements (enables the contract tests)")),
-    ("base-url", dict(help="target base URL (may carry a path prefix)")),
-    ("profile", dict(help="target profile YAML")),
+__all__ = ["NODE_ROOT", "ContractCheck", "Contracts", "VendorContracts", "contracts_result", "contracts_run"]
+
+#: the first part of every contract test's node id (``contracts::<api>::<check>``)
+NODE_ROOT = "contracts"
+
+_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("api", dict(metavar="API", help="vendor spec the target implements, e.g. respan (enables the contract tests)")),
+    ("base-url", dict(metavar="URL", help="target base URL (may carry a path prefix); default: the profile's")),
+    (
+        "profile",
+        dict(
+            metavar="PROFILE",
+            help="target profile: a YAML file, or `mock` (the mock-server's built-in fixtures, for --contracts-api)",
+        ),
+    ),
     ("token", dict(help="owner credential (overrides tokens.owner)")),
-    ("max-examples", dict(type=int, default=DEFAULT_MAX_EXAMPLES, help="examples per operation and phase")),
+    (
+        "max-examples",
+        dict(type=int, metavar="N", help="examples per operation and phase (default: as contracts check)"),
+    ),
     ("seed", dict(type=int, help="Hypothesis seed")),
-    ("baseline", dict(help="YAML of accepted findings")),
-    ("timeout", dict(type=float, default=DEFAULT_TIMEOUT, help="seconds for a whole answer")),
-    ("max-body-mb", dict(type=float, default=DEFAULT_MAX_BODY_MB, help="largest answer body read, in MB")),
-    ("max-time", dict(type=float, help="seconds for the whole run")),
+    ("baseline", dict(metavar="FILE", help="YAML of accepted findings")),
+    ("timeout", dict(type=float, metavar="SECONDS", help="seconds for a whole answer (default: as contracts check)")),
+    ("max-body-mb", dict(type=float, metavar="MB", help="largest answer body read (default: as contracts check)")),
+    ("max-time", dict(type=float, metavar="SECONDS", help="seconds for the whole run (default: unbounded)")),
 )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("contracts", "conformance harness (contracts check)")
+    group = parser.getgroup("contracts", "conformance harness (contracts check); tests are contracts::<api>::<check>")
     for name, kwargs in _OPTIONS:
-        group.addoption(f"--contracts-{name}", dest=f"contracts_{name.replace('-', '_')}", **kwargs)  # type: ignore[arg-type]
+        group.addoption(f"--contracts-{name}", dest=f"contracts_{name.replace('-', '_')}", **kwargs)
     group.addoption(
         "--contracts-strict-messages",
         action="store_true",
@@ -55,44 +71,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _config_from_options(config: pytest.Config) -> RunConfig | None:
-    opt = config.option
-    if not opt.contracts_api:
-        return None
-    return RunConfig(
-        api=opt.contracts_api,
-        base_url=opt.contracts_base_url,
-        profile=opt.contracts_profile,
-        token=opt.contracts_token,
-        max_examples=opt.contracts_max_examples,
-        seed=opt.contracts_seed,
-        timeout=opt.contracts_timeout,
-        max_body_mb=opt.contracts_max_body_mb,
-        max_time=opt.contracts_max_time,
-        strict_messages=opt.contracts_strict_messages,
-        baseline=opt.contracts_baseline,
-    )
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Bad ``--contracts-*`` options (URL, profile, baseline) are a usage error, not one failure per check."""
-    run_config = _config_from_options(config)
-    if run_config is None:
-        return
-    try:
-        validate_config(run_config)
-    except ContractsError as exc:
-        raise pytest.UsageError(f"contracts: {exc}") from None
-
-
+# ----------------------------------------------------------------------------------------------- the plan
 class _SessionRun:
-    """Runs the harness at most once per session; every check item reads the same result."""
+    """Runs the harness at most once per session; every check item and ``contracts_result`` read the same result."""
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self._result: RunResult | ContractsError | None = None
 
     def get(self) -> RunResult:
+        from contracts.errors import ContractsError
+        from contracts.runner import run
+
         if self._result is None:
             try:
                 self._result = run(self.config)
@@ -103,16 +93,179 @@ class _SessionRun:
         return self._result
 
 
+@dataclass
+class _Plan:
+    """What the ``--contracts-*`` options asked for: the run, and which checks the command line selected."""
+
+    session_run: _SessionRun
+    checks: tuple[str, ...]  # in CHECK_DOCS order
+    selected: set[str] | None = None  # None: every check
+    claimed: list[str] = field(default_factory=list)  # the command-line arguments that were contract node ids
+
+    @property
+    def api(self) -> str:
+        return self.session_run.config.api
+
+
+_PLAN = pytest.StashKey[_Plan]()
+
+
+def _run_config(config: pytest.Config) -> RunConfig | None:
+    opt = config.option
+    if not opt.contracts_api:
+        return None
+    from contracts.runner import RunConfig
+
+    given = {
+        "base_url": opt.contracts_base_url,
+        "profile": opt.contracts_profile,
+        "token": opt.contracts_token,
+        "max_examples": opt.contracts_max_examples,
+        "seed": opt.contracts_seed,
+        "timeout": opt.contracts_timeout,
+        "max_body_mb": opt.contracts_max_body_mb,
+        "max_time": opt.contracts_max_time,
+        "baseline": opt.contracts_baseline,
+    }
+    return RunConfig(
+        api=opt.contracts_api,
+        strict_messages=opt.contracts_strict_messages,
+        **{key: value for key, value in given.items() if value is not None},
+    )
+
+
+def _contract_args(config: pytest.Config) -> list[tuple[str, list[str]]]:
+    """The command-line arguments that name contract tests (``contracts::respan``, ``contracts::respan::auth``,
+    relative to the rootdir as pytest prints them), with their ``::`` parts."""
+    root = Path(os.path.normpath(config.rootpath / NODE_ROOT))
+    if root.is_file():  # a real file of that name is the host's, not ours
+        return []
+    found = []
+    for arg in config.args:
+        path, sep, rest = arg.partition("::")
+        if sep and Path(os.path.normpath(config.invocation_params.dir / path)) == root:
+            found.append((arg, rest.split("::")))
+    return found
+
+
+def _select(plan: _Plan, args: list[tuple[str, list[str]]]) -> None:
+    """Restrict ``plan`` to the checks the node-id arguments name; a name that matches nothing is a usage error."""
+    selected: set[str] = set()
+    for arg, parts in args:
+        api, *names = parts
+        if api != plan.api or len(names) > 1 or (names and names[0] not in plan.checks):
+            why = (
+                f"the contract tests are for --contracts-api={plan.api} (node ids {NODE_ROOT}::{plan.api}::<check>)"
+                if api != plan.api
+                else f"checks: {', '.join(plan.checks)}"
+            )
+            raise pytest.UsageError(f"not found: {arg}: {why}")
+        if not names:
+            plan.selected = None
+            return
+        selected.add(names[0])
+    plan.selected = selected
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without ``--contracts-api``: nothing (no import). With it: options that cannot make a run (URL, profile,
+    baseline) are a usage error, not one failure per check; node-id arguments select checks."""
+    run_config = _run_config(config)
+    args = _contract_args(config)
+    if run_config is None:
+        if args:
+            raise pytest.UsageError(
+                f"{args[0][0]} is a contract test: pass --contracts-api=API and --contracts-base-url=URL "
+                "(see the `contracts` group in pytest --help)"
+            )
+        return
+    from contracts.checks import CHECK_DOCS
+    from contracts.errors import ContractsError
+    from contracts.runner import validate_config
+
+    try:
+        validate_config(run_config)
+    except ContractsError as exc:
+        raise pytest.UsageError(f"contracts: {exc}") from None
+    plan = _Plan(_SessionRun(run_config), tuple(CHECK_DOCS))
+    if args:
+        _select(plan, args)
+        plan.claimed = [arg for arg, _ in args]
+        # pytest resolves every argument as a path; ours are not, so they leave the list it sees
+        config.args[:] = [arg for arg in config.args if arg not in plan.claimed]
+    config.stash[_PLAN] = plan
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    plan = config.stash.get(_PLAN, None)
+    if plan is None:
+        return []
+    run_config = plan.session_run.config
+    where = run_config.base_url or "the profile's base_url"
+    profile = f", profile {run_config.profile}" if run_config.profile else ""
+    return [f"contracts: {plan.api} at {where}{profile}"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """The contract tests hang under the session, beside what pytest collected from the path arguments."""
+    report = yield
+    if isinstance(collector, pytest.Session) and report.passed:
+        plan = collector.config.stash.get(_PLAN, None)
+        if plan is not None:
+            report.result.append(Contracts.from_parent(collector, plan=plan))
+    return report
+
+
+# ----------------------------------------------------------------------------------------------- the nodes
+class Contracts(pytest.Collector):
+    """Node id ``contracts``: the contract tests of this session, one :class:`VendorContracts` per vendor."""
+
+    def __init__(self, *, plan: _Plan, **kwargs: Any) -> None:
+        parent = kwargs["parent"]
+        kwargs.setdefault("name", NODE_ROOT)
+        kwargs.setdefault("nodeid", NODE_ROOT)  # under the session, pytest would make it "::contracts"
+        kwargs.setdefault("path", parent.config.rootpath / NODE_ROOT)
+        super().__init__(**kwargs)
+        self.plan = plan
+
+    def collect(self) -> Iterable[pytest.Item | pytest.Collector]:
+        return [VendorContracts.from_parent(self, name=self.plan.api, plan=self.plan)]
+
+
+class VendorContracts(pytest.Collector):
+    """Node id ``contracts::<api>``: one :class:`ContractCheck` per check (or those the command line selected)."""
+
+    def __init__(self, *, plan: _Plan, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.plan = plan
+
+    def collect(self) -> Iterable[pytest.Item | pytest.Collector]:
+        wanted = self.plan.selected
+        return [
+            ContractCheck.from_parent(self, name=check, session_run=self.plan.session_run)
+            for check in self.plan.checks
+            if wanted is None or check in wanted
+        ]
+
+
 class ContractFailure(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__("\n".join(str(f) for f in findings))
 
 
-class ContractsItem(pytest.Item):
-    def __init__(self, *, check: str, session_run: _SessionRun, **kwargs: Any) -> None:
+class ContractCheck(pytest.Item):
+    """Node id ``contracts::<api>::<check>``: fails with the check's findings, skips with the reason it did not run."""
+
+    def __init__(self, *, session_run: _SessionRun, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.check = check
         self.session_run = session_run
+
+    @property
+    def check(self) -> str:
+        return self.name
 
     def runtest(self) -> None:
         result = self.session_run.get()
@@ -125,39 +278,35 @@ class ContractsItem(pytest.Item):
             pytest.skip(f"{self.check}: {'; '.join(reasons) or 'not run for this target'}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        from contracts.errors import ContractsError
+
         if isinstance(excinfo.value, (ContractFailure, ContractsError)):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
-    def reportinfo(self) -> tuple[str, int | None, str]:
-        return "contracts", None, f"contracts[{self.session_run.config.api}]::{self.check}"
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, self.nodeid
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    run_config = _config_from_options(config)
-    if run_config is None:
-        return
-    shared = _SessionRun(run_config)
-    for check in CHECK_DOCS:
-        items.append(
-            ContractsItem.from_parent(
-                session, name=f"contracts[{run_config.api}]::{check}", check=check, session_run=shared
-            )
-        )
-
-
+# ----------------------------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="session")
 def contracts_result(pytestconfig: pytest.Config) -> RunResult:
     """The session's run against the target given by the ``--contracts-*`` options (skips without them)."""
-    run_config = _config_from_options(pytestconfig)
-    if run_config is None:
+    plan = pytestconfig.stash.get(_PLAN, None)
+    if plan is None:
         pytest.skip("no --contracts-api given")
-    return run(run_config)
+    from contracts.errors import ContractsError
+
+    try:
+        return plan.session_run.get()
+    except ContractsError as exc:
+        pytest.fail(f"contracts: {exc}", pytrace=False)
 
 
 @pytest.fixture
 def contracts_run() -> Callable[..., RunResult]:
-    """Factory: ``contracts_run(api=..., base_url=..., **RunConfig fields) -> RunResult``."""
+    """Factory: ``contracts_run(api=..., base_url=..., profile="mock" or a path, **RunConfig fields) -> RunResult``."""
+    from contracts.runner import RunConfig, run
 
     def factory(**kwargs: Any) -> RunResult:
         return run(RunConfig(**kwargs))

@@ -85,7 +85,7 @@ def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
         raise UsageError(f"unknown API {config.api!r}: choose one of {', '.join(APIS)}")
     profile = config.profile
     if isinstance(profile, (str, Path)):
-        profile = load_profile(profile)
+        profile = load_profile(profile, api=config.api)  # a path, or a name such as "mock"
     if profile is None:
         profile = Profile(api=config.api)
     if profile.api != config.api:

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from mock_server import logs
 from mock_server.errors import MockServerError, UsageError
-from vendor_specs import APIS, SpecError, base_path, mock_port
+from vendor_specs import APIS, SpecError, __version__, base_path, mock_port
 
 __all__ = ["build_parser", "main"]
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--api", choices=APIS, help="serve only this vendor (default: all three, each on its own port)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     parser.add_argument(

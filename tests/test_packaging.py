@@ -1,9 +1,15 @@
-"""The packaging metadata lists every package, each in the folder of its own name, and ships the specs."""
+"""The packaging metadata lists every package, each in the folder of its own name, and ships the specs; both
+commands report the installed version."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -15,7 +21,8 @@ def test_every_package_directory_is_listed_in_pyproject() -> None:
     for top in ("vendor_specs", "mock_server", "contracts"):
         for init in (ROOT / top).rglob("__init__.py"):
             found.add(".".join(init.parent.relative_to(ROOT).parts))
-    data_only = {"vendor_specs.openapi"}  # the top-level openapi/ folder, shipped inside vendor_specs
+    # the top-level openapi/ folder, shipped inside vendor_specs; the mock's fixtures and profiles
+    data_only = {"vendor_specs.openapi", "mock_server.data", "mock_server.data.profiles"}
     assert found | data_only == set(SETUPTOOLS["packages"])
 
 
@@ -30,3 +37,14 @@ def test_package_data_ships_specs_and_fixtures() -> None:
     assert "*.yaml" in data["vendor_specs.openapi"]
     assert list((ROOT / "openapi").glob("*.yaml")), "the specs are missing"
     assert list((ROOT / "mock_server" / "data").glob("*.yaml")), "default fixtures are missing"
+    assert data["mock_server.data"] == data["mock_server.data.profiles"] == ["*.yaml"]
+    assert list((ROOT / "mock_server" / "data" / "profiles").glob("*.yaml")), "the mock's profiles are missing"
+
+
+@pytest.mark.parametrize("command", ["mock-server", "contracts"])
+def test_version_is_the_installed_distribution_version(command: str) -> None:
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name(command)), "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{command} {version(PYPROJECT['project']['name'])}\n"

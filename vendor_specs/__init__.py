@@ -9,6 +9,7 @@ specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turn
 """
 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
+from vendor_specs._distribution import __version__ as __version__  # both commands print it for --version
 from vendor_specs._errors import SpecError
 from vendor_specs._facts import (
     Answer,

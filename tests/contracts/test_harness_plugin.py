@@ -1,69 +1,188 @@
-"""The pytest plugin (entry point `contracts`), run through pytester against a reference server."""
+"""The pytest plugin (entry point `contracts`), run through pytester: real items under a collector, node ids
+selectable on the command line, a true `collected N items`, JUnit as pytest writes it, usage errors."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
 import pytest
 
-from tests.contracts.fixtures import reference_profile
+# The plugin imports the harness on first use, and pytester's in-process runs drop the modules first imported
+# inside them: import it here once, so that the in-process collection runs below share one copy. The runs that
+# send requests (lazily importing more) use subprocesses, as a user's pytest does.
+import contracts.runner  # noqa: F401
+from contracts.checks import CHECK_DOCS
+from tests.contracts.fixtures import closed_port, mock_process, reference_profile
 
 pytest_plugins = ["pytester"]
-pytestmark = pytest.mark.slow
+CHECKS = list(CHECK_DOCS)
 
 
-def test_plugin_adds_one_test_per_check(pytester: pytest.Pytester, reference) -> None:
+def options(api: str, url: str, *extra: str, profile: str | None = None) -> list[str]:
+    args = [f"--contracts-api={api}", f"--contracts-base-url={url}", "--contracts-max-examples=3", "--contracts-seed=2"]
+    if profile is not None:
+        args.append(f"--contracts-profile={profile}")
+    return [*args, *extra]
+
+
+# ----------------------------------------------------------------------------------------------- collection
+def test_collect_only_lists_node_ids_and_counts_them(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess(*options("respan", "http://127.0.0.1:1"), "--collect-only", "-q")
+    assert result.ret == 0
+    assert result.outlines[: len(CHECKS)] == [f"contracts::respan::{check}" for check in CHECKS]
+    result.stdout.fnmatch_lines([f"{len(CHECKS)} tests collected in *"])
+
+
+def test_collection_tree_is_a_collector_per_vendor(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess(*options("selise", "http://127.0.0.1:1"), "--collect-only")
+    result.stdout.fnmatch_lines(
+        [
+            f"collected {len(CHECKS)} items",
+            "<Contracts contracts>",
+            "  <VendorContracts selise>",
+            "    <ContractCheck auth>",
+        ]
+    )
+
+
+def test_node_id_on_the_command_line_selects_one_check(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_host="def test_host():\n    pass\n")
+    result = pytester.runpytest_inprocess(
+        *options("respan", "http://127.0.0.1:1"), "contracts::respan::auth", "--collect-only", "-q"
+    )
+    assert result.ret == 0
+    assert result.outlines[0] == "contracts::respan::auth"
+    result.stdout.fnmatch_lines(["1 test collected in *"])  # the host's test is not selected either
+
+
+def test_node_ids_combine_with_paths_and_vendor_ids(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_host="def test_host():\n    pass\n")
+    result = pytester.runpytest_inprocess(
+        *options("respan", "http://127.0.0.1:1"), "test_host.py", "contracts::respan", "--collect-only", "-q"
+    )
+    assert result.outlines[0] == "test_host.py::test_host"
+    result.stdout.fnmatch_lines([f"{len(CHECKS) + 1} tests collected in *"])
+
+
+def test_node_id_relative_to_a_subdirectory(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for pytest's own node ids, the path part is relative to the invocation directory (which is how
+    `pytest -v` prints it there); `--collect-only -q` prints the rootdir-relative id, as for any test."""
+    pytester.makeini("[pytest]\n")  # rootdir = pytester.path
+    sub = pytester.mkdir("sub")
+    monkeypatch.chdir(sub)
+    result = pytester.runpytest_inprocess(
+        *options("respan", "http://127.0.0.1:1"), "../contracts::respan::identity", "--collect-only", "-q"
+    )
+    assert result.ret == 0, result.stdout.str()
+    assert result.outlines[0] == "contracts::respan::identity"
+    result.stdout.fnmatch_lines(["1 test collected in *"])
+
+
+def test_keyword_selection_counts_deselected(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess(*options("respan", "http://127.0.0.1:1"), "-k", "access_control", "--co")
+    result.stdout.fnmatch_lines([f"collected {len(CHECKS)} items / {len(CHECKS) - 1} deselected / 1 selected"])
+
+
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        ("contracts::respan::nope", "*not found: contracts::respan::nope: checks: not_a_server_error, *"),
+        (
+            "contracts::selise::auth",
+            "*not found: contracts::selise::auth: the contract tests are for --contracts-api=respan*",
+        ),
+    ],
+)
+def test_node_id_that_matches_nothing_is_a_usage_error(pytester: pytest.Pytester, arg: str, message: str) -> None:
+    result = pytester.runpytest_inprocess(*options("respan", "http://127.0.0.1:1"), arg)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_node_id_without_options_says_what_is_missing(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("contracts::respan::auth")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*contracts::respan::auth is a contract test: pass --contracts-api=API*"])
+
+
+def test_unknown_api_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--contracts-api=acme", "--contracts-base-url=http://127.0.0.1:1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown API 'acme': choose one of openwebui, respan, selise*"])
+
+
+def test_unknown_profile_name_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess(*options("respan", "http://127.0.0.1:1", profile="mok"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown profile name 'mok'; named profiles: `mock`: *"])
+
+
+def test_options_are_in_help(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "*conformance harness (contracts check)*",
+            "*--contracts-api=API*",
+            "*--contracts-profile=PROFILE*",
+            "*`mock`*",
+        ]
+    )
+
+
+def test_without_options_nothing_is_added(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_host="def test_host():\n    pass\n")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["collected 1 item"])
+    assert "contracts" not in result.stdout.str().split("collected", 1)[1]
+
+
+# ----------------------------------------------------------------------------------------------- runs (subprocesses)
+@pytest.mark.slow
+def test_plugin_runs_one_test_per_check_with_junit(pytester: pytest.Pytester, reference, tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
     with reference("respan") as url:
-        result = pytester.runpytest_inprocess(
-            "-p",
-            "contracts",
-            "--contracts-api=respan",
-            f"--contracts-base-url={url}",
-            f"--contracts-profile={reference_profile('respan')}",
-            "--contracts-max-examples=5",
-            "--contracts-seed=2",
-            "-rs",
+        result = pytester.runpytest_subprocess(
+            *options("respan", url, profile=reference_profile("respan")), "-v", "-rs", f"--junitxml={junit}"
         )
-    outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) >= 10 and "failed" not in outcomes, result.stdout.str()
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [f"contracts: respan at {url}, profile *", f"*collected {len(CHECKS)} items", "contracts::respan::auth PASSED*"]
+    )
+    cases = ET.parse(junit).getroot().iter("testcase")
+    assert [(case.get("classname"), case.get("name")) for case in cases] == [
+        ("contracts.respan", check) for check in CHECKS
+    ]
 
 
+@pytest.mark.slow
 def test_plugin_fails_the_responsible_check(pytester: pytest.Pytester, reference) -> None:
     with reference("respan", faults=("leak_other_model",)) as url:
-        result = pytester.runpytest_inprocess(
-            "-p",
-            "contracts",
-            "--contracts-api=respan",
-            f"--contracts-base-url={url}",
-            f"--contracts-profile={reference_profile('respan')}",
-            "--contracts-max-examples=5",
-        )
+        result = pytester.runpytest_subprocess(*options("respan", url, profile=reference_profile("respan")))
     assert result.parseoutcomes()["failed"] == 1
-    result.stdout.fnmatch_lines(["*contracts[[]respan[]]::access_control*", "*stranger*"])
+    result.stdout.fnmatch_lines(
+        ["*_ contracts::respan::access_control _*", "*stranger*", "FAILED contracts::respan::access_control*"]
+    )
 
 
+@pytest.mark.slow
 def test_plugin_without_profile_skips_with_reason(pytester: pytest.Pytester, reference) -> None:
     with reference("respan") as url:
-        result = pytester.runpytest_inprocess(
-            "-p",
-            "contracts",
-            "--contracts-api=respan",
-            f"--contracts-base-url={url}",
-            "--contracts-max-examples=3",
-            "-rs",
-        )
+        result = pytester.runpytest_subprocess(*options("respan", url), "-rs")
     assert "the profile has no tokens.owner" in result.stdout.str()
     assert "failed" not in result.parseoutcomes()
 
 
+@pytest.mark.slow
 def test_plugin_unreachable_target_fails_with_one_line(pytester: pytest.Pytester) -> None:
-    from tests.contracts.fixtures import closed_port
-
-    result = pytester.runpytest_inprocess(
-        "-p", "contracts", "--contracts-api=selise", f"--contracts-base-url=http://127.0.0.1:{closed_port()}"
-    )
+    result = pytester.runpytest_subprocess(*options("selise", f"http://127.0.0.1:{closed_port()}"))
     assert "failed" in result.parseoutcomes()
     result.stdout.fnmatch_lines(["*cannot connect*"])
 
 
+@pytest.mark.slow
 def test_fixture_factory(pytester: pytest.Pytester, reference) -> None:
     with reference("selise") as url:
         pytester.makepyfile(
@@ -73,5 +192,44 @@ def test_fixture_factory(pytester: pytest.Pytester, reference) -> None:
                 assert result.exit_code == 0, result.failures
             """
         )
-        result = pytester.runpytest_inprocess("-p", "contracts")
+        result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=1)
+
+
+def readme_plugin_example() -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### pytest plugin", 1)[1].split("\n### ", 1)[0]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def respan_mock() -> Iterator[str]:
+    """Module-scoped, so it starts before `pytester` snapshots `sys.modules`: the modules its HTTP client
+    imports on first use (httpcore) are not dropped after the test, under the other tests' feet."""
+    with mock_process("respan") as url:
+        yield url
+
+
+@pytest.mark.slow
+def test_readme_library_example_runs_against_the_mock(respan_mock: str, pytester: pytest.Pytester) -> None:
+    """The README's `contracts_run(..., profile="mock")` example, pointed at a mock on a free port."""
+    example = readme_plugin_example()
+    assert 'profile="mock"' in example and "http://127.0.0.1:9002" in example
+    pytester.makepyfile(test_readme=example.replace("http://127.0.0.1:9002", respan_mock))
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.slow
+def test_result_fixture_shares_the_session_run(pytester: pytest.Pytester, reference) -> None:
+    with reference("respan") as url:
+        pytester.makepyfile(
+            test_summary="""
+            def test_summary(contracts_result):
+                assert contracts_result.exit_code == 0
+            """
+        )
+        result = pytester.runpytest_subprocess(
+            *options("respan", url, profile=reference_profile("respan")), "test_summary.py", "contracts::respan::auth"
+        )
+    result.assert_outcomes(passed=2)

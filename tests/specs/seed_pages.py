@@ -2,17 +2,23 @@
 
 The coverage test compares this against the specs, so the field lists come from the pages
 themselves, never from a list typed into a test.
+
+The pages are not part of this repository: they are read from ``$SEED_PAGES_DIR``, else from
+``../shared/seeds`` beside the checkout (where CI has them). Without them the coverage tests skip and say
+where they looked.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+ENV_VAR = "SEED_PAGES_DIR"
+DEFAULT_SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 SEED_OF = {
     "openwebui": "000_39dab24eef2061e3.txt",
     "respan": "002_e346da8f44da002c.txt",
@@ -30,10 +36,27 @@ class SeedPage:
     examples: dict[int, list[Any]] = field(default_factory=dict)  # status -> JSON bodies shown
 
 
+def seeds_dir() -> Path:
+    """Where the pages are looked for: ``$SEED_PAGES_DIR``, else ``../shared/seeds`` beside the checkout."""
+    return Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else DEFAULT_SEEDS
+
+
+def missing_pages() -> str | None:
+    """None when every vendor's page is there; else a sentence saying which is missing and where to put it."""
+    folder = seeds_dir()
+    missing = [name for name in SEED_OF.values() if not (folder / name).is_file()]
+    if not missing:
+        return None
+    return (
+        f"the vendors' documentation pages are not in {folder} (missing {', '.join(missing)}): check out the "
+        f"shared folder beside this repository (../shared/seeds) or set {ENV_VAR} to the folder holding them"
+    )
+
+
 def seed_text(api: str) -> str:
-    path = SEEDS / SEED_OF[api]
-    if not path.exists():
-        raise FileNotFoundError(f"seed page {path} is missing: the tests need ../shared beside the checkout")
+    path = seeds_dir() / SEED_OF[api]
+    if not path.is_file():
+        raise FileNotFoundError(missing_pages())
     return path.read_text(encoding="utf-8")
 
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Check a server against its vendor's OpenAPI contract in CI: install the harness, start the server under
+# test, wait until it answers, run `contracts check` with JUnit and JSON reports, keep the reports, and exit
+# with the check's exit code (0 conformant, 1 contract violations, 2 could not judge: see `contracts check -h`).
+# The same steps as github-actions.yml, for any CI system (GitLab, Jenkins, Buildkite, a laptop).
+#
+# Everything comes from the environment (defaults: the mock's Respan API with its shipped profile):
+#   INSTALL_CMD    how to install the harness; empty when it is installed already
+#   SERVER_CMD     the server under test, started in the background and stopped at the end;
+#                  empty when it runs already (a service container, a staging deployment)
+#   API            openwebui | respan | selise
+#   BASE_URL       where the server answers (may carry a path prefix, e.g. http://127.0.0.1:8080/api/v1)
+#   PROFILE        target profile YAML (tokens, model ids; ${ENV_VAR}s from CI secrets), or `mock`
+#   REPORT_DIR     where junit.xml, report.json and server.log are kept
+#   WAIT_SECONDS   how long the server may take to answer its first request
+#   CONTRACTS_ARGS more options for `contracts check`, e.g. "--max-examples 50 --seed 1 --baseline b.yaml"
+set -euo pipefail
+
+API="${API:-respan}"
+PORT="${PORT:-9002}"
+BASE_URL="${BASE_URL:-http://127.0.0.1:${PORT}}"
+INSTALL_CMD="${INSTALL_CMD-python3 -m pip install vendor-model-contracts}"
+SERVER_CMD="${SERVER_CMD-mock-server --api ${API} --port ${PORT} --quiet}"
+PROFILE="${PROFILE:-mock}"
+REPORT_DIR="${REPORT_DIR:-contracts-reports}"
+WAIT_SECONDS="${WAIT_SECONDS:-60}"
+read -r -a EXTRA <<< "${CONTRACTS_ARGS:-}"
+
+say() { echo "contracts-check: $*" >&2; }
+
+# 1. install
+if [ -n "$INSTALL_CMD" ]; then
+    say "installing: $INSTALL_CMD"
+    bash -c "$INSTALL_CMD"
+fi
+mkdir -p "$REPORT_DIR"
+
+# 2. start the server under test (in its own process group, so that stopping it stops its children too)
+SERVER_PID=""
+# shellcheck disable=SC2329  # called by the EXIT trap
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill -TERM -- "-$SERVER_PID" 2>/dev/null || kill -TERM "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+}
+trap stop_server EXIT
+if [ -n "$SERVER_CMD" ]; then
+    say "starting: $SERVER_CMD (log: $REPORT_DIR/server.log)"
+    set -m
+    bash -c "$SERVER_CMD" > "$REPORT_DIR/server.log" 2>&1 &
+    SERVER_PID=$!
+    set +m
+fi
+
+# 3. wait until it answers: any HTTP answer counts (401 and 404 mean it is up)
+wait_for_server() {
+    local deadline=$((SECONDS + $2))
+    until curl --silent --output /dev/null --max-time 2 "$1"; do
+        if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            say "the server exited before answering; its log:"; tail -n 20 "$REPORT_DIR/server.log" >&2; exit 2
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            say "no answer from $1 within $2 s"; tail -n 20 "$REPORT_DIR/server.log" >&2 2>/dev/null || true; exit 2
+        fi
+        sleep 0.5
+    done
+}
+# Once `contracts check --wait` is released, replace the next line by:  WAIT=(--wait "$WAIT_SECONDS")
+WAIT=(); wait_for_server "$BASE_URL" "$WAIT_SECONDS"
+
+# 4. check, keeping the reports; 5. the check's exit code is the script's
+set +e
+contracts check --api "$API" --base-url "$BASE_URL" --profile "$PROFILE" \
+    --junit "$REPORT_DIR/junit.xml" --json "$REPORT_DIR/report.json" \
+    ${WAIT[@]+"${WAIT[@]}"} ${EXTRA[@]+"${EXTRA[@]}"}
+status=$?
+set -e
+say "exit $status; reports in $REPORT_DIR/"
+exit "$status"
