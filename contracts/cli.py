@@ -13,7 +13,14 @@ from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
 from contracts.named_profiles import NAMED_PROFILES
 from contracts.report import render_json, render_junit, render_text
-from contracts.runner import DEFAULT_MAX_BODY_MB, DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, RunConfig, run
+from contracts.runner import (
+    DEFAULT_MAX_BODY_MB,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_TIMEOUT,
+    RunConfig,
+    parse_header,
+    run,
+)
 from vendor_specs import APIS, SpecError, __version__
 
 __all__ = ["build_parser", "main"]
@@ -57,6 +64,8 @@ def _check(args: argparse.Namespace) -> int:
             progress=progress,
             max_body_mb=args.max_body_mb,
             max_time=args.max_time,
+            wait=args.wait,
+            headers=dict(parse_header(h) for h in args.header or ()),
         )
     )
     if sys.stderr.isatty():
@@ -130,6 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=DEFAULT_MAX_BODY_MB,
         help=f"largest answer body read, in MB; a larger one is cut and reported (default {DEFAULT_MAX_BODY_MB:g})",
+    )
+    check.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for the target to answer at all (a server still starting); exit 2 if it never does",
+    )
+    check.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        metavar="'NAME: VALUE'",
+        help="add a header to every request, e.g. a gateway token beside SELISE's key (repeatable); "
+        "its value is shown as <NAME value> in reproductions",
     )
     check.add_argument(
         "--max-time",

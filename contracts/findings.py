@@ -44,8 +44,9 @@ CLIENT_HEADERS = frozenset(
 def curl_command(
     method: str, url: str, headers: Iterable[tuple[str, str]] = (), secrets: Mapping[str, str] | None = None
 ) -> str:
-    """A ``curl`` line reproducing a request; every credential in ``secrets`` (value -> role) is shown the same
-    way, as ``<role token>`` (``Authorization: Bearer <owner token>``), never as itself."""
+    """A ``curl`` line reproducing a request; every credential in ``secrets`` (value -> what it is, e.g.
+    ``owner token``) is shown the same way, as ``<owner token>`` (``Authorization: Bearer <owner token>``),
+    never as itself."""
     parts = ["curl", "-g", "-X", method]
     for name, value in headers:
         if name.lower() in CLIENT_HEADERS:
@@ -53,7 +54,7 @@ def curl_command(
         name = "-".join(word[:1].upper() + word[1:] for word in name.split("-"))
         for secret, role in (secrets or {}).items():
             if secret and secret in value:
-                value = value.replace(secret, f"<{role} token>")
+                value = value.replace(secret, f"<{role}>")
         parts += ["-H", f"{name}: {value}"]
     parts.append(url)
     return " ".join(shlex.quote(p) for p in parts)

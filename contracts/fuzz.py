@@ -182,6 +182,7 @@ def fuzz(
     strict: bool,
     secrets: dict[str, str] | None = None,
     deadline: float | None = None,
+    headers: dict[str, str] | None = None,
     progress: Callable[[str], None] = lambda line: None,
 ) -> FuzzResult:
     """Run the Schemathesis phases against ``root`` (the base URL with its prefix), every request through
@@ -200,6 +201,8 @@ def fuzz(
     }
     if seed is not None:
         config["seed"] = seed
+    if headers:
+        config["headers"] = dict(headers)
     if token is not None:
         auth = schemathesis_auth(api, token)
         if auth:

@@ -56,6 +56,8 @@ _OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("timeout", dict(type=float, metavar="SECONDS", help="seconds for a whole answer (default: as contracts check)")),
     ("max-body-mb", dict(type=float, metavar="MB", help="largest answer body read (default: as contracts check)")),
     ("max-time", dict(type=float, metavar="SECONDS", help="seconds for the whole run (default: unbounded)")),
+    ("wait", dict(type=float, metavar="SECONDS", help="first wait up to SECONDS for the target to answer")),
+    ("header", dict(action="append", metavar="'NAME: VALUE'", help="add a header to every request (repeatable)")),
 )
 
 
@@ -110,6 +112,18 @@ class _Plan:
 _PLAN = pytest.StashKey[_Plan]()
 
 
+def _headers(given: list[str] | None) -> dict[str, str] | None:
+    if not given:
+        return None
+    from contracts.errors import ContractsError
+    from contracts.runner import parse_header
+
+    try:
+        return dict(parse_header(h) for h in given)
+    except ContractsError as exc:
+        raise pytest.UsageError(f"contracts: {exc}") from None
+
+
 def _run_config(config: pytest.Config) -> RunConfig | None:
     opt = config.option
     if not opt.contracts_api:
@@ -125,6 +139,8 @@ def _run_config(config: pytest.Config) -> RunConfig | None:
         "timeout": opt.contracts_timeout,
         "max_body_mb": opt.contracts_max_body_mb,
         "max_time": opt.contracts_max_time,
+        "wait": opt.contracts_wait,
+        "headers": _headers(opt.contracts_header),
         "baseline": opt.contracts_baseline,
     }
     return RunConfig(

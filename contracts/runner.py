@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import harness_vendor
 from vendor_specs import APIS, operations
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "run", "validate_config"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "parse_header", "run", "validate_config"]
 
 DEFAULT_MAX_EXAMPLES = 100
 DEFAULT_TIMEOUT = 10.0
@@ -43,6 +44,8 @@ class RunConfig:
     progress: Callable[[str], None] | None = None
     max_body_mb: float = DEFAULT_MAX_BODY_MB  # answers' bodies are read up to this size; larger ones are cut
     max_time: float | None = None  # seconds for the whole run; when they run out it stops with what it has
+    wait: float | None = None  # seconds to wait for the target to answer at all before the checks start
+    headers: Mapping[str, str] = field(default_factory=dict)  # added to every request (e.g. a gateway token)
 
 
 @dataclass
@@ -110,14 +113,48 @@ def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
         raise UsageError(f"--max-body-mb must be positive, got {config.max_body_mb:g}")
     if config.max_time is not None and not config.max_time > 0:
         raise UsageError(f"--max-time must be positive, got {config.max_time:g}")
+    if config.wait is not None and not config.wait > 0:
+        raise UsageError(f"--wait must be positive, got {config.wait:g}")
+    for name, value in config.headers.items():
+        if not _TOKEN.fullmatch(name) or "\r" in value or "\n" in value:
+            raise UsageError(f"header {name!r}: not a valid header name and value; pass -H 'Name: value'")
     root_url(base_url, config.api)  # a malformed URL or port is a usage problem, before any request
     return profile, base_url, list(baseline or [])
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: a header field name
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """``'Name: value'`` (curl's -H form) -> (name, value); :class:`UsageError` for anything else."""
+    name, colon, value = text.partition(":")
+    if not colon or not _TOKEN.fullmatch(name.strip()):
+        raise UsageError(f"-H {text!r} is not 'Name: value' (e.g. -H 'X-Gateway-Token: abc')")
+    return name.strip(), value.strip()
 
 
 def validate_config(config: RunConfig) -> None:
     """Raise :class:`ContractsError` if ``config`` cannot make a run (bad options, profile, baseline or URL).
     Sends no request: the pytest plugin calls it at configure time to turn these into usage errors."""
     _resolve(config)
+
+
+def _wait_for(target: Target, ctx: CaseContext, seconds: float, progress: Callable[[str], None]) -> None:
+    """Until ``seconds`` pass, send the first request again and again while the target does not answer at all
+    (nothing listening yet, or no status line within --timeout): a server that is still starting."""
+    progress(f"waiting up to {seconds:g} s for {target.root} to answer")
+    deadline = time.monotonic() + seconds
+    while True:
+        ex = ctx.send(probe_id(ctx), "owner" if ctx.profile.token("owner") else None)
+        silent = ex.cut == "unreachable" or (ex.cut == "timeout" and "no status line" in (ex.error or ""))
+        if not silent:
+            return
+        if time.monotonic() + 0.25 >= deadline:
+            raise TargetError(
+                f"target {target.base_url} did not answer within --wait {seconds:g} s ({ex.url}: {ex.error}); "
+                "is it starting at all? see its log, or raise --wait"
+            )
+        time.sleep(0.25)
 
 
 def _preflight(target: Target, ctx: CaseContext) -> None:
@@ -183,7 +220,7 @@ def _probe_credentials(ctx: CaseContext, owner_source: str) -> None:
 
 def _secrets(profile: Profile) -> dict[str, str]:
     """Every credential the run sends -> the role it is shown as in reproductions."""
-    return {BAD_TOKEN: "invalid", **{token: role for role, token in profile.tokens.items()}}
+    return {BAD_TOKEN: "invalid token", **{token: f"{role} token" for role, token in profile.tokens.items()}}
 
 
 def _cut_findings(api: str, guard: Guard, secrets: dict[str, str]) -> tuple[list[Finding], list[str]]:
@@ -240,13 +277,15 @@ def run(config: RunConfig) -> RunResult:
     started = time.monotonic()
     deadline = None if config.max_time is None else started + config.max_time
     root = root_url(base_url, config.api)
-    secrets = _secrets(profile)
+    secrets = {**_secrets(profile), **{value: f"{name} value" for name, value in config.headers.items() if value}}
     guard = Guard(config.timeout, int(config.max_body_mb * 1024 * 1024), shape_of(config.api, root)).start()
-    target = Target(config.api, base_url, guard, secrets)
+    target = Target(config.api, base_url, guard, secrets, headers=config.headers)
     result = RunResult(api=config.api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
     try:
         vendor = harness_vendor(config.api)
         ctx = CaseContext(config.api, profile, target, config.strict_messages, deadline=deadline)
+        if config.wait is not None:
+            _wait_for(target, ctx, config.wait, progress)
         _preflight(target, ctx)
         _probe_credentials(ctx, "--token" if config.token is not None else "tokens.owner")
         progress(f"target {target.root} answers; running explicit cases")
@@ -269,6 +308,7 @@ def run(config: RunConfig) -> RunResult:
                 strict=config.strict_messages,
                 secrets=secrets,
                 deadline=deadline,
+                headers=dict(config.headers),
                 progress=progress,
             )
             result.findings += fuzzed.findings

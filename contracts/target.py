@@ -103,13 +103,21 @@ class Exchange:
 class Target:
     """A live server for ``api`` at ``base_url``, reached through the run's guard."""
 
-    def __init__(self, api: str, base_url: str, guard: Guard, secrets: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        api: str,
+        base_url: str,
+        guard: Guard,
+        secrets: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.api = api
         self.base_url = base_url
         self.root = root_url(base_url, api)
         self.guard = guard
         self.timeout = guard.timeout
         self.secrets = dict(secrets or {})
+        self.headers = dict(headers or {})  # added to every request (-H)
         # trust_env=False: the guard is the proxy; an HTTP(S)_PROXY of the environment would bypass it
         self.client = httpx.Client(
             timeout=guard.timeout + _SPARE, follow_redirects=False, proxy=guard.url, trust_env=False
@@ -148,13 +156,13 @@ class Target:
         role: str | None = None,
         literal: bool = False,
     ) -> Exchange:
-        headers: dict[str, str] = {"Accept": "application/json"}
+        headers: dict[str, str] = {"Accept": "application/json", **self.headers}
         query: dict[str, str] = {}
         if token is not None:
             h, query = auth_for(self.api, op, token)
             headers.update(h)
         url = self.url_for(op, id_param, ident, literal=literal, query=query)
-        secrets = {**self.secrets, **({token: role or "a"} if token else {})}
+        secrets = {**self.secrets, **({token: f"{role or 'a'} token"} if token else {})}
         ex = Exchange(op.method, url, headers, role, requested_id=ident, secrets=secrets)
         started = time.monotonic()
         self.requests += 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Check a server against its vendor's OpenAPI contract in CI: install the harness, start the server under
-# test, wait until it answers, run `contracts check` with JUnit and JSON reports, keep the reports, and exit
+# test, run `contracts check --wait` (it waits until the server answers) with JUnit and JSON reports, keep the reports, and exit
 # with the check's exit code (0 conformant, 1 contract violations, 2 could not judge: see `contracts check -h`).
 # The same steps as github-actions.yml, for any CI system (GitLab, Jenkins, Buildkite, a laptop).
 #
@@ -53,28 +53,17 @@ if [ -n "$SERVER_CMD" ]; then
     set +m
 fi
 
-# 3. wait until it answers: any HTTP answer counts (401 and 404 mean it is up)
-wait_for_server() {
-    local deadline=$((SECONDS + $2))
-    until curl --silent --output /dev/null --max-time 2 "$1"; do
-        if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            say "the server exited before answering; its log:"; tail -n 20 "$REPORT_DIR/server.log" >&2; exit 2
-        fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            say "no answer from $1 within $2 s"; tail -n 20 "$REPORT_DIR/server.log" >&2 2>/dev/null || true; exit 2
-        fi
-        sleep 0.5
-    done
-}
-# Once `contracts check --wait` is released, replace the next line by:  WAIT=(--wait "$WAIT_SECONDS")
-WAIT=(); wait_for_server "$BASE_URL" "$WAIT_SECONDS"
-
+# 3. `contracts check --wait` waits until the server answers at all (any HTTP answer counts: 401 and 404 mean
+#    it is up), then checks it
 # 4. check, keeping the reports; 5. the check's exit code is the script's
 set +e
 contracts check --api "$API" --base-url "$BASE_URL" --profile "$PROFILE" \
     --junit "$REPORT_DIR/junit.xml" --json "$REPORT_DIR/report.json" \
-    ${WAIT[@]+"${WAIT[@]}"} ${EXTRA[@]+"${EXTRA[@]}"}
+    --wait "$WAIT_SECONDS" ${EXTRA[@]+"${EXTRA[@]}"}
 status=$?
 set -e
+if [ "$status" -eq 2 ] && [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    say "the server exited; its log:"; tail -n 20 "$REPORT_DIR/server.log" >&2 || true
+fi
 say "exit $status; reports in $REPORT_DIR/"
 exit "$status"

@@ -165,6 +165,8 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
     documented_name = _example(api, 200, "documented")["model_name"]
 
     async def get_model(request: Request) -> Response:
+        if "variant_gateway_token" in faults and request.headers.get("x-gateway-token") != "gw-secret-1":
+            return PlainTextResponse("gateway: missing X-Gateway-Token", status_code=502)
         if "literal_slash_not_routed" in faults and "/" in request.path_params["name"]:
             return _error(api, 404, "not_found", faults)
         token = _bearer(request)

@@ -14,9 +14,17 @@ import uvicorn
 
 @contextmanager
 def serve(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free port."""
+    with serve_on(app, 0) as url:
+        yield url
+
+
+@contextmanager
+def serve_on(app: Any, port: int) -> Iterator[str]:
+    """Serve ``app`` on ``port`` (0: a free one)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="critical", lifespan="off", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
