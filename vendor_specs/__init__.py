@@ -4,8 +4,9 @@ The YAML files in ``openapi/`` are the contracts (shipped inside this package in
 package loads them (``load_spec``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), matches
 request paths to operations, resolves server prefixes, places credentials, reads the vendor facts the
 specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turns its verdicts into
-:class:`Violation` data, and validates bodies fast with jsonschema-rs. ``mock_server`` and
-``contracts`` import it; it imports neither.
+:class:`Violation` data, and validates bodies fast with jsonschema-rs and requests fast
+(``request_validator``, openapi-core's verdict without openapi-core). ``mock_server`` and ``contracts``
+import it; it imports neither.
 """
 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
@@ -47,6 +48,7 @@ from vendor_specs._load import (
 )
 from vendor_specs._match import Operation, OperationMatch, match_operation, operations
 from vendor_specs._registry import ENV_VAR, apis, roots, spec_dir, spec_path
+from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
 from vendor_specs._violations import (
@@ -75,6 +77,7 @@ __all__ = [
     "Operation",
     "OperationMatch",
     "Predicate",
+    "RequestPredicate",
     "Server",
     "Situation",
     "SpecError",
@@ -107,6 +110,7 @@ __all__ = [
     "prefixes",
     "raw_spec",
     "render_value",
+    "request_validator",
     "request_violations",
     "response_schema",
     "response_violations",
