@@ -118,12 +118,19 @@ def test_invalid_body_is_returned_unchanged_and_logged(proxy: str, caplog: pytes
     response = httpx.get(f"{proxy}/api/models/bad/", headers=AUTH)
     assert response.status_code == 200 and response.json()["input_cost"] == "cheap"
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("$.input_cost" in m and "'cheap' is not of type 'number'" in m for m in messages), messages
+    assert any(
+        "response body $.input_cost: is not of type 'number' [rule type: number; value \"cheap\"]" in m
+        for m in messages
+    ), messages
 
 
 def test_request_without_credentials_is_logged(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
     assert httpx.get(f"{proxy}/api/models/openai/gpt-4/").status_code == 200
-    assert any("request:" in r.getMessage() and "bearerAuth" in r.getMessage() for r in caplog.records)
+    assert any(
+        "request security: has no credentials of a documented scheme; send Authorization: Bearer <token>"
+        in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_request_violation_refused_with_a_documented_4xx_is_info(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
@@ -132,8 +139,8 @@ def test_request_violation_refused_with_a_documented_4xx_is_info(proxy: str, cap
     records = [r for r in caplog.records if "/api/models/denied/" in r.getMessage()]
     assert records and all(r.levelno == logging.INFO for r in records), [r.getMessage() for r in records]
     assert any(
-        "-> 401: refused with the documented 401, as it should be: request:" in r.getMessage()
-        and "bearerAuth" in r.getMessage()
+        "-> 401: refused with the documented 401, as it should be: request security: has no credentials"
+        in r.getMessage()
         for r in records
     )
 
