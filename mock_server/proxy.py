@@ -109,6 +109,7 @@ class ProxyApp:
         _check(api, upstream, timeout, max_body_mb)
         self.api = api
         self.strict = strict
+        self.max_body_mb = max_body_mb
         max_body = int(max_body_mb * MB)
         self.upstream = Upstream(upstream, timeout=timeout, max_body=max_body)
         self.judge = Judge(api, base_path, max_body)
@@ -149,7 +150,7 @@ class ProxyApp:
         where = path + ("?" + query.decode("latin-1") if query else "")
         body = await self._request_body(receive)
         if body is None:
-            limit = self.upstream.max_body / MB
+            limit = self.max_body_mb
             answer = _json_answer(413, {"error": f"request body over the {limit:g} MB cap (--max-body-mb)"})
             await self._send(send, answer)
             log.warning("proxy %s %s: request body over the %g MB cap, not forwarded", method, where, limit)

@@ -51,7 +51,7 @@ class _Stale(Exception):
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_048_576:g} MB"
+    return f"{size // 1_048_576} MB" if size % 1_048_576 == 0 else f"{size}-byte"
 
 
 class _Connection(asyncio.Protocol):

@@ -66,11 +66,12 @@ class Verdict:
 
     @property
     def kind(self) -> str:
-        """``not validated``, ``violations``, ``refused`` (only documented refusals) or ``conforms``."""
-        if self.operation is None:
-            return "not validated"
+        """``violations``, ``not validated`` (no operation, or ``note`` says why not), ``refused`` (only
+        documented refusals) or ``conforms``."""
         if self.violations:
             return "violations"
+        if self.operation is None or self.note:
+            return "not validated"
         return "refused" if self.refused else "conforms"
 
     @property

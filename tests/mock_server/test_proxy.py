@@ -1,8 +1,11 @@
-"""`mock-server proxy` in front of a tiny local upstream that answers valid and invalid exchanges."""
+"""`mock-server proxy` in front of a tiny local upstream that answers valid and invalid exchanges, and in
+front of hostile ones (`hostile.py`): silent, dripping, oversized, not HTTP."""
 
 from __future__ import annotations
 
 import contextlib
+import gzip
+import json
 import logging
 import os
 import socket
@@ -10,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,9 @@ from starlette.routing import Route
 
 import vendor_specs
 from mock_server.proxy import create_proxy_app
+from tests.mock_server.hostile import answer, drips, endless_chunks, hostile_server, silent, stalls_in_headers
 
+MB = 1_048_576
 GOOD = vendor_specs.examples_for("respan", 200)["documented"]["value"]
 
 
@@ -196,6 +202,9 @@ def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
                 time.sleep(0.1)
         assert response.status_code == 502
         assert any("$.input_cost" in v for v in response.json()["violations"])
+        passed = httpx.get(f"http://127.0.0.1:{port}/api/models/good/", headers=AUTH)
+        assert passed.headers.get_list("server") == ["uvicorn"]  # the upstream's own, nothing added
+        assert len(passed.headers.get_list("date")) == 1
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=10)
@@ -265,58 +274,125 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
         mock.communicate(timeout=10)
 
 
-@contextlib.contextmanager
-def raw_server(answer: bytes | None) -> Iterator[str]:
-    """A TCP server that reads the request and writes ``answer`` (None: never answers), then closes."""
+def dead_url() -> str:
     sock = free_socket()
-    stop = threading.Event()
-    held: list[socket.socket] = []
-
-    def loop() -> None:
-        sock.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            held.append(conn)
-            if answer is not None:
-                with contextlib.suppress(OSError):
-                    conn.recv(65536)
-                    conn.sendall(answer)
-                conn.close()
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join(5)
-        for conn in held:
-            conn.close()
-        sock.close()
-
-
-def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, "mock_server.proxy")
-    sock = free_socket()
-    dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     sock.close()
-    with raw_server(None) as silent, raw_server(b"SSH-2.0-OpenSSH_9.6\r\n") as not_http:
-        cases = [
-            (silent, "timed out after 0.5 s waiting for its answer"),
-            (not_http, "did not answer with HTTP ("),
-            (dead, "connection refused"),
-        ]
-        for upstream, reason in cases:
-            caplog.clear()
-            with serve(create_proxy_app("respan", upstream, timeout=0.5)) as url:
-                response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
-            assert response.status_code == 502
-            error = response.json()["error"]
-            assert error.startswith(f"upstream {upstream} unreachable: {reason}"), error
-            assert any(f"unreachable: {reason}" in r.getMessage() for r in caplog.records), caplog.text
+    return url
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        (silent, "unreachable: timed out after 0.5 s waiting for its answer"),
+        (stalls_in_headers, "unreachable: timed out after 0.5 s in the middle of its status line and headers"),
+        (answer(b"SSH-2.0-OpenSSH_9.6\r\n", keep_open=False), "unreachable: did not answer with HTTP ("),
+        (None, "unreachable: connection refused (is it running, on that port?)"),
+        (drips(0.05), "gave no usable answer: timed out after 0.5 s reading its body ("),
+    ],
+    ids=["headers never come", "headers stall", "not HTTP", "down", "body drips"],
+)
+def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(
+    script: Any, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    with contextlib.ExitStack() as stack:
+        upstream = dead_url() if script is None else stack.enter_context(hostile_server(script)).url
+        with serve(create_proxy_app("respan", upstream, timeout=0.5)) as url:
+            start = time.monotonic()
+            response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
+            elapsed = time.monotonic() - start
+    assert response.status_code == 502 and elapsed < 2.5
+    error = response.json()["error"]
+    assert error.startswith(f"upstream {upstream} {reason}"), error
+    (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert f"{upstream} {reason}" in record.getMessage()
+    assert (record.method, record.path, record.answered, record.verdict) == (
+        "GET",
+        "/api/models/x/",
+        502,
+        "upstream error",
+    )
+
+
+def test_body_over_the_cap_is_a_502_and_memory_stays_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    with hostile_server(endless_chunks(total=48 * MB)) as upstream:
+        with serve(create_proxy_app("respan", upstream.url, max_body_mb=1)) as url:
+            tracemalloc.start()
+            try:
+                response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=30)
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+    assert response.status_code == 502
+    assert response.json()["error"].startswith(
+        f"upstream {upstream.url} gave no usable answer: sent a body over the 1 MB cap (--max-body-mb); cut after "
+    )
+    assert peak < 5 * MB, f"peak {peak / MB:.1f} MB with a 1 MB cap and a 48 MB body"
+    assert "over the 1 MB cap" in caplog.text
+
+
+def test_declared_length_over_the_cap_is_a_502_without_reading_it() -> None:
+    huge = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900000000\r\n\r\n{"
+    with hostile_server(answer(huge)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
+    assert response.status_code == 502
+    assert response.json() == {
+        "error": f"upstream {upstream.url} gave no usable answer: "
+        "answered a body of 900000000 bytes, over the 16 MB cap (--max-body-mb)"
+    }
+
+
+def test_exchange_facts_are_on_the_log_records(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    httpx.get(f"{proxy}/api/models/bad/?v=1", headers=AUTH)
+    httpx.get(f"{proxy}/api/models/openai/gpt-4/", headers=AUTH)
+    bad, good = [r for r in caplog.records if r.name == "mock_server.proxy"]
+    assert (bad.method, bad.path, bad.status, bad.answered, bad.verdict) == (
+        "GET",
+        "/api/models/bad/?v=1",
+        200,
+        200,
+        "violations",
+    )
+    assert bad.operation == "retrieve_custom_model" and bad.violations == [bad.getMessage().split("-> 200: ")[1]]
+    assert (good.verdict, good.violations, good.getMessage()) == (
+        "conforms",
+        [],
+        "proxy GET /api/models/openai/gpt-4/ -> 200: conforms",
+    )
+    assert isinstance(good.ms, float) and 0 < good.ms < 5000
+
+
+def test_head_other_methods_and_request_bodies_are_forwarded() -> None:
+    heads: list[bytes] = []
+    ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
+    script = answer(ok, ok + b"hello", keep_open=True, heads=heads)
+    with hostile_server(script) as upstream, serve(create_proxy_app("respan", upstream.url, max_body_mb=0.001)) as url:
+        head = httpx.head(f"{url}/elsewhere", headers={"Connection": "keep-alive", "Accept-Encoding": "gzip"})
+        posted = httpx.post(f"{url}/elsewhere", content=b"abc")
+        too_big = httpx.post(f"{url}/elsewhere", content=b"x" * 2000)
+    assert (head.status_code, head.headers["content-length"], head.content) == (200, "5", b"")
+    assert posted.text == "hello"
+    request = heads[1].lower()
+    assert request.startswith(b"post /elsewhere http/1.1\r\n") and b"content-length: 3\r\n" in request
+    assert b"accept-encoding: identity" in heads[0].lower() and b"keep-alive" not in heads[0].lower()
+    assert b"host: 127.0.0.1:" in heads[0].lower()
+    assert too_big.status_code == 413 and "over the 0.001 MB cap" in too_big.json()["error"]
+
+
+def test_gzip_encoded_answers_are_passed_unchanged_and_validated_decoded(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    bad = gzip.compress(json.dumps({**GOOD, "input_cost": "cheap"}).encode())
+    response = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(bad), bad)
+    )
+    with hostile_server(answer(response)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        with httpx.stream("GET", f"{url}/api/models/x/", headers=AUTH) as streamed:
+            raw = b"".join(streamed.iter_raw())
+    assert raw == bad
+    assert "response body $.input_cost: is not of type 'number'" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -327,9 +403,20 @@ def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(caplog: py
         (["--timeout", "-1"], "mock-server: --timeout must be a positive number of seconds, got -1"),
         (["--timeout", "0"], "mock-server: --timeout must be a positive number of seconds, got 0"),
         (["--timeout", "nan"], "mock-server: --timeout must be a positive number of seconds, got nan"),
+        (["--max-body-mb", "0"], "mock-server: --max-body-mb must be a positive number of megabytes, got 0"),
+        (["--max-body-mb", "-2"], "mock-server: --max-body-mb must be a positive number of megabytes, got -2"),
+        (["--max-body-mb", "inf"], "mock-server: --max-body-mb must be a positive number of megabytes, got inf"),
+        (
+            ["--upstream", "http://127.0.0.1:99999"],
+            "mock-server: --upstream 'http://127.0.0.1:99999' has an invalid port (0-65535)",
+        ),
+        (
+            ["--upstream", "ftp://127.0.0.1"],
+            "mock-server: --upstream 'ftp://127.0.0.1' is not an http(s) URL such as http://staging.example.com:8080",
+        ),
     ],
 )
-def test_cli_rejects_out_of_range_port_and_non_positive_timeout(args: list[str], message: str) -> None:
+def test_cli_rejects_bad_input_in_one_line(args: list[str], message: str) -> None:
     exe = Path(sys.executable).with_name("mock-server")
     done = subprocess.run(
         [str(exe), "proxy", "--api", "respan", "--upstream", "http://127.0.0.1:9", *args],
