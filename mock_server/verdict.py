@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
@@ -79,29 +78,6 @@ class Verdict:
         return any(v.where.startswith("response") for v in self.violations)
 
 
-def _core_body_validator(api: str, operation_id: str, status: int) -> Callable[[Any], bool] | None:
-    """Stand-in for ``vendor_specs.body_validator`` until it lands: openapi-core's own response schema
-    validator, compiled once (same verdicts, slower)."""
-    op = next((o for o in vendor_specs.operations(api) if o.operation_id == operation_id), None)
-    response = op.responses.get(str(status)) if op is not None else None
-    schema = vendor_specs.json_body_schema(response) if response is not None else None
-    if schema is None:
-        return None
-    validator = vendor_specs.openapi_core_spec(api).response_validator
-    factory = validator.schema_validators_factory
-    checker = factory.get_format_checker(validator.format_validators, validator.extra_format_validators)
-    is_valid: Callable[[Any], bool] = factory.schema_validator_cls(schema, format_checker=checker).is_valid
-    return is_valid
-
-
-def body_validator(api: str, operation_id: str, status: int) -> Callable[[Any], bool] | None:
-    found = getattr(vendor_specs, "body_validator", None)
-    if found is not None:
-        validator: Callable[[Any], bool] | None = found(api, operation_id, status)
-        return validator
-    return _core_body_validator(api, operation_id, status)
-
-
 def _decoded(body: bytes, encoding: bytes, max_body: int) -> bytes | str:
     """``body`` without its Content-Encoding (gzip, deflate), or why it cannot be validated."""
     wbits = _DECODERS.get(encoding.strip().lower())
@@ -125,11 +101,11 @@ class Judge:
         self.max_body = max_body
         self.prefixes = vendor_specs.prefixes(api, base_path, with_spec=False)
         self._requests: dict[str, vendor_specs.RequestPredicate | None] = {}
-        self._bodies: dict[tuple[str, int], Callable[[Any], bool] | None] = {}
+        self._bodies: dict[tuple[str, int], vendor_specs.Predicate | None] = {}
         for op in vendor_specs.operations(api):
             self._requests[op.operation_id] = vendor_specs.request_validator(api, op.operation_id)
             for status in op.statuses:
-                self._bodies[op.operation_id, status] = body_validator(api, op.operation_id, status)
+                self._bodies[op.operation_id, status] = vendor_specs.body_validator(api, op.operation_id, status)
         vendor_specs.openapi_core_spec(api)  # built now, not on the first invalid exchange
 
     def match(self, method: str, path: str) -> OperationMatch | None:
