@@ -48,7 +48,7 @@ _HOP = frozenset(
         b"content-length",
     }
 )
-_NOT_FORWARDED = _HOP | {b"host", b"accept-encoding"}
+_NOT_FORWARDED = _HOP | {b"host", b"accept-encoding", b"expect"}  # the proxy already holds the whole body
 _OFF_LOOP_BYTES = MB  # a body this large is judged entirely in the worker thread (decoding it takes a while)
 
 Scope = dict[str, Any]
@@ -150,12 +150,12 @@ class ProxyApp:
         where = path + ("?" + query.decode("latin-1") if query else "")
         body = await self._request_body(receive)
         if body is None:
-            limit = self.max_body_mb
-            answer = _json_answer(413, {"error": f"request body over the {limit:g} MB cap (--max-body-mb)"})
-            await self._send(send, answer)
-            log.warning("proxy %s %s: request body over the %g MB cap, not forwarded", method, where, limit)
+            error = f"request body over the {self.max_body_mb:g} MB cap (--max-body-mb)"
+            await self._send(send, _json_answer(413, {"error": error}))
+            facts = {"method": method, "path": where, "status": None, "answered": 413, "verdict": "not forwarded"}
+            log.warning("proxy %s %s: %s, not forwarded", method, where, error, extra={**facts, "error": error})
             return
-        headers = [(name, value) for name, value in scope["headers"] if name not in _NOT_FORWARDED]
+        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in _NOT_FORWARDED]
         headers += [(b"host", self.upstream.host_header), (b"accept-encoding", b"identity")]
         target = self.upstream.prefix.encode("latin-1") + raw_path + (b"?" + query if query else b"")
         try:

@@ -370,15 +370,31 @@ def test_head_other_methods_and_request_bodies_are_forwarded() -> None:
     script = answer(ok, ok + b"hello", keep_open=True, heads=heads)
     with hostile_server(script) as upstream, serve(create_proxy_app("respan", upstream.url, max_body_mb=0.001)) as url:
         head = httpx.head(f"{url}/elsewhere", headers={"Connection": "keep-alive", "Accept-Encoding": "gzip"})
-        posted = httpx.post(f"{url}/elsewhere", content=b"abc")
+        posted = httpx.post(f"{url}/elsewhere", content=b"abc", headers={"Expect": "100-continue"})
         too_big = httpx.post(f"{url}/elsewhere", content=b"x" * 2000)
     assert (head.status_code, head.headers["content-length"], head.content) == (200, "5", b"")
     assert posted.text == "hello"
     request = heads[1].lower()
     assert request.startswith(b"post /elsewhere http/1.1\r\n") and b"content-length: 3\r\n" in request
+    assert request.endswith(b"\r\n\r\nabc") and b"expect" not in request  # the body follows at once
     assert b"accept-encoding: identity" in heads[0].lower() and b"keep-alive" not in heads[0].lower()
     assert b"host: 127.0.0.1:" in heads[0].lower()
     assert too_big.status_code == 413 and "over the 0.001 MB cap" in too_big.json()["error"]
+
+
+def test_large_bodies_are_judged_off_the_event_loop_and_passed_unchanged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    big = json.dumps({**GOOD, "notes": "x" * (3 * MB)}).encode()  # extra fields are allowed: it conforms
+    bad = json.dumps({**GOOD, "notes": "x" * (3 * MB), "input_cost": "cheap"}).encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    script = answer(head % len(big) + big, head % len(bad) + bad)
+    with hostile_server(script) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        with httpx.Client(timeout=30) as client:
+            first = client.get(f"{url}/api/models/x/", headers=AUTH)
+            second = client.get(f"{url}/api/models/x/", headers=AUTH)
+    assert first.content == big and second.content == bad
+    verdicts = [r.verdict for r in caplog.records if r.name == "mock_server.proxy"]
+    assert verdicts == ["conforms", "violations"], caplog.text
 
 
 def test_gzip_encoded_answers_are_passed_unchanged_and_validated_decoded(caplog: pytest.LogCaptureFixture) -> None:
