@@ -7,7 +7,8 @@ is read, a chunked or unframed body is cut the moment it passes the cap. Both cl
 Every failure is an :class:`UpstreamError` whose ``reason`` says what the upstream did, in words.
 
 Connections are reused (up to ``max_idle`` kept idle, most recently used first). A reused connection that
-the upstream had closed without a byte of answer is retried once on a new one for idempotent methods.
+the upstream had closed without a byte of answer is retried once on a new one for idempotent methods (the
+other idle ones are dropped: they are likely closed as well).
 Bytes are sent as given: the request target is not re-encoded (``%2F`` stays ``%2F``) and the answer's
 headers and body come back as received (chunked framing removed).
 """
@@ -263,6 +264,7 @@ class Upstream:
             try:
                 response = await waiter
             except _Stale:
+                self._drop_idle()  # kept as long as this one: probably closed too (an idle timeout, a restart)
                 if attempt == 1 and method in _IDEMPOTENT:
                     continue
                 raise UpstreamError("closed a kept-alive connection without answering") from None
@@ -310,9 +312,12 @@ class Upstream:
         else:
             conn.close()
 
-    async def aclose(self) -> None:
-        """Close the idle connections (those in use close when their exchange ends)."""
+    def _drop_idle(self) -> None:
         idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+    async def aclose(self) -> None:
+        """Close the idle connections (those in use close when their exchange ends)."""
+        self._drop_idle()
         await asyncio.sleep(0)  # let the transports finish closing in this loop

@@ -109,12 +109,13 @@ def answer(*responses: bytes, keep_open: bool = True, heads: list[bytes] | None 
 
 
 def closes_after_one(response: bytes) -> Script:
-    """Answer one request, announcing keep-alive, then close the connection (as an idle timeout would)."""
+    """Answer one request, announcing keep-alive; close the connection on the next one without answering
+    (as a server does whose idle timeout ran out just as the request came)."""
 
     def script(conn: socket.socket) -> None:
         read_request(conn)
         conn.sendall(response)
-        time.sleep(0.05)
+        read_request(conn)
 
     return script
 

@@ -101,6 +101,24 @@ def test_a_closed_keep_alive_connection_is_retried_once() -> None:
     assert all(isinstance(r, UpstreamResponse) for r in results), results
 
 
+def test_after_a_stale_connection_every_kept_one_is_dropped() -> None:
+    """Three connections kept alive, all closed by the upstream when next used: one retry, on a new one."""
+    with hostile_server(closes_after_one(OK)) as server:
+
+        async def main() -> list[Any]:
+            upstream = Upstream(server.url, timeout=5, max_body=MB)
+            call = [(b"host", upstream.host_header)]
+            try:
+                first = await asyncio.gather(*(upstream.request("GET", b"/", call) for _ in range(3)))
+                return [*first, await upstream.request("GET", b"/", call)]
+            finally:
+                await upstream.aclose()
+
+        results = asyncio.run(main())
+        assert len(server.connections) == 4
+    assert [r.status for r in results] == [200] * 4
+
+
 @pytest.mark.parametrize(
     ("script", "reason"),
     [
