@@ -51,6 +51,11 @@ _HOP = frozenset(
 _NOT_FORWARDED = _HOP | {b"host", b"accept-encoding", b"expect"}  # the proxy already holds the whole body
 _OFF_LOOP_BYTES = MB  # a body this large is judged entirely in the worker thread (decoding it takes a while)
 
+
+class _ClientGone(Exception):
+    """The client disconnected before its request body was complete."""
+
+
 Scope = dict[str, Any]
 Receive = Any
 Send = Any
@@ -148,7 +153,10 @@ class ProxyApp:
         query: bytes = scope.get("query_string", b"")
         path = raw_path.decode("latin-1")
         where = path + ("?" + query.decode("latin-1") if query else "")
-        body = await self._request_body(receive)
+        try:
+            body = await self._request_body(receive)
+        except _ClientGone:
+            return  # nobody would get the answer: a cut request is not sent on
         if body is None:
             error = f"request body over the {self.max_body_mb:g} MB cap (--max-body-mb)"
             await self._send(send, _json_answer(413, {"error": error}))
@@ -188,7 +196,7 @@ class ProxyApp:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                return b"".join(chunks)  # the client left; the upstream still gets what came
+                raise _ClientGone
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.upstream.max_body:
@@ -204,10 +212,10 @@ class ProxyApp:
         try:
             if len(exchange.body) < _OFF_LOOP_BYTES:
                 request_ok, response_ok = self.judge.fast(match, exchange)
-                if request_ok and response_ok:
-                    return Verdict(match.operation.operation_id)
             else:
                 request_ok, response_ok = await self._off_loop(self.judge.fast, match, exchange)
+            if request_ok and response_ok:
+                return Verdict(match.operation.operation_id)
             return await self._off_loop(self.judge.verdict, match, exchange, request_ok, response_ok)
         except Exception as exc:  # a validator crashed on this exchange: the answer still goes back
             log.exception("proxy %s %s: validation failed", exchange.method, exchange.path)

@@ -382,6 +382,16 @@ def test_head_other_methods_and_request_bodies_are_forwarded() -> None:
     assert too_big.status_code == 413 and "over the 0.001 MB cap" in too_big.json()["error"]
 
 
+def test_a_request_cut_by_its_client_is_not_sent_on() -> None:
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    with hostile_server(answer(ok)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as client:
+            client.sendall(b"POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
+        time.sleep(0.3)
+        assert upstream.connections == []
+
+
 def test_large_bodies_are_judged_off_the_event_loop_and_passed_unchanged(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "mock_server.proxy")
     big = json.dumps({**GOOD, "notes": "x" * (3 * MB)}).encode()  # extra fields are allowed: it conforms
