@@ -71,6 +71,10 @@ def _check(api: str, upstream: str, timeout: float, max_body_mb: float) -> None:
         parts.port  # noqa: B018 - urllib checks the port range only when asked
     except ValueError:
         raise UsageError(f"--upstream {upstream!r} has an invalid port (0-65535)") from None
+    if parts.username is not None:
+        raise UsageError(
+            f"--upstream {upstream!r} must not carry user:password@: the proxy forwards each client's own credentials"
+        )
     if parts.query or parts.fragment:
         raise UsageError(f"--upstream {upstream!r} must not carry a query or fragment: give scheme, host, port, path")
     if not (math.isfinite(timeout) and timeout > 0):

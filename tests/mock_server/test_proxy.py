@@ -437,6 +437,11 @@ def test_gzip_encoded_answers_are_passed_unchanged_and_validated_decoded(caplog:
             "mock-server: --upstream 'http://127.0.0.1:99999' has an invalid port (0-65535)",
         ),
         (
+            ["--upstream", "http://u:pw@127.0.0.1:9"],
+            "mock-server: --upstream 'http://u:pw@127.0.0.1:9' must not carry user:password@: the proxy forwards "
+            "each client's own credentials",
+        ),
+        (
             ["--upstream", "ftp://127.0.0.1"],
             "mock-server: --upstream 'ftp://127.0.0.1' is not an http(s) URL such as http://staging.example.com:8080",
         ),
