@@ -1,5 +1,5 @@
 """`mock-server proxy` in front of a tiny local upstream that answers valid and invalid exchanges, and in
-front of hostile ones (`hostile.py`): silent, dripping, oversized, not HTTP."""
+front of hostile ones (`scripted.py`, `tests/faults/hostile.py`): silent, dripping, oversized, not HTTP."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 import vendor_specs
 from mock_server.proxy import create_proxy_app
-from tests.mock_server.hostile import answer, drips, endless_chunks, hostile_server, silent, stalls_in_headers
+from tests.mock_server.scripted import answer, scripted_server, serving, silent, stalls_in_headers
 
 MB = 1_048_576
 GOOD = vendor_specs.examples_for("respan", 200)["documented"]["value"]
@@ -288,7 +288,7 @@ def dead_url() -> str:
         (stalls_in_headers, "unreachable: timed out after 0.5 s in the middle of its status line and headers"),
         (answer(b"SSH-2.0-OpenSSH_9.6\r\n", keep_open=False), "unreachable: did not answer with HTTP ("),
         (None, "unreachable: connection refused (is it running, on that port?)"),
-        (drips(0.05), "gave no usable answer: timed out after 0.5 s reading its body ("),
+        ("drip", "gave no usable answer: timed out after 0.5 s reading its body ("),
     ],
     ids=["headers never come", "headers stall", "not HTTP", "down", "body drips"],
 )
@@ -297,7 +297,7 @@ def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(
 ) -> None:
     caplog.set_level(logging.INFO, "mock_server.proxy")
     with contextlib.ExitStack() as stack:
-        upstream = dead_url() if script is None else stack.enter_context(hostile_server(script)).url
+        upstream = dead_url() if script is None else stack.enter_context(serving(script))
         with serve(create_proxy_app("respan", upstream, timeout=0.5)) as url:
             start = time.monotonic()
             response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
@@ -316,8 +316,8 @@ def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(
 
 
 def test_body_over_the_cap_is_a_502_and_memory_stays_bounded(caplog: pytest.LogCaptureFixture) -> None:
-    with hostile_server(endless_chunks(total=48 * MB)) as upstream:
-        with serve(create_proxy_app("respan", upstream.url, max_body_mb=1)) as url:
+    with serving("endless") as upstream:
+        with serve(create_proxy_app("respan", upstream, max_body_mb=1)) as url:
             tracemalloc.start()
             try:
                 response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=30)
@@ -326,15 +326,15 @@ def test_body_over_the_cap_is_a_502_and_memory_stays_bounded(caplog: pytest.LogC
                 tracemalloc.stop()
     assert response.status_code == 502
     assert response.json()["error"].startswith(
-        f"upstream {upstream.url} gave no usable answer: sent a body over the 1 MB cap (--max-body-mb); cut after "
+        f"upstream {upstream} gave no usable answer: sent a body over the 1 MB cap (--max-body-mb); cut after "
     )
-    assert peak < 5 * MB, f"peak {peak / MB:.1f} MB with a 1 MB cap and a 48 MB body"
+    assert peak < 5 * MB, f"peak {peak / MB:.1f} MB with a 1 MB cap and a body that never ends"
     assert "over the 1 MB cap" in caplog.text
 
 
 def test_declared_length_over_the_cap_is_a_502_without_reading_it() -> None:
     huge = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900000000\r\n\r\n{"
-    with hostile_server(answer(huge)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+    with scripted_server(answer(huge)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
         response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
     assert response.status_code == 502
     assert response.json() == {
@@ -368,7 +368,7 @@ def test_head_other_methods_and_request_bodies_are_forwarded() -> None:
     heads: list[bytes] = []
     ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
     script = answer(ok, ok + b"hello", keep_open=True, heads=heads)
-    with hostile_server(script) as upstream, serve(create_proxy_app("respan", upstream.url, max_body_mb=0.001)) as url:
+    with scripted_server(script) as upstream, serve(create_proxy_app("respan", upstream.url, max_body_mb=0.001)) as url:
         head = httpx.head(f"{url}/elsewhere", headers={"Connection": "keep-alive", "Accept-Encoding": "gzip"})
         posted = httpx.post(f"{url}/elsewhere", content=b"abc", headers={"Expect": "100-continue"})
         too_big = httpx.post(f"{url}/elsewhere", content=b"x" * 2000)
@@ -384,7 +384,7 @@ def test_head_other_methods_and_request_bodies_are_forwarded() -> None:
 
 def test_a_request_cut_by_its_client_is_not_sent_on() -> None:
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
-    with hostile_server(answer(ok)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+    with scripted_server(answer(ok)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
         host, port = url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port))) as client:
             client.sendall(b"POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
@@ -398,7 +398,7 @@ def test_large_bodies_are_judged_off_the_event_loop_and_passed_unchanged(caplog:
     bad = json.dumps({**GOOD, "notes": "x" * (3 * MB), "input_cost": "cheap"}).encode()
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
     script = answer(head % len(big) + big, head % len(bad) + bad)
-    with hostile_server(script) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+    with scripted_server(script) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
         with httpx.Client(timeout=30) as client:
             first = client.get(f"{url}/api/models/x/", headers=AUTH)
             second = client.get(f"{url}/api/models/x/", headers=AUTH)
@@ -414,7 +414,7 @@ def test_gzip_encoded_answers_are_passed_unchanged_and_validated_decoded(caplog:
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
         b"Content-Length: %d\r\n\r\n%s" % (len(bad), bad)
     )
-    with hostile_server(answer(response)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+    with scripted_server(answer(response)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
         with httpx.stream("GET", f"{url}/api/models/x/", headers=AUTH) as streamed:
             raw = b"".join(streamed.iter_raw())
     assert raw == bad

@@ -1,4 +1,4 @@
-"""The proxy's upstream client against well-behaved and hostile servers on 127.0.0.1.
+"""The proxy's upstream client against well-behaved and hostile servers on 127.0.0.1 (`scripted.py`).
 
 Each failure is an ``UpstreamError`` whose reason says what the upstream did; time is bounded by the one
 deadline per exchange, memory by the body cap.
@@ -16,15 +16,7 @@ from typing import Any
 import pytest
 
 from mock_server.upstream import Upstream, UpstreamError, UpstreamResponse
-from tests.mock_server.hostile import (
-    answer,
-    closes_after_one,
-    drips,
-    endless_chunks,
-    hostile_server,
-    silent,
-    stalls_in_headers,
-)
+from tests.mock_server.scripted import answer, closes_after_one, scripted_server, serving, silent, stalls_in_headers
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Case: Kept\r\nContent-Length: 2\r\n\r\n{}"
 MB = 1_048_576
@@ -59,7 +51,7 @@ def failure(url: str, **kwargs: Any) -> UpstreamError:
 
 def test_answer_comes_back_as_received_and_the_connection_is_reused() -> None:
     heads: list[bytes] = []
-    with hostile_server(answer(OK, OK, OK, heads=heads)) as server:
+    with scripted_server(answer(OK, OK, OK, heads=heads)) as server:
         results = exchange(server.url, times=3)
         assert len(server.connections) == 1
     assert all(isinstance(r, UpstreamResponse) for r in results)
@@ -72,30 +64,30 @@ def test_answer_comes_back_as_received_and_the_connection_is_reused() -> None:
 
 def test_chunked_body_is_unframed() -> None:
     chunked = b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{"\r\n7\r\na": 1}\n\r\n0\r\n\r\n'
-    with hostile_server(answer(chunked)) as server:
+    with scripted_server(answer(chunked)) as server:
         (result,) = exchange(server.url)
     assert isinstance(result, UpstreamResponse) and result.body == b'{"a": 1}\n'
 
 
 def test_body_until_close_without_length() -> None:
-    with hostile_server(answer(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}", keep_open=False)) as server:
+    with scripted_server(answer(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}", keep_open=False)) as server:
         (result,) = exchange(server.url)
     assert isinstance(result, UpstreamResponse) and result.body == b"{}"
 
 
 def test_head_and_204_do_not_wait_for_a_body() -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"
-    with hostile_server(answer(head, head)) as server:
+    with scripted_server(answer(head, head)) as server:
         results = exchange(server.url, method="HEAD", times=2, timeout=2)
         assert len(server.connections) == 1
     assert [(r.status, r.body) for r in results if isinstance(r, UpstreamResponse)] == [(200, b""), (200, b"")]
-    with hostile_server(answer(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")) as server:
+    with scripted_server(answer(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")) as server:
         (result,) = exchange(server.url, timeout=2)
     assert isinstance(result, UpstreamResponse) and (result.status, result.body) == (204, b"")
 
 
 def test_a_closed_keep_alive_connection_is_retried_once() -> None:
-    with hostile_server(closes_after_one(OK)) as server:
+    with scripted_server(closes_after_one(OK)) as server:
         results = exchange(server.url, times=2)
         assert len(server.connections) == 2
     assert all(isinstance(r, UpstreamResponse) for r in results), results
@@ -103,7 +95,7 @@ def test_a_closed_keep_alive_connection_is_retried_once() -> None:
 
 def test_after_a_stale_connection_every_kept_one_is_dropped() -> None:
     """Three connections kept alive, all closed by the upstream when next used: one retry, on a new one."""
-    with hostile_server(closes_after_one(OK)) as server:
+    with scripted_server(closes_after_one(OK)) as server:
 
         async def main() -> list[Any]:
             upstream = Upstream(server.url, timeout=5, max_body=MB)
@@ -124,39 +116,39 @@ def test_after_a_stale_connection_every_kept_one_is_dropped() -> None:
     [
         (silent, "timed out after 0.5 s waiting for its answer"),
         (stalls_in_headers, "timed out after 0.5 s in the middle of its status line and headers"),
-        (drips(0.05), "timed out after 0.5 s reading its body ("),
+        ("drip", "timed out after 0.5 s reading its body ("),
     ],
     ids=["headers never come", "headers stall", "body drips"],
 )
 def test_one_deadline_for_the_whole_answer(script: Any, reason: str) -> None:
-    with hostile_server(script) as server:
+    with serving(script) as url:
         start = time.monotonic()
-        error = failure(server.url, timeout=0.5)
+        error = failure(url, timeout=0.5)
         elapsed = time.monotonic() - start
     assert error.reason.startswith(reason), error.reason
     assert 0.45 < elapsed < 2.0
 
 
 def test_a_dripping_body_says_how_much_came() -> None:
-    with hostile_server(drips(0.05)) as server:
-        error = failure(server.url, timeout=0.5)
+    with serving("drip") as url:
+        error = failure(url, timeout=0.5)
     received = int(error.reason.split("(")[1].split()[0])
     assert 3 <= received <= 12 and error.answered
 
 
 def test_declared_length_over_the_cap_is_refused_before_reading() -> None:
     huge = b"HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n" + b"x" * 1000
-    with hostile_server(answer(huge)) as server:
+    with scripted_server(answer(huge)) as server:
         error = failure(server.url, max_body=MB)
     assert error.reason == "answered a body of 999999999 bytes, over the 1 MB cap (--max-body-mb)"
     assert error.answered
 
 
 def test_chunked_body_over_the_cap_is_cut_and_memory_stays_bounded() -> None:
-    with hostile_server(endless_chunks(total=32 * MB)) as server:
+    with serving("endless") as url:
         tracemalloc.start()
         try:
-            error = failure(server.url, max_body=MB)
+            error = failure(url, max_body=MB)
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -175,7 +167,7 @@ def test_chunked_body_over_the_cap_is_cut_and_memory_stays_bounded() -> None:
     ids=["not HTTP", "cut body", "cut headers", "closed"],
 )
 def test_broken_answers(response: bytes, reason: str) -> None:
-    with hostile_server(answer(response, keep_open=False)) as server:
+    with scripted_server(answer(response, keep_open=False)) as server:
         error = failure(server.url)
     assert error.reason.startswith(reason), error.reason
 
@@ -199,7 +191,7 @@ def test_host_header_and_prefix() -> None:
 
 
 def test_concurrent_requests_use_separate_connections() -> None:
-    with hostile_server(answer(OK, OK)) as server:
+    with scripted_server(answer(OK, OK)) as server:
 
         async def main() -> list[Any]:
             upstream = Upstream(server.url, timeout=5, max_body=MB)

@@ -1,24 +1,28 @@
-"""Small hostile upstreams on 127.0.0.1 for the proxy and upstream-client tests: each connection is handed
-to a script (a function of the socket) in its own thread; everything stops when the block ends."""
+"""Scripted upstreams on 127.0.0.1 for the proxy and upstream-client tests: each connection is handed to a
+script (a function of the socket) in its own thread; everything stops when the block ends.
+
+For what ``tests/faults/hostile.py`` does not serve: silence, a stall inside the headers, an answer that is
+not HTTP or lies about its length, keep-alive connections hung up, the request heads as they arrived. Its
+``drip``, ``big`` and ``endless`` targets are used as they are."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from tests.faults.hostile import hostile
+
 __all__ = [
-    "Hostile",
     "Script",
+    "Scripted",
     "answer",
     "closes_after_one",
-    "drips",
-    "endless_chunks",
-    "hostile_server",
     "read_request",
+    "scripted_server",
+    "serving",
     "silent",
     "stalls_in_headers",
 ]
@@ -38,20 +42,20 @@ def read_request(conn: socket.socket) -> bytes:
 
 
 @dataclass
-class Hostile:
+class Scripted:
     url: str  # http://127.0.0.1:<port>
     connections: list[socket.socket] = field(default_factory=list)  # accepted so far
 
 
 @contextlib.contextmanager
-def hostile_server(script: Script) -> Iterator[Hostile]:
+def scripted_server(script: Script) -> Iterator[Scripted]:
     """A server running ``script`` on every connection it accepts (closed when the script returns)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     listener.settimeout(0.05)
     stop = threading.Event()
-    server = Hostile(f"http://127.0.0.1:{listener.getsockname()[1]}")
+    server = Scripted(f"http://127.0.0.1:{listener.getsockname()[1]}")
     conns = server.connections
     workers: list[threading.Thread] = []
 
@@ -88,6 +92,18 @@ def hostile_server(script: Script) -> Iterator[Hostile]:
         for worker in workers:
             worker.join(5)
         listener.close()
+
+
+@contextlib.contextmanager
+def serving(target: Script | str, interval: float = 0.05) -> Iterator[str]:
+    """The URL of ``target``: a script run by :func:`scripted_server`, or the name of a
+    ``tests/faults/hostile.py`` target (``drip`` one byte every ``interval`` s, ``big``, ``endless``)."""
+    if isinstance(target, str):
+        with hostile(target, interval=interval) as url:
+            yield url
+    else:
+        with scripted_server(target) as server:
+            yield server.url
 
 
 def answer(*responses: bytes, keep_open: bool = True, heads: list[bytes] | None = None) -> Script:
@@ -133,30 +149,3 @@ def stalls_in_headers(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Ty")
     while conn.recv(65536):
         pass
-
-
-def drips(every: float, size: int = 1000) -> Script:
-    """Headers at once, then a body of ``size`` bytes one byte every ``every`` seconds."""
-
-    def script(conn: socket.socket) -> None:
-        read_request(conn)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % size)
-        for _ in range(size):
-            conn.sendall(b" ")
-            time.sleep(every)
-
-    return script
-
-
-def endless_chunks(chunk: int = 65536, total: int = 64 * 1_048_576) -> Script:
-    """A chunked body of ``total`` bytes, as fast as the reader takes it."""
-
-    def script(conn: socket.socket) -> None:
-        read_request(conn)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-        piece = b"%x\r\n%s\r\n" % (chunk, b"x" * chunk)
-        for _ in range(total // chunk):
-            conn.sendall(piece)
-        conn.sendall(b"0\r\n\r\n")
-
-    return script
