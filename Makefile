@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_contracts.py
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_hostile.py
+	$(BIN)/python benchmarks/bench_proxy.py
 
 # Refresh the tested set: what a fresh venv resolves today within pyproject.toml's ranges. Run `make test`
 # afterwards and commit constraints.txt with the fixes the new versions need.
