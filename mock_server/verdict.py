@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
@@ -125,10 +126,11 @@ class Judge:
         check = self._requests.get(match.operation.operation_id)
         if check is None:
             return False
-        query, headers, cookies = _request_parts(exchange)
-        first_query = dict(reversed(query))
-        first_headers = {name.lower(): value for name, value in reversed(headers)}
-        return check(match.path_params, first_query, first_headers, cookies)
+        # Each location is read only if the operation asks something of it (most have no cookie, many no query).
+        query = _OnDemand(lambda: dict(reversed(_query(exchange))))
+        headers = _OnDemand(lambda: {k.lower(): v for k, v in reversed(_headers(exchange))})
+        cookies = _OnDemand(lambda: _cookies(_headers(exchange)))
+        return check(match.path_params, query, headers, cookies)
 
     def _response_passes(self, match: OperationMatch, exchange: Exchange) -> bool:
         op = match.operation
@@ -184,12 +186,54 @@ class Judge:
         return Verdict(op.operation_id, tuple(found), refused, note)
 
 
-def _request_parts(exchange: Exchange) -> tuple[list[tuple[str, str]], list[tuple[str, str]], dict[str, str]]:
-    """(query pairs, header pairs, cookies) as openapi-core reads them: the query percent-decoded as UTF-8."""
-    query = [
+def _query(exchange: Exchange) -> list[tuple[str, str]]:
+    """The query's pairs, percent-decoded as UTF-8."""
+    return [
         (name.decode("utf-8", "replace"), value.decode("utf-8", "replace"))
         for name, value in parse_qsl(exchange.query, keep_blank_values=True)
     ]
-    headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in exchange.headers]
+
+
+def _headers(exchange: Exchange) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in exchange.headers]
+
+
+def _cookies(headers: list[tuple[str, str]]) -> dict[str, str]:
     cookie = next((value for name, value in headers if name.lower() == "cookie"), None)
-    return query, headers, cookie_parser(cookie) if cookie else {}
+    return cookie_parser(cookie) if cookie else {}
+
+
+def _request_parts(exchange: Exchange) -> tuple[list[tuple[str, str]], list[tuple[str, str]], dict[str, str]]:
+    """(query pairs, header pairs, cookies) as openapi-core reads them."""
+    headers = _headers(exchange)
+    return _query(exchange), headers, _cookies(headers)
+
+
+class _OnDemand(Mapping[str, str]):
+    """A mapping built by ``make`` the first time it is read."""
+
+    __slots__ = ("_data", "_make")
+
+    def __init__(self, make: Callable[[], dict[str, str]]) -> None:
+        self._make = make
+        self._data: dict[str, str] | None = None
+
+    def _built(self) -> dict[str, str]:
+        if self._data is None:
+            self._data = self._make()
+        return self._data
+
+    def __getitem__(self, name: str) -> str:
+        return self._built()[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._built().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._built()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
