@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import vendor_specs
 from mock_server import logs
+from mock_server._http import URL_LIMIT, URL_SIZE
 from mock_server.errors import UsageError
 from mock_server.upstream import Upstream, UpstreamError, UpstreamResponse
 from mock_server.verdict import Exchange, Judge, Verdict
@@ -157,15 +158,22 @@ class ProxyApp:
         query: bytes = scope.get("query_string", b"")
         path = raw_path.decode("latin-1")
         where = path + ("?" + query.decode("latin-1") if query else "")
+        cut = (scope.get("extensions") or {}).get(URL_SIZE)
+        if cut is not None:  # the HTTP server kept only the URL's first URL_LIMIT bytes: not sent on cut
+            error = f"request target of {cut} bytes is over the {URL_LIMIT}-byte limit; not forwarded"
+            facts = {"method": method, "path": where[:200], "status": None, "answered": 414, "verdict": "not forwarded"}
+            log.warning("proxy %s %s...: %s", method, where[:200], error, extra={**facts, "error": error})
+            await self._send(send, _json_answer(414, {"error": error}))
+            return
         try:
             body = await self._request_body(receive)
         except _ClientGone:
             return  # nobody would get the answer: a cut request is not sent on
         if body is None:
             error = f"request body over the {self.max_body_mb:g} MB cap (--max-body-mb)"
-            await self._send(send, _json_answer(413, {"error": error}))
             facts = {"method": method, "path": where, "status": None, "answered": 413, "verdict": "not forwarded"}
             log.warning("proxy %s %s: %s, not forwarded", method, where, error, extra={**facts, "error": error})
+            await self._send(send, _json_answer(413, {"error": error}))
             return
         headers = [(name, value) for name, value in scope["headers"] if name.lower() not in _NOT_FORWARDED]
         headers += [(b"host", self.upstream.host_header), (b"accept-encoding", b"identity")]
@@ -190,8 +198,8 @@ class ProxyApp:
                     "violations": [str(v) for v in verdict.violations],
                 },
             )
+        self._log(exchange, where, verdict, answer[0], started)  # before the answer: its reader may look for it
         await self._send(send, answer)
-        self._log(exchange, where, verdict, answer[0], started)
 
     async def _request_body(self, receive: Receive) -> bytes | None:
         """The request body, or None when it is over the cap (never more than the cap is kept)."""

@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 import vendor_specs
 from mock_server.proxy import create_proxy_app
-from tests.mock_server.scripted import answer, scripted_server, serving, silent, stalls_in_headers
+from tests.mock_server.scripted import answer, read_request, scripted_server, serving, silent, stalls_in_headers
 
 MB = 1_048_576
 GOOD = vendor_specs.examples_for("respan", 200)["documented"]["value"]
@@ -380,6 +380,41 @@ def test_head_other_methods_and_request_bodies_are_forwarded() -> None:
     assert b"accept-encoding: identity" in heads[0].lower() and b"keep-alive" not in heads[0].lower()
     assert b"host: 127.0.0.1:" in heads[0].lower()
     assert too_big.status_code == 413 and "over the 0.001 MB cap" in too_big.json()["error"]
+
+
+def test_an_over_long_url_is_414_and_not_sent_on_cut() -> None:
+    """The CLI's HTTP server (mock_server._http) hands a URL over 65,535 bytes to the app with only its
+    first 65,535 bytes: the proxy refuses it rather than forward a different URL."""
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    with scripted_server(answer(ok)) as upstream:
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        exe = Path(sys.executable).with_name("mock-server")
+        proc = subprocess.Popen(
+            [str(exe), "proxy", "--api", "respan", "--upstream", upstream.url, "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not port_open(port):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+                time.sleep(0.1)
+            with socket.create_connection(("127.0.0.1", port)) as client:  # httpx refuses such a URL itself
+                client.sendall(b"GET /api/models/%s/ HTTP/1.1\r\nHost: x\r\n\r\n" % (b"x" * 70_000))
+                head = read_request(client)  # an answer's head reads the same way
+                status, length = int(head.split()[1]), int(head.lower().split(b"content-length: ")[1].split()[0])
+                body = json.loads(client.recv(length))
+            normal = httpx.get(f"http://127.0.0.1:{port}/api/models/x/", headers=AUTH)
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=10)
+        assert status == 414
+        assert body["error"].startswith("request target of 70013 bytes is over the 65535-byte limit"), body
+        assert normal.status_code == 200 and len(upstream.connections) == 1
+        assert "over the 65535-byte limit; not forwarded" in err
 
 
 def test_a_request_cut_by_its_client_is_not_sent_on() -> None:
