@@ -179,13 +179,15 @@ def test_unreachable_upstream_is_a_502_with_a_reason() -> None:
     assert response.status_code == 502 and "unreachable" in response.json()["error"]
 
 
-def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
+@pytest.mark.parametrize("quiet", [False, True], ids=["every exchange", "quiet"])
+def test_cli_proxy_subcommand_end_to_end(upstream: str, quiet: bool) -> None:
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     exe = Path(sys.executable).with_name("mock-server")
+    options = ["--strict", "--log-format", "json"] + (["--quiet"] if quiet else [])
     proc = subprocess.Popen(
-        [str(exe), "proxy", "--api", "respan", "--upstream", upstream, "--port", str(port), "--strict"],
+        [str(exe), "proxy", "--api", "respan", "--upstream", upstream, "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -210,6 +212,13 @@ def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
         out, err = proc.communicate(timeout=10)
     assert "proxy respan" in out
     assert "Traceback" not in err
+    records = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    exchanges = [r for r in records if r["logger"] == "mock_server.proxy"]
+    bad = next(r for r in exchanges if r["path"] == "/api/models/bad/")
+    assert (bad["level"], bad["status"], bad["answered"], bad["verdict"]) == ("warning", 200, 502, "violations")
+    assert bad["operation"] == "retrieve_custom_model" and any("$.input_cost" in v for v in bad["violations"])
+    good = [r for r in exchanges if r["path"] == "/api/models/good/"]
+    assert good == [] if quiet else [{**good[0], "verdict": "conforms", "violations": [], "answered": 200}]
 
 
 def test_cli_rejects_a_bad_upstream_url() -> None:
