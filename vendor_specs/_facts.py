@@ -49,7 +49,7 @@ def json_body_schema(response: dict[str, Any], media: str = "application/json") 
 def mock_port(api: str) -> int:
     """The port the mock serves ``api`` on by default (``info.x-mock-port``)."""
     port = (load_spec(api).get("info") or {}).get("x-mock-port")
-    if not isinstance(port, int) or not 0 < port < 65536:
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         raise SpecError(f"spec {api}: `info.x-mock-port` must be the mock's default port (1-65535), got {port!r}")
     return port
 
