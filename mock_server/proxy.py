@@ -118,13 +118,21 @@ def violations(
 
 
 def create_proxy_app(
-    api: str, upstream: str, *, base_path: str | None = None, strict: bool = False, timeout: float = 30.0
+    api: str,
+    upstream: str,
+    *,
+    base_path: str | None = None,
+    strict: bool = False,
+    timeout: float = 30.0,
+    overlay: str | None = None,
 ) -> Starlette:
-    """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path)."""
+    """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path),
+    validating against ``api``'s spec, or with ``overlay`` against that implementation's overlay of it."""
     if not (math.isfinite(timeout) and timeout > 0):
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
-    if api not in vendor_specs.APIS:
+    if not vendor_specs.is_api(api):
         raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    api = vendor_specs.spec_key(api, overlay)
     parts = urlsplit(upstream)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"--upstream {upstream!r} is not an http(s) URL such as http://staging.example.com:8080")
@@ -228,7 +236,14 @@ def _run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
 
-    app = create_proxy_app(args.api, args.upstream, base_path=args.base_path, strict=args.strict, timeout=args.timeout)
+    app = create_proxy_app(
+        args.api,
+        args.upstream,
+        base_path=args.base_path,
+        strict=args.strict,
+        timeout=args.timeout,
+        overlay=args.overlay,
+    )
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     sock = bind(args.host, args.port)
     listener = Listener(args.api, app, sock, "")
@@ -248,6 +263,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "response violates the spec.",
     )
     parser.add_argument("--api", required=True, choices=vendor_specs.APIS, help="the spec to validate against")
+    parser.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="validate against this implementation's overlay of the spec (e.g. openwebui-0.12.4) instead of the page",
+    )
     parser.add_argument(
         "--upstream", required=True, help="the real server, e.g. http://staging:8080 (may carry a path prefix)"
     )
