@@ -74,8 +74,11 @@ def test_error_contract_strict_messages() -> None:
     assert problem.where == ("responses", 404, "content")
     assert error_contract(OWUI, 404, "application/json", {"detail": "Gone"}, strict=False) == []
     # SELISE's 400 text names the unknown key (x-situations: exact-message false): only its shape is compared
-    body = {"is_success": False, "errors": {"message": "Project key 'x' is unknown"}}
+    body = {"detail": "Project key 'x' is unknown"}
     assert error_contract(SELISE, 400, "application/json", body, strict=True) == []
+    genesis = model_operation("selise@selise-genesis")  # the same with an overlay's body
+    body = {"is_success": False, "errors": {"message": "Project key 'x' is unknown"}}
+    assert error_contract(genesis, 400, "application/json", body, strict=True) == []
 
 
 # --------------------------------------------------------------------------- consistency
