@@ -186,7 +186,7 @@ def _apply(doc: dict[str, Any], action: Action, overlay: Overlay) -> None:
     for node in nodes:
         if isinstance(node.value, list):
             node.value.append(copy.deepcopy(action.update))
-        elif isinstance(action.update, dict):
+        elif isinstance(action.update, dict) and isinstance(node.value, dict):
             _merge(node.value, action.update)
         else:
             raise SpecError(f"{overlay.label()} {action}: `update` must be an object to merge into the selected object")
