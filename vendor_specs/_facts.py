@@ -24,6 +24,7 @@ __all__ = [
     "Answer",
     "ModelFacts",
     "Situation",
+    "check_facts",
     "documented_refusal",
     "json_body_schema",
     "mask",
@@ -243,6 +244,14 @@ def mask(api: str, field: str) -> Any:
     if not shown:
         raise SpecError(f"spec {api}: no example shows how the secret field {field!r} is masked")
     return shown[0]
+
+
+def check_facts(api: str) -> None:
+    """Load ``api``'s spec and read every vendor fact it states; :class:`SpecError` saying what is wrong."""
+    model_facts(api)
+    situations(api)
+    secret_fields(api)
+    mock_port(api)
 
 
 def documented_refusal(op: Operation, status: int) -> bool:

@@ -48,6 +48,7 @@ def test_a_secret_message_never_shows_the_key() -> None:
 
 # --------------------------------------------------------------------------- error_contract
 OWUI, SELISE = model_operation("openwebui"), model_operation("selise")
+GENESIS = model_operation("selise@selise-genesis")  # the platform library's 400 body (an overlay)
 
 
 def test_error_contract_ignores_success_and_server_errors_and_undocumented_statuses() -> None:
@@ -81,8 +82,11 @@ def test_error_contract_strict_messages() -> None:
     assert problem.where == ("responses", 404, "content")
     assert error_contract(OWUI, 404, "application/json", {"detail": "Gone"}, strict=False) == []
     # SELISE's 400 text names the unknown key (x-situations: exact-message false): only its shape is compared
-    body = {"is_success": False, "errors": {"message": "Project key 'x' is unknown"}}
+    body = {"detail": "Project key 'x' is unknown"}
     assert error_contract(SELISE, 400, "application/json", body, strict=True) == []
+    genesis = model_operation("selise@selise-genesis")  # the same with an overlay's body
+    body = {"is_success": False, "errors": {"message": "Project key 'x' is unknown"}}
+    assert error_contract(genesis, 400, "application/json", body, strict=True) == []
 
 
 # --------------------------------------------------------------------------- consistency
@@ -170,9 +174,9 @@ def test_error_contract_reads_the_schema_of_the_media_type_answered() -> None:
 def test_error_contract_with_no_required_fields_and_an_open_schema() -> None:
     op = fake_op({"404": json_response({"type": "object", "properties": {"detail": {}}})})
     assert error_contract(op, 404, "application/json", {"anything": 1}, strict=False) == []
-    # SELISE's 400 body is open (additionalProperties: true): more keys are fine
+    # the platform library's 400 body is open (additionalProperties: true): more keys are fine
     body = {"is_success": False, "errors": {"message": "Project key is required"}, "trace": "x"}
-    assert error_contract(SELISE, 400, "application/json", body, strict=False) == []
+    assert error_contract(GENESIS, 400, "application/json", body, strict=False) == []
 
 
 def test_error_contract_messages_and_locations_list_every_field() -> None:
@@ -191,9 +195,12 @@ def test_error_contract_messages_and_locations_list_every_field() -> None:
 
 
 def test_strict_messages_list_every_documented_text() -> None:
-    (problem,) = error_contract(OWUI, 401, "application/json", {"detail": "nope"}, strict=True)
+    observed = model_operation("openwebui@openwebui-0.12.4")  # every 401 text of the implementation is exact
+    (problem,) = error_contract(observed, 401, "application/json", {"detail": "nope"}, strict=True)
     assert problem.message == (
-        "401 detail 'nope' is not a documented text ('Access prohibited' | 'Not authenticated' | '401 Unauthorized')"
+        "401 detail 'nope' is not a documented text ('You do not have permission to access this resource. Please "
+        "contact your administrator for assistance.' | 'Not authenticated' | '401 Unauthorized' | 'Your session has "
+        "expired or the token is invalid. Please sign in again.')"
     )
 
 

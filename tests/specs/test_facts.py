@@ -64,12 +64,12 @@ def test_unknown_situation_names_the_known_ones() -> None:
 
 
 def test_message_field_is_read_from_the_error_schema() -> None:
-    schemas = load_spec("selise")["components"]["schemas"]
+    schemas = load_spec("selise@selise-genesis")["components"]["schemas"]
     body = {"is_success": False, "errors": {"message": "Project key is required"}}
-    assert message_of(schemas["BlocksError"], body) == "Project key is required"
+    assert message_of(schemas["InvalidRequest"], body) == "Project key is required"
     assert message_of(schemas["ErrorDetail"], {"detail": "Model not found"}) == "Model not found"
     assert message_of(schemas["HTTPValidationError"], {"detail": []}) is None  # no x-message-field: unknown
-    changed = with_message(schemas["BlocksError"], body, "other")
+    changed = with_message(schemas["InvalidRequest"], body, "other")
     assert changed["errors"]["message"] == "other" and body["errors"]["message"] == "Project key is required"
 
 
