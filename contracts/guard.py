@@ -19,7 +19,6 @@ relayed through ``CONNECT`` with the same deadline and cap (a cut there closes t
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import threading
 import time
@@ -30,13 +29,14 @@ from urllib.parse import urlsplit
 
 import h11
 
+from vendor_specs import Upstream, UpstreamError
+
 __all__ = ["MARKER", "Cut", "Guard"]
 
 MARKER = "X-Contracts-Guard"
 _HOP = {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer", b"upgrade"}
 _FRAMING = {b"content-length", b"transfer-encoding"}
 _CHUNK = 65536
-_IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"}
 _MAX_REQUEST_BODY = 1 << 20  # the harness sends small requests; a generated one larger than this is refused
 
 
@@ -70,12 +70,6 @@ class Cut:
         return self.detail
 
 
-class _Cutoff(Exception):
-    def __init__(self, cut: Cut) -> None:
-        super().__init__(cut.kind)
-        self.cut = cut
-
-
 class Guard:
     """Start with :meth:`start` (or as a context manager); point clients at :attr:`url` as their HTTP proxy.
 
@@ -91,8 +85,7 @@ class Guard:
         self.broken: dict[str, Cut] = {}
         self.skipped: Counter[str] = Counter()
         self.requests = 0
-        self._progress: dict[int, tuple[bool, int]] = {}  # request -> (status line seen, body bytes so far)
-        self._idle: dict[tuple[str, int], list[tuple[asyncio.StreamReader, asyncio.StreamWriter, h11.Connection]]] = {}
+        self._upstreams: dict[str, Upstream] = {}  # origin -> its kept-alive connections
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
@@ -134,10 +127,9 @@ class Guard:
 
         async def stop() -> None:
             server.close()
-            for idle in self._idle.values():
-                for _reader, writer, _conn in idle:
-                    writer.close()
-            self._idle.clear()
+            for upstream in self._upstreams.values():
+                await upstream.aclose()
+            self._upstreams.clear()
             for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
                 task.cancel()
             loop.stop()
@@ -235,117 +227,25 @@ class Guard:
             assert shape is not None
             cut = self.skip(method, url, shape)
             return _marked(504, "skipped", cut.detail)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        upstream = self._upstreams.get(origin)
+        if upstream is None:
+            upstream = self._upstreams[origin] = Upstream(origin, timeout=self.timeout, max_body=self.max_bytes)
+        target = ((parts.path or "/") + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
+        # the client's own framing and Host are not forwarded: the upstream client frames what it sends
+        headers = [(k, v) for k, v in request.headers if k.lower() not in _HOP | _FRAMING | {b"host"}]
         started = time.monotonic()
         try:
-            status, headers, content = await asyncio.wait_for(
-                self._forward(request, body, method, url, shape, started), self.timeout
+            answer = await upstream.request(method, target, [(b"host", upstream.host_header), *headers], body)
+        except UpstreamError as exc:
+            sent = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers)
+            cut = Cut(
+                exc.kind, method, url, shape, time.monotonic() - started, exc.received, exc.answered, exc.reason, sent
             )
-        except asyncio.TimeoutError:
-            progress = self._progress.pop(id(request), (False, 0))
-            cut = Cut("timeout", method, url, shape, time.monotonic() - started, progress[1], progress[0])
-        except _Cutoff as exc:
-            cut = exc.cut
-        else:
-            self._progress.pop(id(request), None)
-            return status, headers, content
-        sent = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers if k.lower() not in _HOP)
-        cut = dataclasses.replace(cut, headers=sent)
-        self._record(cut)
-        return _marked(504 if cut.kind == "timeout" else 502, cut.kind, cut.describe(self.timeout, self.max_bytes))
-
-    async def _forward(
-        self, request: h11.Request, body: bytes, method: str, url: str, shape: str | None, started: float
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """Send ``request`` to its target on a kept-alive connection (a fresh one if a kept one was closed
-        meanwhile, for an idempotent method) and read the answer."""
-        split = urlsplit(url)
-        key = (split.hostname or "", split.port or 80)
-        target = (split.path or "/") + (f"?{split.query}" if split.query else "")
-        headers = [(k, v) for k, v in request.headers if k.lower() not in _HOP and k.lower() != b"host"]
-        headers = [(b"host", split.netloc.encode("latin-1")), *headers]
-        for attempt in range(2):
-            upstream = self._idle.get(key, []).pop() if self._idle.get(key) and attempt == 0 else None
-            reused = upstream is not None
-            if upstream is None:
-                try:
-                    reader, writer = await asyncio.open_connection(*key)
-                except OSError as exc:
-                    cut = Cut("unreachable", method, url, shape, time.monotonic() - started, detail=_unreachable(exc))
-                    raise _Cutoff(cut) from None
-                upstream = (reader, writer, h11.Connection(h11.CLIENT))
-            reader, writer, conn = upstream
-            done = False
-            try:
-                out = conn.send(h11.Request(method=request.method, target=target.encode("latin-1"), headers=headers))
-                writer.write(out + (conn.send(h11.Data(data=body)) or b"") if body else out)
-                writer.write(conn.send(h11.EndOfMessage()) or b"")
-                await writer.drain()
-                answer = await self._read_response(conn, reader, id(request), method, url, shape, started)
-                done = True
-            except _Cutoff as exc:
-                if reused and exc.cut.kind == "unreachable" and method in _IDEMPOTENT:
-                    continue  # the kept connection had been closed by the target: once more on a fresh one
-                raise
-            except h11.RemoteProtocolError as exc:
-                detail = f"did not answer with HTTP ({exc})"
-                raise _Cutoff(Cut("not_http", method, url, shape, time.monotonic() - started, detail=detail)) from None
-            except ConnectionError as exc:
-                if reused and method in _IDEMPOTENT:
-                    continue
-                detail = f"closed the connection before answering ({type(exc).__name__})"
-                raise _Cutoff(
-                    Cut("unreachable", method, url, shape, time.monotonic() - started, detail=detail)
-                ) from None
-            finally:
-                if done and conn.our_state is h11.DONE and conn.their_state is h11.DONE:
-                    conn.start_next_cycle()
-                    self._idle.setdefault(key, []).append((reader, writer, conn))
-                else:  # cut, failed or told to close: never reused
-                    writer.close()
-            return answer
-        raise AssertionError("unreachable: the second attempt returns or raises")  # pragma: no cover
-
-    async def _read_response(
-        self,
-        conn: h11.Connection,
-        reader: asyncio.StreamReader,
-        key: int,
-        method: str,
-        url: str,
-        shape: str | None,
-        started: float,
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        response: h11.Response | None = None
-        body = bytearray()
-        seen = 0
-        while True:
-            event = conn.next_event()
-            if event is h11.NEED_DATA:
-                data = await reader.read(_CHUNK)
-                seen += len(data)
-                if not data and response is None:
-                    kind, detail = (
-                        ("not_http", f"did not answer with HTTP ({seen} bytes without a status line)")
-                        if seen
-                        else ("unreachable", "closed the connection before answering")
-                    )
-                    raise _Cutoff(Cut(kind, method, url, shape, time.monotonic() - started, detail=detail))
-                conn.receive_data(data)
-            elif isinstance(event, h11.Response):
-                response = event
-                self._progress[key] = (True, 0)
-            elif isinstance(event, h11.Data):
-                body += event.data
-                self._progress[key] = (True, len(body))
-                if len(body) > self.max_bytes:
-                    cut = Cut("too_big", method, url, shape, time.monotonic() - started, len(body), True)
-                    raise _Cutoff(cut)
-            elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
-                break
-        assert response is not None
-        headers = [(k, v) for k, v in response.headers if k.lower() not in _HOP and k.lower() not in _FRAMING]
-        headers.append((b"content-length", str(len(body)).encode()))
-        return response.status_code, headers, bytes(body)
+            self._record(cut)
+            return _marked(504 if cut.kind == "timeout" else 502, cut.kind, cut.describe(self.timeout, self.max_bytes))
+        kept = [(k, v) for k, v in answer.headers if k.lower() not in _HOP and k.lower() not in _FRAMING]
+        return answer.status, [*kept, (b"content-length", str(len(answer.body)).encode())], answer.body
 
     async def _tunnel(
         self, request: h11.Request, conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter

@@ -30,8 +30,8 @@ import vendor_specs
 from mock_server import logs
 from mock_server._http import URL_LIMIT, URL_SIZE
 from mock_server.errors import UsageError
-from mock_server.upstream import Upstream, UpstreamError, UpstreamResponse
 from mock_server.verdict import Exchange, Judge, Verdict
+from vendor_specs import Upstream, UpstreamError, UpstreamResponse
 
 __all__ = ["ProxyApp", "create_proxy_app", "register"]
 

@@ -76,6 +76,7 @@ from vendor_specs._registry import (
 from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
+from vendor_specs._upstream import Upstream, UpstreamError, UpstreamResponse
 from vendor_specs._violations import (
     MISSING,
     Violation,
@@ -112,6 +113,9 @@ __all__ = [
     "Situation",
     "SpecError",
     "UnsupportedSchema",
+    "Upstream",
+    "UpstreamError",
+    "UpstreamResponse",
     "Violation",
     "Violations",
     "apis",

@@ -1,6 +1,6 @@
 """A small keep-alive HTTP/1.1 client for one upstream origin: asyncio protocols parsed by httptools.
 
-The proxy's only way to the upstream. Each exchange (connection, request, status line, headers, body) has
+The one way the proxy (``mock_server``) and the harness's guard (``contracts``) reach a server under test. Each exchange (connection, request, status line, headers, body) has
 one deadline, ``timeout`` seconds after it starts: an upstream that drips its body is cut at the deadline.
 A body is never held beyond ``max_body`` bytes: a larger ``Content-Length`` is refused before a byte of it
 is read, a chunked or unframed body is cut the moment it passes the cap. Both close the connection.
@@ -39,12 +39,17 @@ class UpstreamResponse:
 
 
 class UpstreamError(Exception):
-    """The upstream gave no usable answer. ``answered``: its status line and headers had arrived."""
+    """The upstream gave no usable answer. ``kind``: ``timeout`` (the deadline passed), ``too_big`` (the body
+    passed the cap), ``unreachable`` (no connection, or closed before answering), ``not_http`` (an answer that is
+    not HTTP, or a malformed one). ``answered``: its status line and headers had arrived; ``received``: body
+    bytes read before it stopped."""
 
-    def __init__(self, reason: str, *, answered: bool = False) -> None:
+    def __init__(self, reason: str, *, kind: str = "unreachable", answered: bool = False, received: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.kind = kind
         self.answered = answered
+        self.received = received
 
 
 class _Stale(Exception):
@@ -87,11 +92,11 @@ class _Connection(asyncio.Protocol):
     def time_out(self, timeout: float) -> None:
         """The deadline passed: fail the exchange, saying how far the answer got, and drop the connection."""
         if self._headers_done:
-            self._fail(f"timed out after {timeout:g} s reading its body ({self._size} bytes received)")
+            self._fail(f"timed out after {timeout:g} s reading its body ({self._size} bytes received)", "timeout")
         elif self._received:
-            self._fail(f"timed out after {timeout:g} s in the middle of its status line and headers")
+            self._fail(f"timed out after {timeout:g} s in the middle of its status line and headers", "timeout")
         else:
-            self._fail(f"timed out after {timeout:g} s waiting for its answer")
+            self._fail(f"timed out after {timeout:g} s waiting for its answer", "timeout")
 
     def close(self) -> None:
         self.closed = True
@@ -113,8 +118,8 @@ class _Connection(asyncio.Protocol):
         else:
             waiter.set_result(result)
 
-    def _fail(self, reason: str) -> None:
-        self._finish(UpstreamError(reason, answered=self._headers_done))
+    def _fail(self, reason: str, kind: str) -> None:
+        self._finish(UpstreamError(reason, kind=kind, answered=self._headers_done, received=self._size))
 
     def _complete(self, body: bytes) -> None:
         assert self._parser is not None
@@ -134,12 +139,12 @@ class _Connection(asyncio.Protocol):
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self._fail("switched protocols (Upgrade), which the proxy does not forward")
+            self._fail("switched protocols (Upgrade), which is not forwarded", "not_http")
         except httptools.HttpParserError as exc:
             if not self._status:
-                self._fail(f"did not answer with HTTP ({exc or 'no valid status line'})")
+                self._fail(f"did not answer with HTTP ({exc or 'no valid status line'})", "not_http")
             else:
-                self._fail(f"sent a malformed HTTP answer ({exc})")
+                self._fail(f"sent a malformed HTTP answer ({exc})", "not_http")
 
     def eof_received(self) -> bool | None:
         self._ended()
@@ -158,11 +163,11 @@ class _Connection(asyncio.Protocol):
             self._finish(_Stale())
         elif not self._received:
             detail = f" ({exc})" if exc else ""
-            self._fail(f"closed the connection before answering{detail}")
+            self._fail(f"closed the connection before answering{detail}", "unreachable")
         elif not self._headers_done:
-            self._fail("closed the connection in the middle of its status line and headers")
+            self._fail("closed the connection in the middle of its status line and headers", "not_http")
         else:
-            self._fail(f"closed the connection before the end of its body ({self._size} bytes received)")
+            self._fail(f"closed the connection before the end of its body ({self._size} bytes received)", "not_http")
 
     # ----------------------------------------------------------------- httptools callbacks
     def on_message_begin(self) -> None:
@@ -190,7 +195,9 @@ class _Connection(asyncio.Protocol):
             self._complete(b"")
             return
         if length is not None and length > self.max_body:
-            self._fail(f"answered a body of {length} bytes, over the {_mb(self.max_body)} cap (--max-body-mb)")
+            self._fail(
+                f"answered a body of {length} bytes, over the {_mb(self.max_body)} cap (--max-body-mb)", "too_big"
+            )
             return
         self._until_close = length is None and not chunked
 
@@ -199,7 +206,10 @@ class _Connection(asyncio.Protocol):
             return
         self._size += len(body)
         if self._size > self.max_body:
-            self._fail(f"sent a body over the {_mb(self.max_body)} cap (--max-body-mb); cut after {self._size} bytes")
+            self._fail(
+                f"sent a body over the {_mb(self.max_body)} cap (--max-body-mb); cut after {self._size} bytes",
+                "too_big",
+            )
             return
         self._chunks.append(body)
 
@@ -294,7 +304,7 @@ class Upstream:
                     server_hostname=address.host if self._tls else None,
                 )
         except TimeoutError:
-            raise UpstreamError(f"timed out after {self.timeout:g} s while connecting") from None
+            raise UpstreamError(f"timed out after {self.timeout:g} s while connecting", kind="timeout") from None
         except ConnectionRefusedError:
             raise UpstreamError("connection refused (is it running, on that port?)") from None
         except socket.gaierror as exc:

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from mock_server.upstream import Upstream, UpstreamError, UpstreamResponse
 from tests.mock_server.scripted import answer, closes_after_one, scripted_server, serving, silent, stalls_in_headers
+from vendor_specs import Upstream, UpstreamError, UpstreamResponse
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Case: Kept\r\nContent-Length: 2\r\n\r\n{}"
 MB = 1_048_576
