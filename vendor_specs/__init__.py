@@ -46,6 +46,7 @@ from vendor_specs._load import (
     response_schema,
 )
 from vendor_specs._match import Operation, OperationMatch, match_operation, operations
+from vendor_specs._pointers import instance_pointer, json_pointer, response_pointer, schema_pointer
 from vendor_specs._registry import ENV_VAR, apis, roots, spec_dir, spec_path
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
@@ -54,10 +55,12 @@ from vendor_specs._violations import (
     Violation,
     Violations,
     json_path,
+    media_type_violation,
     render_value,
     request_violations,
     response_violations,
     schema_violations,
+    status_violation,
 )
 
 #: every vendor's name (the packaged ones, then those under ``VENDOR_PATH``), read once at import
@@ -92,11 +95,14 @@ __all__ = [
     "documented_statuses",
     "examples_for",
     "format_checker",
+    "instance_pointer",
     "json_body_schema",
     "json_path",
+    "json_pointer",
     "load_spec",
     "mask",
     "match_operation",
+    "media_type_violation",
     "message_of",
     "mock_port",
     "model_facts",
@@ -108,9 +114,11 @@ __all__ = [
     "raw_spec",
     "render_value",
     "request_violations",
+    "response_pointer",
     "response_schema",
     "response_violations",
     "roots",
+    "schema_pointer",
     "schema_violations",
     "schemathesis_auth",
     "secret_fields",
@@ -119,6 +127,7 @@ __all__ = [
     "situations",
     "spec_dir",
     "spec_path",
+    "status_violation",
     "to_json_schema",
     "varying_message",
     "walk",
