@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 
 import h11
 
-__all__ = ["MARKER", "Cut", "Guard"]
+__all__ = ["MARKER", "Answer", "Cut", "Guard"]
 
 MARKER = "X-Contracts-Guard"
 _HOP = {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer", b"upgrade"}
@@ -70,6 +71,31 @@ class Cut:
         return self.detail
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What kind of answer the target gave (counted per kind, for the run's diagnosis): the status, the media
+    type, a redirect's ``location`` and an HTML page's ``title``."""
+
+    status: int
+    media_type: str
+    location: str = ""
+    title: str = ""
+
+    @classmethod
+    def of(cls, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
+        found = {k.lower(): v.decode("latin-1") for k, v in headers}
+        media = found.get(b"content-type", "").split(";")[0].strip().lower()
+        location = found.get(b"location", "") if 300 <= status < 400 else ""
+        title = ""
+        if media == "text/html":
+            match = _TITLE.search(body[:65536].decode("utf-8", "replace"))
+            title = " ".join(match.group(1).split())[:80] if match else ""
+        return cls(status, media, location, title)
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
 class _Cutoff(Exception):
     def __init__(self, cut: Cut) -> None:
         super().__init__(cut.kind)
@@ -90,6 +116,7 @@ class Guard:
         self.cuts: list[Cut] = []
         self.broken: dict[str, Cut] = {}
         self.skipped: Counter[str] = Counter()
+        self.answers: Counter[Answer] = Counter()  # every answer the target gave whole, by kind
         self.requests = 0
         self._progress: dict[int, tuple[bool, int]] = {}  # request -> (status line seen, body bytes so far)
         self._idle: dict[tuple[str, int], list[tuple[asyncio.StreamReader, asyncio.StreamWriter, h11.Connection]]] = {}
@@ -247,6 +274,8 @@ class Guard:
             cut = exc.cut
         else:
             self._progress.pop(id(request), None)
+            with self._lock:
+                self.answers[Answer.of(status, headers, content)] += 1
             return status, headers, content
         sent = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers if k.lower() not in _HOP)
         cut = dataclasses.replace(cut, headers=sent)

@@ -18,6 +18,7 @@ from vendor_specs._facts import (
     documented_refusal,
     json_body_schema,
     mask,
+    message_field,
     message_of,
     mock_port,
     model_facts,
@@ -46,7 +47,7 @@ from vendor_specs._load import (
     response_schema,
 )
 from vendor_specs._match import Operation, OperationMatch, match_operation, operations
-from vendor_specs._pointers import instance_pointer, json_pointer, response_pointer, schema_pointer
+from vendor_specs._pointers import instance_pointer, json_pointer, response_pointer, schema_at, schema_pointer
 from vendor_specs._registry import ENV_VAR, apis, roots, spec_dir, spec_path
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
@@ -103,6 +104,7 @@ __all__ = [
     "mask",
     "match_operation",
     "media_type_violation",
+    "message_field",
     "message_of",
     "mock_port",
     "model_facts",
@@ -118,6 +120,7 @@ __all__ = [
     "response_schema",
     "response_violations",
     "roots",
+    "schema_at",
     "schema_pointer",
     "schema_violations",
     "schemathesis_auth",

@@ -16,7 +16,7 @@ from typing import Any
 from vendor_specs._load import _load_raw, _path_of
 from vendor_specs._match import Operation
 
-__all__ = ["instance_pointer", "json_pointer", "response_pointer", "schema_pointer"]
+__all__ = ["instance_pointer", "json_pointer", "response_pointer", "schema_at", "schema_pointer"]
 
 
 def _escape(part: str | int) -> str:
@@ -101,6 +101,16 @@ def schema_pointer(api_or_path: str | Path, start: str, schema_path: Iterable[st
             break
     walker.follow()
     return walker.pointer
+
+
+def schema_at(api_or_path: str | Path, ptr: str) -> Any:
+    """The node written at ``ptr`` in the raw spec, its ``$ref`` followed (None when there is none)."""
+    try:
+        walker = _Walker(_document(api_or_path), ptr)
+    except KeyError:
+        return None
+    walker.follow()
+    return walker.node
 
 
 def instance_pointer(api_or_path: str | Path, start: str, instance_path: Iterable[str | int]) -> str:

@@ -227,7 +227,9 @@ def schema_violations(
             message = "is not allowed: the schema is closed (additionalProperties: false)"
             rule = "additionalProperties: false"
             at = locate(error)
-            found += [Violation(where, json_path([*parts, k]), rule, message, error.instance[k], pointer=at) for k in shown]
+            found += [
+                Violation(where, json_path([*parts, k]), rule, message, error.instance[k], pointer=at) for k in shown
+            ]
             continue
         if room == 0:
             found.omitted += 0 if error.validator == "type" and error.message == "None for not nullable" else 1
@@ -249,7 +251,9 @@ def schema_violations(
                 continue
             message = f"is null, but the schema is {error.validator_value} and not nullable"
             found.append(
-                Violation(where, json_path(parts), f"type: {error.validator_value}", message, None, pointer=locate(error))
+                Violation(
+                    where, json_path(parts), f"type: {error.validator_value}", message, None, pointer=locate(error)
+                )
             )
         else:
             found.append(
@@ -284,7 +288,12 @@ def _translate(
     if isinstance(exc, MissingData):
         return [
             Violation(
-                "response", "body", "body required", "is empty, but the spec documents a JSON body", MISSING, pointer=body_at
+                "response",
+                "body",
+                "body required",
+                "is empty, but the spec documents a JSON body",
+                MISSING,
+                pointer=body_at,
             )
         ]
     if isinstance(cause, MediaTypeDeserializeError):
