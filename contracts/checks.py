@@ -7,6 +7,7 @@ secret fields are read from the spec; the vendor module only names fields and ex
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ __all__ = [
     "error_contract",
     "identity",
     "looks_masked",
+    "redacted",
     "secrets",
 ]
 
@@ -122,6 +124,32 @@ def secrets(api: str, body: Any) -> list[Problem]:
             message = f"`{key}` is returned unmasked ({_redact(value)}); documented: {masked}"
             problems.append(Problem(message, ("responses", 200), "x-secret: masked", parts, _redact(value)))
     return problems
+
+
+def redacted(api: str, body: bytes) -> bytes:
+    """``body`` with the value of every ``x-secret`` field that is not masked shown as in findings
+    (``sk-…(24 chars)``): a report never repeats a leaked key."""
+    fields = secret_fields(api)
+    if not fields or not any(name.encode() in body for name in fields):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    leaked = False
+    for parts, value in list(_fields(data)):
+        if (
+            parts[-1] in fields
+            and isinstance(value, str)
+            and value not in fields[parts[-1]]
+            and not looks_masked(value)
+        ):
+            node = data
+            for part in parts[:-1]:
+                node = node[part]
+            node[parts[-1]] = _redact(value)
+            leaked = True
+    return json.dumps(data, ensure_ascii=False).encode() if leaked else body
 
 
 def _fields(body: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:

@@ -96,12 +96,15 @@ def request_excerpt(
 MAX_EXCERPT = 600  # characters of a response body kept in a finding
 
 
-def response_excerpt(status: int | None, content_type: str | None, body: bytes | str | None) -> str:
+def response_excerpt(
+    status: int | None, content_type: str | None, body: bytes | str | None, secrets: Mapping[str, str] | None = None
+) -> str:
     """``HTTP 200 text/html`` and the start of the body (at most :data:`MAX_EXCERPT` characters, whitespace
-    runs collapsed), or '' when there was no answer."""
+    runs collapsed, credentials in ``secrets`` as ``<owner token>``), or '' when there was no answer."""
     if status is None:
         return ""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+    text = _hide(text, secrets)
     head = f"HTTP {status}" + (f" {content_type}" if content_type else " (no Content-Type)")
     if not text:
         return head + "\n(empty body)"

@@ -182,7 +182,7 @@ def _observed(
         content_type.split(";")[0].strip().lower(),
         curl_command(method, url, headers, secrets),
         request_excerpt(method, url, headers, secrets),
-        response_excerpt(status, content_type or None, content),
+        response_excerpt(status, content_type or None, checks.redacted(api, content or b""), secrets),
         exchange,
     )
 

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from contracts.checks import redacted
 from contracts.errors import TargetError
 from contracts.findings import curl_command, request_excerpt, response_excerpt
 from contracts.guard import MARKER, Guard
@@ -110,7 +111,7 @@ class Exchange:
             self.media_type,
             self.curl(),
             request_excerpt(self.method, self.url, self.headers.items(), self.secrets),
-            response_excerpt(self.status, self.content_type, self.body),
+            response_excerpt(self.status, self.content_type, redacted(api, self.body), self.secrets),
             f"explicit:{self.serial}",
             "explicit",
         )
