@@ -94,6 +94,14 @@ def _documented_media(api: str) -> set[str]:
     return {m.lower() for op in operations(api) for r in op.responses.values() for m in (r.get("content") or {})}
 
 
+def _login(a: Answer) -> bool:
+    return 300 <= a.status < 400 and bool(_LOGIN.search(a.location))
+
+
+def _html(a: Answer) -> bool:
+    return a.media_type == "text/html"
+
+
 def diagnose(
     api: str,
     root: str,
@@ -101,41 +109,37 @@ def diagnose(
     findings: Iterable[Finding],
     probe: Callable[[str], str | None] | None = None,
 ) -> list[Diagnosis]:
-    """The likely causes a run's ``answers`` show (the first that fits of the target-wide ones, and a pattern
+    """The likely causes a run's ``answers`` show (the first that fits of the target-wide ones, else a pattern
     of the error answers). ``probe(base_url)`` may say what an alternative base URL answers (None: nothing
     useful), to confirm an advice."""
     findings = list(findings)
     every = tuple(f.id for f in findings)
-    found: list[Diagnosis] = []
     prefix_advice, candidates = _prefix_advice(api, root)
     documented = _documented_media(api)
-    undocumented = _every(answers, lambda a: a.media_type not in documented)
-    media: Counter[str] = Counter()
-    for a, n in answers.items():
-        media[a.media_type] += n
-    if undocumented and media and media.most_common(1)[0][0] == "text/html":
-        # a web app answers its pages (and its framework's own 404/405 for what it does not route)
-        titles = Counter({a.title: n for a, n in answers.items() if a.title})
-        titled = f" (titled {titles.most_common(1)[0][0]!r})" if titles else ""
+    statuses = {str(code) for op in operations(api) for code in op.responses}
+    success = Counter({a: n for a, n in answers.items() if 200 <= a.status < 300})
+    pages = _share(answers, _html)[0]
+    found: list[Diagnosis] = []
+    if _every(answers, lambda a: a.status >= 500):
         found.append(
             Diagnosis(
-                "html",
-                f"the target answers with HTML pages{titled}, never with the API's JSON: the base URL reaches a "
-                "web app, not the API",
-                _kinds(answers, lambda a: a.media_type == "text/html"),
-                prefix_advice,
+                "server_error",
+                "every request fails with a server error: the target is broken or misconfigured (a missing "
+                "database, an upstream it cannot reach)",
+                _kinds(answers, lambda a: a.status >= 500),
+                "look at the target's own log for the first error; the findings below are all its symptoms.",
                 every,
-                candidates,
             )
         )
-    elif _every(answers, lambda a: 300 <= a.status < 400 and bool(_LOGIN.search(a.location))):
-        target = Counter({a.location: n for a, n in answers.items() if a.location}).most_common(1)[0][0]
+    elif any(_login(a) for a in answers) and _every(answers, lambda a: _login(a) or _html(a)):
+        # the gateway's redirects, and its login page where a client followed them
+        target = Counter({a.location: n for a, n in answers.items() if _login(a)}).most_common(1)[0][0]
         found.append(
             Diagnosis(
                 "login_redirect",
                 f"every request is redirected to a login page ({target}): something in front of the API "
                 "(a gateway, a web app's session check) wants its own sign-in",
-                _kinds(answers, lambda a: 300 <= a.status < 400),
+                _kinds(answers, lambda a: _login(a) or _html(a)),
                 "send the credentials that gateway expects (e.g. -H 'Cookie: ...' or its token header), or point "
                 "--base-url past it at the API itself; the spec's credentials (the profile's tokens) are sent as "
                 "documented and do not reach the API.",
@@ -155,6 +159,21 @@ def diagnose(
                 every,
             )
         )
+    elif success and _every(success, _html) and pages * 2 >= sum(answers.values()):
+        # a web app answers its pages (and its framework's own 404/405 for what it does not route)
+        titles = Counter({a.title: n for a, n in answers.items() if a.title})
+        titled = f" (titled {titles.most_common(1)[0][0]!r})" if titles else ""
+        found.append(
+            Diagnosis(
+                "html",
+                f"the target answers with HTML pages{titled}, never with the API's JSON: the base URL reaches a "
+                "web app, not the API",
+                _kinds(answers, _html),
+                prefix_advice,
+                every,
+                candidates,
+            )
+        )
     elif _every(answers, lambda a: a.status == 404):
         found.append(
             Diagnosis(
@@ -167,39 +186,24 @@ def diagnose(
                 candidates,
             )
         )
-    elif _every(answers, lambda a: a.status >= 500):
-        found.append(
-            Diagnosis(
-                "server_error",
-                "every request fails with a server error: the target is broken or misconfigured (a missing "
-                "database, an upstream it cannot reach)",
-                _kinds(answers, lambda a: a.status >= 500),
-                "look at the target's own log for the first error; the findings below are all its symptoms.",
-                every,
+    else:
+        spec_answers = Counter({a: n for a, n in answers.items() if str(a.status) in statuses})
+        if spec_answers and _every(spec_answers, lambda a: a.media_type not in documented):
+            found.append(
+                Diagnosis(
+                    "undocumented_media_type",
+                    "no answer has a media type the spec documents: this is not the API the spec describes, or "
+                    "a proxy in front of it rewrites its answers",
+                    _kinds(spec_answers, lambda a: a.media_type not in documented),
+                    f"check that --base-url is the API (documented media types: {', '.join(sorted(documented))}); "
+                    + prefix_advice,
+                    every,
+                    candidates,
+                )
             )
-        )
-    elif undocumented:
-        found.append(
-            Diagnosis(
-                "undocumented_media_type",
-                "no answer has a media type the spec documents: this is not the API the spec describes, or "
-                "a proxy in front of it rewrites its answers",
-                _kinds(answers, lambda a: a.media_type not in documented),
-                f"check that --base-url is the API (documented media types: {', '.join(sorted(documented))}); "
-                + prefix_advice,
-                every,
-                candidates,
-            )
-        )
-    statuses = {str(code) for op in operations(api) for code in op.responses}
     errors = Counter({a: n for a, n in answers.items() if 400 <= a.status < 500 and str(a.status) in statuses})
     problem = "application/problem+json"
-    if (
-        not found
-        and errors
-        and _every(errors, lambda a: a.media_type == problem)
-        and problem not in _documented_media(api)
-    ):
+    if not found and errors and _every(errors, lambda a: a.media_type == problem) and problem not in documented:
         covered = tuple(
             f.id
             for f in findings

@@ -292,7 +292,8 @@ def _probe(
         finally:
             other.close()
         response = ctx.op.responses.get(str(ex.status)) or {}
-        if ex.error is None and ex.media_type in (response.get("content") or {}):
+        # a documented answer that a missing path cannot give (404 can: it says nothing)
+        if ex.error is None and ex.status != 404 and ex.media_type in (response.get("content") or {}):
             return f"{ex.status} {ex.media_type}, as the spec documents (GET {ex.url}): that is the API"
         return None
 

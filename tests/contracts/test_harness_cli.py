@@ -154,7 +154,9 @@ def test_reports_and_progress(reference, tmp_path: Path, capsys: pytest.CaptureF
     assert code == 1
     # human summary: grouped by check, with spec location and curl
     assert "== secrets: " in captured.out
-    assert "spec: openapi/selise.yaml#/components/schemas/AIModel/properties/ApiKey" in captured.out  # the field's subschema
+    assert (
+        "spec: openapi/selise.yaml#/components/schemas/AIModel/properties/ApiKey" in captured.out
+    )  # the field's subschema
     assert "field $.ApiKey; rule x-secret: masked; value " in captured.out
     assert "reproduce: curl " in captured.out and "<owner token>" in captured.out
     assert "PROJ-OWNER-KEY" not in captured.out  # tokens are not echoed
