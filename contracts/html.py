@@ -162,7 +162,7 @@ def _matrix(results: list[RunResult]) -> str:
             shown = "skipped" if state == "skipped" else body
             tds.append(f'<td class="cell {state}" data-check="{_e(check)}" data-run="{i}"{title}>{shown}</td>')
         rows.append(
-            f'<tr><th class="check" title="{_e(CHECK_DOCS.get(check, ""))}">{_e(check)}</th>{"".join(tds)}</tr>'
+            f'<tr><th class="checkname" title="{_e(CHECK_DOCS.get(check, ""))}">{_e(check)}</th>{"".join(tds)}</tr>'
         )
     legend = "".join(f'<span class="cell {s}">{_e(t)}</span>' for s, t in _LEGEND)
     return (
