@@ -277,3 +277,37 @@ def test_progress_not_on_a_terminal_is_plain_lines() -> None:
     report(Progress("examples", "phase examples: success"))
     report(Progress("fuzzing", "", 5, 10))  # a count update: not a line
     assert stream.getvalue() == "contracts: phase examples: success\n"
+
+
+def test_progress_bar_on_a_real_terminal(reference) -> None:
+    """`contracts check` with stderr on a pseudo-terminal draws the bar (phase, counts) and clears it at the end;
+    the report on stdout is unchanged."""
+    import os
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    with reference("respan") as url:
+        proc = subprocess.Popen(
+            [CONTRACTS, *check("respan", url, "--profile", reference_profile("respan"))],
+            stdout=subprocess.PIPE,
+            stderr=child_fd,
+            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"},
+        )
+        os.close(child_fd)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        out, _ = proc.communicate(timeout=120)
+    os.close(main_fd)
+    assert proc.returncode == 0, out
+    screen = drawn.decode("utf-8", "replace")
+    assert "explicit cases" in screen and "requests ·" in screen and "findings" in screen
+    assert "fuzzing" in screen
+    assert "contracts:" in screen  # the phase lines, printed above the bar
+    assert out.decode().startswith("contracts check respan at ") and "PASSED" in out.decode()

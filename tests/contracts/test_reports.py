@@ -188,3 +188,30 @@ def test_report_refuses_files_that_are_not_run_reports(
 def test_report_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path / "nope.json")]) == 2
     assert "cannot be read" in capsys.readouterr().err
+
+
+def _readme_blocks() -> list[str]:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Reports", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"```text\n(.*?)```", section, flags=re.S)
+
+
+def _shown_as_in_readme(out: str, url: str) -> list[str]:
+    return out.replace(url, "http://127.0.0.1:8080").splitlines()
+
+
+def test_readme_report_examples_are_what_the_cli_prints(
+    null_field_run: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.faults.misplaced import web_app
+    from tests.faults.serve import serve
+
+    field_example, cause_example = _readme_blocks()
+    url = re.search(r"at (http://127\.0\.0\.1:\d+)/api ", null_field_run["text"])
+    assert url is not None
+    printed = _shown_as_in_readme(null_field_run["text"], url.group(1))
+    assert all(line in printed for line in field_example.splitlines()), null_field_run["text"]
+    with serve(web_app("openwebui")) as url_:
+        main(["check", "--api", "openwebui", "--base-url", url_, "--profile", reference_profile("openwebui"), *FAST])
+    printed = _shown_as_in_readme(capsys.readouterr().out, url_)
+    assert all(line in printed for line in cause_example.splitlines()), "\n".join(printed)
