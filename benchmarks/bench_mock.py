@@ -128,28 +128,48 @@ def run_wrk(url: str, connections: int, duration: float) -> dict[str, float]:
 
 
 async def _client(
-    host: str, port: int, path: str, deadline: float, latencies: list[float], errors: list[int], interval: float
+    host: str,
+    port: int,
+    path: str,
+    deadline: float,
+    latencies: list[float],
+    errors: list[int],
+    interval: float,
+    distinct: bool = False,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
-    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
+    head = f"GET {path}".encode()
+    rest = f" HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
+    request = head + rest
+    serial = hash(writer) % 1000 * 10**9
     due = time.perf_counter() + interval * (hash(writer) % 1000) / 1000
     while time.perf_counter() < deadline:
         if interval:
             due += interval
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        if distinct:  # no two requests alike (?n=<serial>): a server cannot answer from a cache
+            serial += 1
+            request = b"%s?n=%d%s" % (head, serial, rest)
         start = time.perf_counter()
         writer.write(request)
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
+        head_in = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length:\s*(\d+)", head_in).group(1))
         await reader.readexactly(length)
         latencies.append(time.perf_counter() - start)
-        if not head.startswith(b"HTTP/1.1 200"):
+        if not head_in.startswith(b"HTTP/1.1 200"):
             errors.append(1)
     writer.close()
 
 
 def _python_load(
-    host: str, port: int, path: str, connections: int, duration: float, queue: multiprocessing.Queue, rate: float
+    host: str,
+    port: int,
+    path: str,
+    connections: int,
+    duration: float,
+    queue: multiprocessing.Queue,
+    rate: float,
+    distinct: bool = False,
 ) -> None:
     latencies: list[float] = []
     errors: list[int] = []
@@ -158,7 +178,7 @@ def _python_load(
         deadline = time.perf_counter() + duration
         interval = connections / rate if rate else 0.0
         await asyncio.gather(
-            *(_client(host, port, path, deadline, latencies, errors, interval) for _ in range(connections))
+            *(_client(host, port, path, deadline, latencies, errors, interval, distinct) for _ in range(connections))
         )
 
     start = time.perf_counter()
@@ -175,12 +195,16 @@ def _python_load(
     )
 
 
-def run_python(url: str, connections: int, duration: float, rate: float = 0.0) -> dict[str, float]:
-    """Closed loop (as fast as possible) or, with ``rate``, ``rate`` requests/s spread over the connections."""
+def run_python(
+    url: str, connections: int, duration: float, rate: float = 0.0, distinct: bool = False
+) -> dict[str, float]:
+    """Closed loop (as fast as possible) or, with ``rate``, ``rate`` requests/s spread over the connections.
+    ``distinct``: every request carries its own ``?n=<serial>``, so no two are alike."""
     m = re.match(r"http://([^:/]+):(\d+)(.*)", url)
     queue: multiprocessing.Queue = multiprocessing.Queue()
     proc = multiprocessing.Process(
-        target=_python_load, args=(m.group(1), int(m.group(2)), m.group(3), connections, duration, queue, rate)
+        target=_python_load,
+        args=(m.group(1), int(m.group(2)), m.group(3), connections, duration, queue, rate, distinct),
     )
     proc.start()
     result = queue.get(timeout=duration + 60)
@@ -237,8 +261,10 @@ def prism_binary() -> Path | None:
     return binary
 
 
-def start_prism(binary: Path, port: int) -> subprocess.Popen:
-    cmd = [str(binary), "mock", str(ROOT / "openapi" / "respan.yaml"), "-h", "127.0.0.1", "-p", str(port)]
+def start_prism(binary: Path, port: int, *command: str) -> subprocess.Popen:
+    """``prism mock`` of Respan's spec, or ``prism <command...>`` (e.g. ``proxy SPEC UPSTREAM``)."""
+    command = command or ("mock", str(ROOT / "openapi" / "respan.yaml"))
+    cmd = [str(binary), *command, "-h", "127.0.0.1", "-p", str(port)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

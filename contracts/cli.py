@@ -101,6 +101,7 @@ def _run(args: argparse.Namespace, progress: ProgressReporter) -> RunResult:
             max_time=args.max_time,
             wait=args.wait,
             headers=dict(parse_header(h) for h in args.header or ()),
+            overlay=args.overlay,
         )
     )
 
@@ -136,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
         + "; ".join(f"`{name}` = {what}" for name, what in NAMED_PROFILES.items()),
     )
     check.add_argument("--token", help="credential of the owner role (overrides tokens.owner)")
+    check.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="judge by this implementation's overlay of the spec (see `contracts overlays`) instead of the page",
+    )
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     check.add_argument("--json", metavar="PATH", help="write a JSON report (the input of `contracts report`)")
     check.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (verdict, matrix, findings)")
@@ -194,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("runs", nargs="+", metavar="RUN.json", help="run reports written by contracts check --json")
     report.add_argument("--html", metavar="PATH", help="write the runs as one self-contained HTML page")
     report.set_defaults(func=_report)
+    from contracts.overlays import register as register_overlays
+
+    register_overlays(sub)
     try:
         from contracts.validate.cli import register
     except ImportError:

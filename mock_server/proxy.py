@@ -6,218 +6,322 @@ with 502 and the violations (request ones included) as JSON instead. Request vio
 into a 502: a request without credentials that gets the documented 401 must still reach the frontend.
 A request violation that the upstream refused with a documented 4xx status is logged as info, not as a
 violation (the upstream kept its contract); answered otherwise (2xx: accepted) it is a warning.
-Validation is openapi-core's, through ``vendor_specs`` (the mock server never imports ``contracts``).
 Requests that address no operation of the spec are forwarded unvalidated.
+
+A plain ASGI app: ``upstream.Upstream`` (keep-alive HTTP/1.1, one deadline per exchange, bodies capped)
+talks to the upstream, ``verdict.Judge`` validates (fast checks; openapi-core, in a worker thread, only
+where they fail). Every exchange is one or more log records on ``mock_server.proxy`` with its facts in
+``extra`` (``method``, ``path``, ``status``, ``answered``, ``verdict``, ``violations``, ``ms``, ...).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import asyncio
+import json
 import logging
 import math
-import socket
-from collections.abc import AsyncIterator
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
-
-import httpx
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from urllib.parse import urlsplit
 
 import vendor_specs
 from mock_server import logs
+from mock_server._http import URL_LIMIT, URL_SIZE
 from mock_server.errors import UsageError
+from mock_server.upstream import Upstream, UpstreamError, UpstreamResponse
+from mock_server.verdict import Exchange, Judge, Verdict
 
-__all__ = ["create_proxy_app", "register", "violations"]
+__all__ = ["ProxyApp", "create_proxy_app", "register"]
 
 log = logging.getLogger("mock_server.proxy")
-_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "upgrade",
-    "te",
-    "trailer",
-    "content-length",
-}
-_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+MB = 1_048_576
+_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-connection",
+        b"transfer-encoding",
+        b"upgrade",
+        b"te",
+        b"trailer",
+        b"content-length",
+    }
+)
+_NOT_FORWARDED = _HOP | {b"host", b"accept-encoding", b"expect"}  # the proxy already holds the whole body
+_OFF_LOOP_BYTES = MB  # a body this large is judged entirely in the worker thread (decoding it takes a while)
 
 
-def _prefixes(api: str, base_path: str | None) -> list[str]:
-    if base_path is not None:
-        return [base_path.rstrip("/")]
-    found = []
-    for server in vendor_specs.load_spec(api).get("servers") or [{"url": "/"}]:
-        url = server["url"]
-        for name, var in (server.get("variables") or {}).items():
-            url = url.replace("{" + name + "}", str(var.get("default", "")))
-        found.append(urlsplit(url).path.rstrip("/"))
-    return list(dict.fromkeys(found))
+class _ClientGone(Exception):
+    """The client disconnected before its request body was complete."""
 
 
-def _describe(exc: Exception) -> list[str]:
-    cause = exc.__cause__
-    errors = getattr(cause, "schema_errors", None)
-    if errors:
-        prefix = f"{getattr(exc, 'location', 'body')} parameter {exc.name}" if hasattr(exc, "name") else "response body"
-        return [
-            f"{prefix} {e.json_path}: {e.message} [rule {e.validator}]"
-            for e in errors
-            if e.message != "None for not nullable"
-        ]
-    return [f"{exc}" + (f" ({cause})" if cause is not None and str(cause) not in str(exc) else "")]
+Scope = dict[str, Any]
+Receive = Any
+Send = Any
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    found, seen = [], set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        found.append(current)
-        current = current.__cause__ or current.__context__
-    return found
+def _check(api: str, upstream: str, timeout: float, max_body_mb: float) -> None:
+    if not vendor_specs.is_api(api):
+        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    parts = urlsplit(upstream)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--upstream {upstream!r} is not an http(s) URL such as http://staging.example.com:8080")
+    try:
+        parts.port  # noqa: B018 - urllib checks the port range only when asked
+    except ValueError:
+        raise UsageError(f"--upstream {upstream!r} has an invalid port (0-65535)") from None
+    if parts.username is not None:
+        raise UsageError(
+            f"--upstream {upstream!r} must not carry user:password@: the proxy forwards each client's own credentials"
+        )
+    if parts.query or parts.fragment:
+        raise UsageError(f"--upstream {upstream!r} must not carry a query or fragment: give scheme, host, port, path")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
+    if not (math.isfinite(max_body_mb) and max_body_mb > 0):
+        raise UsageError(f"--max-body-mb must be a positive number of megabytes, got {max_body_mb:g}")
 
 
-def _unreachable_reason(exc: httpx.HTTPError, timeout: float) -> str:
-    """Why the upstream gave no HTTP answer, in words (httpx's own text is often empty)."""
-    chain = _chain(exc)
-    text = next((str(e) for e in chain if str(e)), "")
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"timed out after {timeout:g} s while connecting"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {timeout:g} s waiting for its answer"
-    if isinstance(exc, httpx.ConnectError):
-        if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text.lower():
-            return "connection refused (is it running, on that port?)"
-        if any(isinstance(e, socket.gaierror) for e in chain):
-            return f"host name not found ({text})"
-        return f"could not connect ({text or type(exc).__name__})"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"did not answer with HTTP ({text or 'no valid status line'})"
-    if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
-        return f"closed the connection before answering ({text or type(exc).__name__})"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def _json_answer(status: int, data: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    body = json.dumps(data, ensure_ascii=False).encode()
+    return status, [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))], body
 
 
-def violations(
-    match: vendor_specs.OperationMatch, request: dict[str, Any], status: int, body: bytes, content_type: str | None
-) -> list[str]:
-    """openapi-core's findings on one exchange, one readable line each (request first)."""
-    openapi = vendor_specs.openapi_core_spec(match.operation.api)
-    core_req = vendor_specs.core_request(match, **request)
-    found = [f"request: {line}" for exc in openapi.iter_request_errors(core_req) for line in _describe(exc)]
-    core_resp = vendor_specs.core_response(status, body, content_type)
-    found += [
-        f"response: {line}" for exc in openapi.iter_response_errors(core_req, core_resp) for line in _describe(exc)
+def _passed_back(method: str, answer: UpstreamResponse) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The upstream's answer as it came, minus hop-by-hop headers; Content-Length for the body as read
+    (the upstream's own for HEAD, 1xx, 204 and 304, which carry none)."""
+    bodiless = method == "HEAD" or answer.status in (204, 304) or answer.status < 200
+    headers = [
+        (name, value)
+        for name, value in answer.headers
+        if (lowered := name.lower()) not in _HOP or (bodiless and lowered == b"content-length")
     ]
-    return found
+    if not bodiless:
+        headers.append((b"content-length", b"%d" % len(answer.body)))
+    return answer.status, headers, answer.body
+
+
+class ProxyApp:
+    """The ASGI app of ``mock-server proxy`` (see the module's docstring)."""
+
+    def __init__(
+        self,
+        api: str,
+        upstream: str,
+        *,
+        base_path: str | None = None,
+        strict: bool = False,
+        timeout: float = 30.0,
+        max_body_mb: float = 16.0,
+        overlay: str | None = None,
+    ) -> None:
+        _check(api, upstream, timeout, max_body_mb)
+        api = vendor_specs.spec_key(api, overlay)  # the overlaid spec, when validating against an implementation
+        self.api = api
+        self.strict = strict
+        self.max_body_mb = max_body_mb
+        max_body = int(max_body_mb * MB)
+        self.upstream = Upstream(upstream, timeout=timeout, max_body=max_body)
+        self.judge = Judge(api, base_path, max_body)
+        self._worker: ThreadPoolExecutor | None = None  # openapi-core's thread, started on the first need
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "websocket":  # not forwarded: refuse the handshake
+            await receive()
+            await send({"type": "websocket.close", "code": 1003})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def aclose(self) -> None:
+        """Close the idle upstream connections and stop openapi-core's thread."""
+        await self.upstream.aclose()
+        if self._worker is not None:
+            self._worker.shutdown(wait=False)
+            self._worker = None
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        method: str = scope["method"]
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query: bytes = scope.get("query_string", b"")
+        path = raw_path.decode("latin-1")
+        where = path + ("?" + query.decode("latin-1") if query else "")
+        cut = (scope.get("extensions") or {}).get(URL_SIZE)
+        if cut is not None:  # the HTTP server kept only the URL's first URL_LIMIT bytes: not sent on cut
+            error = f"request target of {cut} bytes is over the {URL_LIMIT}-byte limit; not forwarded"
+            facts = {"method": method, "path": where[:200], "status": None, "answered": 414, "verdict": "not forwarded"}
+            log.warning("proxy %s %s...: %s", method, where[:200], error, extra={**facts, "error": error})
+            await self._send(send, _json_answer(414, {"error": error}))
+            return
+        try:
+            body = await self._request_body(receive)
+        except _ClientGone:
+            return  # nobody would get the answer: a cut request is not sent on
+        if body is None:
+            error = f"request body over the {self.max_body_mb:g} MB cap (--max-body-mb)"
+            facts = {"method": method, "path": where, "status": None, "answered": 413, "verdict": "not forwarded"}
+            log.warning("proxy %s %s: %s, not forwarded", method, where, error, extra={**facts, "error": error})
+            await self._send(send, _json_answer(413, {"error": error}))
+            return
+        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in _NOT_FORWARDED]
+        headers += [(b"host", self.upstream.host_header), (b"accept-encoding", b"identity")]
+        target = self.upstream.prefix.encode("latin-1") + raw_path + (b"?" + query if query else b"")
+        try:
+            upstream_answer = await self.upstream.request(method, target, headers, body)
+        except UpstreamError as exc:
+            await self._send(send, self._failure(method, where, exc, started))
+            return
+        exchange = Exchange(
+            method, path, query, scope["headers"], upstream_answer.status, upstream_answer.headers, upstream_answer.body
+        )
+        verdict = await self._verdict(exchange)
+        answer = _passed_back(method, upstream_answer)
+        if self.strict and verdict.response_violated:
+            answer = _json_answer(
+                502,
+                {
+                    "error": f"the upstream exchange violates the {self.api} spec",
+                    "operation": verdict.operation,
+                    "upstream_status": upstream_answer.status,
+                    "violations": [str(v) for v in verdict.violations],
+                },
+            )
+        self._log(exchange, where, verdict, answer[0], started)  # before the answer: its reader may look for it
+        await self._send(send, answer)
+
+    async def _request_body(self, receive: Receive) -> bytes | None:
+        """The request body, or None when it is over the cap (never more than the cap is kept)."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                raise _ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.upstream.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    async def _verdict(self, exchange: Exchange) -> Verdict:
+        match = self.judge.match(exchange.method, exchange.path)
+        if match is None:
+            return Verdict(None)
+        try:
+            if len(exchange.body) < _OFF_LOOP_BYTES:
+                request_ok, response_ok = self.judge.fast(match, exchange)
+            else:
+                request_ok, response_ok = await self._off_loop(self.judge.fast, match, exchange)
+            if request_ok and response_ok:
+                return Verdict(match.operation.operation_id)
+            return await self._off_loop(self.judge.verdict, match, exchange, request_ok, response_ok)
+        except Exception as exc:  # a validator crashed on this exchange: the answer still goes back
+            log.exception("proxy %s %s: validation failed", exchange.method, exchange.path)
+            return Verdict(match.operation.operation_id, note=f"not validated: {type(exc).__name__}: {exc}")
+
+    async def _off_loop(self, function: Any, *args: Any) -> Any:
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="proxy-openapi-core")
+        return await asyncio.get_running_loop().run_in_executor(self._worker, function, *args)
+
+    @staticmethod
+    async def _send(send: Send, answer: tuple[int, list[tuple[bytes, bytes]], bytes]) -> None:
+        status, headers, body = answer
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _failure(
+        self, method: str, where: str, exc: UpstreamError, started: float
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        what = "gave no usable answer" if exc.answered else "unreachable"
+        error = f"upstream {self.upstream.origin} {what}: {exc.reason}"
+        facts: dict[str, Any] = {
+            "method": method,
+            "path": where,
+            "status": None,
+            "answered": 502,
+            "verdict": "upstream error",
+            "violations": [],
+            "error": exc.reason,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        log.error("proxy %s %s: %s", method, where, error, extra=facts)
+        return _json_answer(502, {"error": error})
+
+    def _log(self, exchange: Exchange, where: str, verdict: Verdict, answered: int, started: float) -> None:
+        if not log.isEnabledFor(logging.WARNING if verdict.violations else logging.INFO):
+            return
+        method, status = exchange.method, exchange.status
+        facts = {
+            "method": method,
+            "path": where,
+            "status": status,
+            "answered": answered,
+            "operation": verdict.operation,
+            "verdict": verdict.kind,
+            "violations": [str(v) for v in verdict.violations],
+            "refused": [str(v) for v in verdict.refused],
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        if verdict.operation is None:
+            log.info(
+                "proxy %s %s -> %d: not an operation of the %s spec, not validated",
+                method,
+                where,
+                status,
+                self.api,
+                extra=facts,
+            )
+            return
+        for violation in verdict.refused:
+            log.info(
+                "proxy %s %s -> %d: refused with the documented %d, as it should be: %s",
+                method,
+                where,
+                status,
+                status,
+                violation,
+                extra=facts,
+            )
+        for violation in verdict.violations:
+            log.warning("proxy %s %s -> %d: %s", method, where, status, violation, extra=facts)
+        if verdict.note:
+            log.info("proxy %s %s -> %d: %s", method, where, status, verdict.note, extra=facts)
+        elif not verdict.violations:
+            log.info("proxy %s %s -> %d: conforms", method, where, status, extra=facts)
 
 
 def create_proxy_app(
-    api: str, upstream: str, *, base_path: str | None = None, strict: bool = False, timeout: float = 30.0
-) -> Starlette:
-    """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path)."""
-    if not (math.isfinite(timeout) and timeout > 0):
-        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout:g}")
-    if api not in vendor_specs.APIS:
-        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
-    parts = urlsplit(upstream)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--upstream {upstream!r} is not an http(s) URL such as http://staging.example.com:8080")
-    origin, prefix = f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
-    state: dict[str, httpx.AsyncClient] = {}
-
-    def client() -> httpx.AsyncClient:
-        if "client" not in state:
-            state["client"] = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
-        return state["client"]
-
-    async def forward(request: Request) -> Response:
-        raw_path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
-        query = request.scope.get("query_string", b"").decode("latin-1")
-        url = origin + prefix + raw_path + (f"?{query}" if query else "")
-        headers = [(k, v) for k, v in request.headers.items() if k not in _HOP and k not in ("host", "accept-encoding")]
-        headers.append(("accept-encoding", "identity"))  # so the body passed back is the bytes the upstream sent
-        body = await request.body()
-        try:
-            upstream_response = await client().request(request.method, httpx.URL(url), headers=headers, content=body)
-        except httpx.HTTPError as exc:
-            reason = _unreachable_reason(exc, timeout)
-            log.error("proxy %s %s: upstream %s unreachable: %s", request.method, raw_path, origin, reason)
-            return JSONResponse({"error": f"upstream {origin} unreachable: {reason}"}, status_code=502)
-        content = upstream_response.content
-        match = next(
-            (
-                m
-                for p in _prefixes(api, base_path)
-                if (m := vendor_specs.match_operation(api, request.method, raw_path, p)) is not None
-            ),
-            None,
-        )
-        found: list[str] = []
-        where = raw_path + (f"?{query}" if query else "")
-        if match is not None:
-            exchange = {
-                "query": dict(parse_qsl(query, keep_blank_values=True)),
-                "headers": dict(request.headers),
-                "cookies": dict(request.cookies),
-            }
-            found = violations(
-                match, exchange, upstream_response.status_code, content, upstream_response.headers.get("content-type")
-            )
-            status = upstream_response.status_code
-            if 400 <= status < 500 and str(status) in match.operation.responses:
-                # a documented refusal of an invalid request: the upstream kept its contract
-                refused = [line for line in found if line.startswith("request:")]
-                found = [line for line in found if not line.startswith("request:")]
-                for line in refused:
-                    log.info(
-                        "proxy %s %s -> %d: refused with the documented %d, as it should be: %s",
-                        request.method,
-                        where,
-                        status,
-                        status,
-                        line,
-                    )
-            for line in found:
-                log.warning("proxy %s %s -> %d: %s", request.method, where, status, line)
-            if not found:
-                log.info("proxy %s %s -> %d: conforms", request.method, where, upstream_response.status_code)
-        else:
-            log.info(
-                "proxy %s %s -> %d: not an operation of the %s spec, not validated",
-                request.method,
-                where,
-                upstream_response.status_code,
-                api,
-            )
-        if strict and any(line.startswith("response:") for line in found):
-            return JSONResponse(
-                {
-                    "error": f"the upstream exchange violates the {api} spec",
-                    "operation": match.operation.operation_id if match else None,
-                    "upstream_status": upstream_response.status_code,
-                    "violations": found,
-                },
-                status_code=502,
-            )
-        out_headers = [(k, v) for k, v in upstream_response.headers.multi_items() if k.lower() not in _HOP]
-        response = Response(content, status_code=upstream_response.status_code)
-        response.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in out_headers]
-        response.raw_headers.append((b"content-length", str(len(content)).encode()))
-        return response
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        if "client" in state:
-            await state.pop("client").aclose()
-
-    return Starlette(routes=[Route("/{path:path}", forward, methods=_METHODS)], lifespan=lifespan)
+    api: str,
+    upstream: str,
+    *,
+    base_path: str | None = None,
+    strict: bool = False,
+    timeout: float = 30.0,
+    max_body_mb: float = 16.0,
+    overlay: str | None = None,
+) -> ProxyApp:
+    """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path),
+    validating against ``api``'s spec, or with ``overlay`` against that implementation's overlay of it."""
+    return ProxyApp(
+        api, upstream, base_path=base_path, strict=strict, timeout=timeout, max_body_mb=max_body_mb, overlay=overlay
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -225,13 +329,18 @@ def _run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is out of range (0-65535)")
-    if not (math.isfinite(args.timeout) and args.timeout > 0):
-        raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
-
-    app = create_proxy_app(args.api, args.upstream, base_path=args.base_path, strict=args.strict, timeout=args.timeout)
+    app = create_proxy_app(
+        args.api,
+        args.upstream,
+        base_path=args.base_path,
+        strict=args.strict,
+        timeout=args.timeout,
+        max_body_mb=args.max_body_mb,
+        overlay=args.overlay,
+    )
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     sock = bind(args.host, args.port)
-    listener = Listener(args.api, app, sock, "")
+    listener = Listener(args.api, app, sock, "", passthrough=True)
     mode = "strict: violations are answered with 502" if args.strict else "violations are logged"
     print(f"proxy {args.api} {listener.url} -> {args.upstream} ({mode})", flush=True)
     run([listener])
@@ -255,11 +364,27 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=9100, help="port to listen on (default 9100)")
     parser.add_argument("--base-path", help="prefix of the vendor paths in the requests (default: the spec's servers)")
     parser.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="validate against this implementation's overlay of the spec (e.g. openwebui-0.12.4) instead of the page",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="answer 502 with the violations when the upstream's response violates the spec",
     )
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the upstream (default 30)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds for the upstream's whole answer: connection, headers and body (default 30)",
+    )
+    parser.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=16.0,
+        help="largest body passed either way, in MB; a larger upstream body is answered 502 (default 16)",
+    )
     logs.add_arguments(parser, subcommand=True)
     parser.set_defaults(func=_run)
     return parser

@@ -31,6 +31,7 @@ class Listener:
     app: Any
     sock: socket.socket
     base_path: str
+    passthrough: bool = False  # answers leave exactly as the app sends them (no Server or Date header added)
 
     @property
     def url(self) -> str:
@@ -101,6 +102,9 @@ async def _watch_fixtures(listeners: list[Listener], interval: float = 0.5) -> N
 def run(listeners: list[Listener]) -> None:
     """Serve every listener until SIGINT/SIGTERM."""
     servers = [_Server(_config(item.app)) for item in listeners]
+    for server, item in zip(servers, listeners, strict=True):
+        if item.passthrough:
+            server.config.server_header = server.config.date_header = False
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

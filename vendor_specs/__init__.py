@@ -1,11 +1,13 @@
 """The vendor specs and everything the mock and the harness both need from them.
 
 The YAML files in ``openapi/`` are the contracts (shipped inside this package in a wheel). This
-package loads them (``load_spec``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), matches
+package loads them (``load_spec``; a key such as ``openwebui@openwebui-0.12.4`` with its OpenAPI Overlay
+applied, ``spec_key``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), matches
 request paths to operations, resolves server prefixes, places credentials, reads the vendor facts the
 specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turns its verdicts into
-:class:`Violation` data, and validates bodies fast with jsonschema-rs. ``mock_server`` and
-``contracts`` import it; it imports neither.
+:class:`Violation` data, and validates bodies fast with jsonschema-rs and requests fast
+(``request_validator``, openapi-core's verdict without openapi-core). ``mock_server`` and ``contracts``
+import it; it imports neither.
 """
 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
@@ -15,6 +17,7 @@ from vendor_specs._facts import (
     Answer,
     ModelFacts,
     Situation,
+    check_facts,
     documented_refusal,
     json_body_schema,
     mask,
@@ -38,7 +41,9 @@ from vendor_specs._json_schema import (
     format_checker,
     to_json_schema,
 )
+from vendor_specs._keys import spec_key
 from vendor_specs._load import (
+    base_spec,
     documented_statuses,
     examples_for,
     load_spec,
@@ -47,8 +52,19 @@ from vendor_specs._load import (
     response_schema,
 )
 from vendor_specs._match import Operation, OperationMatch, match_operation, operations
+from vendor_specs._overlay import (
+    ABSENT,
+    Action,
+    Change,
+    Overlay,
+    load_overlay,
+    overlay_changes,
+    overlay_of,
+    overlays,
+)
 from vendor_specs._pointers import instance_pointer, json_pointer, response_pointer, schema_at, schema_pointer
-from vendor_specs._registry import ENV_VAR, apis, roots, spec_dir, spec_path
+from vendor_specs._registry import ENV_VAR, KEY_SEP, apis, is_api, overlay_ref, roots, spec_dir, spec_path, vendor_of
+from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
 from vendor_specs._violations import (
@@ -68,17 +84,23 @@ from vendor_specs._violations import (
 APIS: tuple[str, ...] = apis()
 
 __all__ = [
+    "ABSENT",
     "APIS",
     "ENV_VAR",
+    "KEY_SEP",
     "MISSING",
+    "Action",
     "Answer",
+    "Change",
     "CoreRequest",
     "CoreResponse",
     "Credential",
     "ModelFacts",
     "Operation",
     "OperationMatch",
+    "Overlay",
     "Predicate",
+    "RequestPredicate",
     "Server",
     "Situation",
     "SpecError",
@@ -87,7 +109,9 @@ __all__ = [
     "Violations",
     "apis",
     "base_path",
+    "base_spec",
     "body_validator",
+    "check_facts",
     "compile_schema",
     "core_request",
     "core_response",
@@ -98,8 +122,10 @@ __all__ = [
     "format_checker",
     "instance_pointer",
     "json_body_schema",
+    "is_api",
     "json_path",
     "json_pointer",
+    "load_overlay",
     "load_spec",
     "mask",
     "match_operation",
@@ -112,9 +138,14 @@ __all__ = [
     "normalize_prefix",
     "openapi_core_spec",
     "operations",
+    "overlay_changes",
+    "overlay_of",
+    "overlay_ref",
+    "overlays",
     "prefixes",
     "raw_spec",
     "render_value",
+    "request_validator",
     "request_violations",
     "response_pointer",
     "response_schema",
@@ -129,10 +160,12 @@ __all__ = [
     "situation",
     "situations",
     "spec_dir",
+    "spec_key",
     "spec_path",
     "status_violation",
     "to_json_schema",
     "varying_message",
+    "vendor_of",
     "walk",
     "with_message",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from vendor_specs._load import _load_raw, _path_of
+from vendor_specs._load import _key_of, _raw
 from vendor_specs._match import Operation
 
 __all__ = ["instance_pointer", "json_pointer", "response_pointer", "schema_at", "schema_pointer"]
@@ -84,7 +84,8 @@ class _Walker:
 
 
 def _document(api_or_path: str | Path) -> dict[str, Any]:
-    return _load_raw(str(_path_of(api_or_path).resolve()))
+    """The spec as written (a key's overlay applied: the pointers of an overlaid spec are those of its file)."""
+    return _raw(_key_of(api_or_path))
 
 
 def schema_pointer(api_or_path: str | Path, start: str, schema_path: Iterable[str | int]) -> str:

@@ -1,11 +1,13 @@
 """Open WebUI: bearer tokens of users; write/read access per caller; params stripped for read-only callers.
 
 Write access = admin, owner (the model's ``user_id``), or a ``write`` grant to the caller.
-Read access = write access, or a ``read`` grant to the caller (a public grant has principal_id ``*``).
+Read access = write access, or a ``read`` grant to the caller (a public grant has access_id ``*``; a group grant,
+access_type ``group``, is to the identity's ``groups``).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from mock_server.errors import spec_example
@@ -19,18 +21,17 @@ from mock_server.vendors._common import (
 )
 
 __all__ = [
-    "ERRORS",
     "IDENTITY_SCHEMA",
     "access",
     "authenticate",
     "authorize",
     "check_record",
+    "errors",
     "generated",
     "get_model",
     "served_form",
 ]
 
-API = "openwebui"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token", "user_id", "role"],
@@ -41,12 +42,16 @@ IDENTITY_SCHEMA: dict[str, Any] = {
         "groups": {"type": "array", "items": {"type": "string"}},
     },
 }
-_MISSING_ID = spec_example(API, 422, "missing_id")["detail"][0]
-ERRORS = FastAPIErrors(API, template=_MISSING_ID, missing=_MISSING_ID)
 generated = echo_request
 
 
-def served_form(record: dict[str, Any]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=None)
+def errors(api: str) -> FastAPIErrors:
+    missing_id = spec_example(api, 422, "missing_id")["detail"][0]
+    return FastAPIErrors(api, template=missing_id, missing=missing_id)
+
+
+def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
     """The body an owner gets (``write_access`` is computed per caller, so it is not stored)."""
     return {**record, "write_access": True}
 
@@ -58,7 +63,7 @@ def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) 
 
 
 def authenticate(token: str, fixtures: FixtureSet) -> dict[str, Any]:
-    return bearer_identity(API, token, fixtures)
+    return bearer_identity(fixtures.api, token, fixtures)
 
 
 def authorize(ctx: Context) -> None:
@@ -66,8 +71,7 @@ def authorize(ctx: Context) -> None:
 
 
 def _grant_to(grant: dict[str, Any], identity: dict[str, Any]) -> bool:
-    kind = grant.get("principal_type", grant.get("access_type"))
-    principal = grant.get("principal_id", grant.get("access_id"))
+    kind, principal = grant["access_type"], grant["access_id"]
     if kind == "group":
         return principal in identity.get("groups", ())
     return principal in ("*", identity["user_id"])
@@ -89,12 +93,12 @@ def get_model(ctx: Context) -> dict[str, Any]:
     """operationId ``get_model``: ``GET /models/model?id=...``."""
     record = ctx.fixtures.models.get(ctx.query["id"])
     if record is None:
-        raise situation_error(API, "not_found")
+        raise situation_error(ctx.api, "not_found")
     assert ctx.identity is not None  # the spec's bearer security ran before this handler
     level = access(ctx.identity, record)
     if level is None:
-        raise situation_error(API, "denied")
-    return ctx.fixtures.memo((API, record["id"], level), lambda: _view(record, level))
+        raise situation_error(ctx.api, "denied")
+    return ctx.fixtures.memo(("view", record["id"], level), lambda: _view(record, level))
 
 
 def _view(record: dict[str, Any], level: str) -> dict[str, Any]:

@@ -98,19 +98,21 @@ def test_one_finding_per_cause_across_explicit_cases_phases_and_vendor_checks(
     out = capsys.readouterr().out
     assert code == 1
     data = json.loads(report.read_text())
+    # the page's 404 text, and its 401 for a caller without access: one finding each
     assert sorted((f["check"], f["status"]) for f in data["findings"]) == [
-        ("error_contract", 401),
+        ("access_control", 401),
         ("error_contract", 404),
     ]
-    unauthorized = next(f for f in data["findings"] if f["status"] == 401)
-    assert unauthorized["path"] == "$.detail" and unauthorized["rule"] == "documented message"
-    assert unauthorized["location"] == "openapi/openwebui.yaml#/components/schemas/ErrorDetail/properties/detail"
-    assert "explicit" in unauthorized["sources"] and len(unauthorized["sources"]) >= 2  # and a Schemathesis phase
-    assert {c["check"] for c in unauthorized["consequences"]} == {"auth", "access_control"}
+    missing = next(f for f in data["findings"] if f["status"] == 404)
+    assert missing["path"] == "$.detail" and missing["rule"] == "documented message"
+    assert missing["location"] == "openapi/openwebui.yaml#/components/schemas/ErrorDetail/properties/detail"
+    # the explicit not-found case, its vendor check's copy, the other explicit 404s and any generated request that
+    # got a 404 (how many do varies with the data generated): one finding
+    assert missing["sources"][0] == "explicit" and missing["count"] > 2
     headlines = [line for line in out.splitlines() if re.match(r"\s*\[\w+\] .*We could not find", line)]
-    assert len(headlines) == 2 + len(unauthorized["consequences"])  # two causes, and what follows under one
+    assert len(headlines) == 2
     assert "Custom check failed" not in out
-    assert "FAILED: 2 failure(s) (and 2 finding(s) that follow from them)" in out
+    assert "FAILED: 2 failure(s), 0 accepted by baseline" in out
 
 
 def test_every_reproduction_shows_credentials_one_way(null_field_run: dict[str, Any]) -> None:

@@ -1,8 +1,11 @@
-"""`mock-server proxy` in front of a tiny local upstream that answers valid and invalid exchanges."""
+"""`mock-server proxy` in front of a tiny local upstream that answers valid and invalid exchanges, and in
+front of hostile ones (`scripted.py`, `tests/faults/hostile.py`): silent, dripping, oversized, not HTTP."""
 
 from __future__ import annotations
 
 import contextlib
+import gzip
+import json
 import logging
 import os
 import socket
@@ -10,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,9 @@ from starlette.routing import Route
 
 import vendor_specs
 from mock_server.proxy import create_proxy_app
+from tests.mock_server.scripted import answer, read_request, scripted_server, serving, silent, stalls_in_headers
 
+MB = 1_048_576
 GOOD = vendor_specs.examples_for("respan", 200)["documented"]["value"]
 
 
@@ -118,12 +124,19 @@ def test_invalid_body_is_returned_unchanged_and_logged(proxy: str, caplog: pytes
     response = httpx.get(f"{proxy}/api/models/bad/", headers=AUTH)
     assert response.status_code == 200 and response.json()["input_cost"] == "cheap"
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("$.input_cost" in m and "'cheap' is not of type 'number'" in m for m in messages), messages
+    assert any(
+        "response body $.input_cost: is not of type 'number' [rule type: number; value \"cheap\"]" in m
+        for m in messages
+    ), messages
 
 
 def test_request_without_credentials_is_logged(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
     assert httpx.get(f"{proxy}/api/models/openai/gpt-4/").status_code == 200
-    assert any("request:" in r.getMessage() and "bearerAuth" in r.getMessage() for r in caplog.records)
+    assert any(
+        "request security: has no credentials of a documented scheme; send Authorization: Bearer <token>"
+        in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_request_violation_refused_with_a_documented_4xx_is_info(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
@@ -132,8 +145,8 @@ def test_request_violation_refused_with_a_documented_4xx_is_info(proxy: str, cap
     records = [r for r in caplog.records if "/api/models/denied/" in r.getMessage()]
     assert records and all(r.levelno == logging.INFO for r in records), [r.getMessage() for r in records]
     assert any(
-        "-> 401: refused with the documented 401, as it should be: request:" in r.getMessage()
-        and "bearerAuth" in r.getMessage()
+        "-> 401: refused with the documented 401, as it should be: request security: has no credentials"
+        in r.getMessage()
         for r in records
     )
 
@@ -166,13 +179,15 @@ def test_unreachable_upstream_is_a_502_with_a_reason() -> None:
     assert response.status_code == 502 and "unreachable" in response.json()["error"]
 
 
-def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
+@pytest.mark.parametrize("quiet", [False, True], ids=["every exchange", "quiet"])
+def test_cli_proxy_subcommand_end_to_end(upstream: str, quiet: bool) -> None:
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     exe = Path(sys.executable).with_name("mock-server")
+    options = ["--strict", "--log-format", "json"] + (["--quiet"] if quiet else [])
     proc = subprocess.Popen(
-        [str(exe), "proxy", "--api", "respan", "--upstream", upstream, "--port", str(port), "--strict"],
+        [str(exe), "proxy", "--api", "respan", "--upstream", upstream, "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -189,11 +204,21 @@ def test_cli_proxy_subcommand_end_to_end(upstream: str) -> None:
                 time.sleep(0.1)
         assert response.status_code == 502
         assert any("$.input_cost" in v for v in response.json()["violations"])
+        passed = httpx.get(f"http://127.0.0.1:{port}/api/models/good/", headers=AUTH)
+        assert passed.headers.get_list("server") == ["uvicorn"]  # the upstream's own, nothing added
+        assert len(passed.headers.get_list("date")) == 1
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=10)
     assert "proxy respan" in out
     assert "Traceback" not in err
+    records = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    exchanges = [r for r in records if r["logger"] == "mock_server.proxy"]
+    bad = next(r for r in exchanges if r["path"] == "/api/models/bad/")
+    assert (bad["level"], bad["status"], bad["answered"], bad["verdict"]) == ("warning", 200, 502, "violations")
+    assert bad["operation"] == "retrieve_custom_model" and any("$.input_cost" in v for v in bad["violations"])
+    good = [r for r in exchanges if r["path"] == "/api/models/good/"]
+    assert good == [] if quiet else [{**good[0], "verdict": "conforms", "violations": [], "answered": 200}]
 
 
 def test_cli_rejects_a_bad_upstream_url() -> None:
@@ -258,58 +283,188 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
         mock.communicate(timeout=10)
 
 
-@contextlib.contextmanager
-def raw_server(answer: bytes | None) -> Iterator[str]:
-    """A TCP server that reads the request and writes ``answer`` (None: never answers), then closes."""
+def dead_url() -> str:
     sock = free_socket()
-    stop = threading.Event()
-    held: list[socket.socket] = []
-
-    def loop() -> None:
-        sock.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            held.append(conn)
-            if answer is not None:
-                with contextlib.suppress(OSError):
-                    conn.recv(65536)
-                    conn.sendall(answer)
-                conn.close()
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join(5)
-        for conn in held:
-            conn.close()
-        sock.close()
-
-
-def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, "mock_server.proxy")
-    sock = free_socket()
-    dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     sock.close()
-    with raw_server(None) as silent, raw_server(b"SSH-2.0-OpenSSH_9.6\r\n") as not_http:
-        cases = [
-            (silent, "timed out after 0.5 s waiting for its answer"),
-            (not_http, "did not answer with HTTP ("),
-            (dead, "connection refused"),
-        ]
-        for upstream, reason in cases:
-            caplog.clear()
-            with serve(create_proxy_app("respan", upstream, timeout=0.5)) as url:
-                response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
-            assert response.status_code == 502
-            error = response.json()["error"]
-            assert error.startswith(f"upstream {upstream} unreachable: {reason}"), error
-            assert any(f"unreachable: {reason}" in r.getMessage() for r in caplog.records), caplog.text
+    return url
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        (silent, "unreachable: timed out after 0.5 s waiting for its answer"),
+        (stalls_in_headers, "unreachable: timed out after 0.5 s in the middle of its status line and headers"),
+        (answer(b"SSH-2.0-OpenSSH_9.6\r\n", keep_open=False), "unreachable: did not answer with HTTP ("),
+        (None, "unreachable: connection refused (is it running, on that port?)"),
+        ("drip", "gave no usable answer: timed out after 0.5 s reading its body ("),
+    ],
+    ids=["headers never come", "headers stall", "not HTTP", "down", "body drips"],
+)
+def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(
+    script: Any, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    with contextlib.ExitStack() as stack:
+        upstream = dead_url() if script is None else stack.enter_context(serving(script))
+        with serve(create_proxy_app("respan", upstream, timeout=0.5)) as url:
+            start = time.monotonic()
+            response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
+            elapsed = time.monotonic() - start
+    assert response.status_code == 502 and elapsed < 2.5
+    error = response.json()["error"]
+    assert error.startswith(f"upstream {upstream} {reason}"), error
+    (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert f"{upstream} {reason}" in record.getMessage()
+    assert (record.method, record.path, record.answered, record.verdict) == (
+        "GET",
+        "/api/models/x/",
+        502,
+        "upstream error",
+    )
+
+
+def test_body_over_the_cap_is_a_502_and_memory_stays_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    with serving("endless") as upstream:
+        with serve(create_proxy_app("respan", upstream, max_body_mb=1)) as url:
+            tracemalloc.start()
+            try:
+                response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=30)
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+    assert response.status_code == 502
+    assert response.json()["error"].startswith(
+        f"upstream {upstream} gave no usable answer: sent a body over the 1 MB cap (--max-body-mb); cut after "
+    )
+    assert peak < 5 * MB, f"peak {peak / MB:.1f} MB with a 1 MB cap and a body that never ends"
+    assert "over the 1 MB cap" in caplog.text
+
+
+def test_declared_length_over_the_cap_is_a_502_without_reading_it() -> None:
+    huge = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900000000\r\n\r\n{"
+    with scripted_server(answer(huge)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        response = httpx.get(f"{url}/api/models/x/", headers=AUTH, timeout=10)
+    assert response.status_code == 502
+    assert response.json() == {
+        "error": f"upstream {upstream.url} gave no usable answer: "
+        "answered a body of 900000000 bytes, over the 16 MB cap (--max-body-mb)"
+    }
+
+
+def test_exchange_facts_are_on_the_log_records(proxy: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    httpx.get(f"{proxy}/api/models/bad/?v=1", headers=AUTH)
+    httpx.get(f"{proxy}/api/models/openai/gpt-4/", headers=AUTH)
+    bad, good = [r for r in caplog.records if r.name == "mock_server.proxy"]
+    assert (bad.method, bad.path, bad.status, bad.answered, bad.verdict) == (
+        "GET",
+        "/api/models/bad/?v=1",
+        200,
+        200,
+        "violations",
+    )
+    assert bad.operation == "retrieve_custom_model" and bad.violations == [bad.getMessage().split("-> 200: ")[1]]
+    assert (good.verdict, good.violations, good.getMessage()) == (
+        "conforms",
+        [],
+        "proxy GET /api/models/openai/gpt-4/ -> 200: conforms",
+    )
+    assert isinstance(good.ms, float) and 0 < good.ms < 5000
+
+
+def test_head_other_methods_and_request_bodies_are_forwarded() -> None:
+    heads: list[bytes] = []
+    ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
+    script = answer(ok, ok + b"hello", keep_open=True, heads=heads)
+    with scripted_server(script) as upstream, serve(create_proxy_app("respan", upstream.url, max_body_mb=0.001)) as url:
+        head = httpx.head(f"{url}/elsewhere", headers={"Connection": "keep-alive", "Accept-Encoding": "gzip"})
+        posted = httpx.post(f"{url}/elsewhere", content=b"abc", headers={"Expect": "100-continue"})
+        too_big = httpx.post(f"{url}/elsewhere", content=b"x" * 2000)
+    assert (head.status_code, head.headers["content-length"], head.content) == (200, "5", b"")
+    assert posted.text == "hello"
+    request = heads[1].lower()
+    assert request.startswith(b"post /elsewhere http/1.1\r\n") and b"content-length: 3\r\n" in request
+    assert request.endswith(b"\r\n\r\nabc") and b"expect" not in request  # the body follows at once
+    assert b"accept-encoding: identity" in heads[0].lower() and b"keep-alive" not in heads[0].lower()
+    assert b"host: 127.0.0.1:" in heads[0].lower()
+    assert too_big.status_code == 413 and "over the 0.001 MB cap" in too_big.json()["error"]
+
+
+def test_an_over_long_url_is_414_and_not_sent_on_cut() -> None:
+    """The CLI's HTTP server (mock_server._http) hands a URL over 65,535 bytes to the app with only its
+    first 65,535 bytes: the proxy refuses it rather than forward a different URL."""
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    with scripted_server(answer(ok)) as upstream:
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        exe = Path(sys.executable).with_name("mock-server")
+        proc = subprocess.Popen(
+            [str(exe), "proxy", "--api", "respan", "--upstream", upstream.url, "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not port_open(port):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+                time.sleep(0.1)
+            with socket.create_connection(("127.0.0.1", port)) as client:  # httpx refuses such a URL itself
+                client.sendall(b"GET /api/models/%s/ HTTP/1.1\r\nHost: x\r\n\r\n" % (b"x" * 70_000))
+                head, _, rest = read_request(client).partition(b"\r\n\r\n")  # an answer's head reads the same way
+                status, length = int(head.split()[1]), int(head.lower().split(b"content-length: ")[1].split()[0])
+                while len(rest) < length and (chunk := client.recv(length - len(rest))):
+                    rest += chunk  # the body may come with the head or after it
+                body = json.loads(rest)
+            normal = httpx.get(f"http://127.0.0.1:{port}/api/models/x/", headers=AUTH)
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=10)
+        assert status == 414
+        assert body["error"].startswith("request target of 70013 bytes is over the 65535-byte limit"), body
+        assert normal.status_code == 200 and len(upstream.connections) == 1
+        assert "over the 65535-byte limit; not forwarded" in err
+
+
+def test_a_request_cut_by_its_client_is_not_sent_on() -> None:
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    with scripted_server(answer(ok)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as client:
+            client.sendall(b"POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
+        time.sleep(0.3)
+        assert upstream.connections == []
+
+
+def test_large_bodies_are_judged_off_the_event_loop_and_passed_unchanged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    big = json.dumps({**GOOD, "notes": "x" * (3 * MB)}).encode()  # extra fields are allowed: it conforms
+    bad = json.dumps({**GOOD, "notes": "x" * (3 * MB), "input_cost": "cheap"}).encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    script = answer(head % len(big) + big, head % len(bad) + bad)
+    with scripted_server(script) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        with httpx.Client(timeout=30) as client:
+            first = client.get(f"{url}/api/models/x/", headers=AUTH)
+            second = client.get(f"{url}/api/models/x/", headers=AUTH)
+    assert first.content == big and second.content == bad
+    verdicts = [r.verdict for r in caplog.records if r.name == "mock_server.proxy"]
+    assert verdicts == ["conforms", "violations"], caplog.text
+
+
+def test_gzip_encoded_answers_are_passed_unchanged_and_validated_decoded(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mock_server.proxy")
+    bad = gzip.compress(json.dumps({**GOOD, "input_cost": "cheap"}).encode())
+    response = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(bad), bad)
+    )
+    with scripted_server(answer(response)) as upstream, serve(create_proxy_app("respan", upstream.url)) as url:
+        with httpx.stream("GET", f"{url}/api/models/x/", headers=AUTH) as streamed:
+            raw = b"".join(streamed.iter_raw())
+    assert raw == bad
+    assert "response body $.input_cost: is not of type 'number'" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -320,9 +475,25 @@ def test_upstream_failures_have_a_clear_reason_in_the_502_and_the_log(caplog: py
         (["--timeout", "-1"], "mock-server: --timeout must be a positive number of seconds, got -1"),
         (["--timeout", "0"], "mock-server: --timeout must be a positive number of seconds, got 0"),
         (["--timeout", "nan"], "mock-server: --timeout must be a positive number of seconds, got nan"),
+        (["--max-body-mb", "0"], "mock-server: --max-body-mb must be a positive number of megabytes, got 0"),
+        (["--max-body-mb", "-2"], "mock-server: --max-body-mb must be a positive number of megabytes, got -2"),
+        (["--max-body-mb", "inf"], "mock-server: --max-body-mb must be a positive number of megabytes, got inf"),
+        (
+            ["--upstream", "http://127.0.0.1:99999"],
+            "mock-server: --upstream 'http://127.0.0.1:99999' has an invalid port (0-65535)",
+        ),
+        (
+            ["--upstream", "http://u:pw@127.0.0.1:9"],
+            "mock-server: --upstream 'http://u:pw@127.0.0.1:9' must not carry user:password@: the proxy forwards "
+            "each client's own credentials",
+        ),
+        (
+            ["--upstream", "ftp://127.0.0.1"],
+            "mock-server: --upstream 'ftp://127.0.0.1' is not an http(s) URL such as http://staging.example.com:8080",
+        ),
     ],
 )
-def test_cli_rejects_out_of_range_port_and_non_positive_timeout(args: list[str], message: str) -> None:
+def test_cli_rejects_bad_input_in_one_line(args: list[str], message: str) -> None:
     exe = Path(sys.executable).with_name("mock-server")
     done = subprocess.run(
         [str(exe), "proxy", "--api", "respan", "--upstream", "http://127.0.0.1:9", *args],

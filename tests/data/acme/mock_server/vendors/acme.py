@@ -14,7 +14,6 @@ from mock_server.vendors._common import (
     situation_error,
 )
 
-API = "acme"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token", "team"],
@@ -25,13 +24,14 @@ IDENTITY_SCHEMA: dict[str, Any] = {
 class _Errors(ErrorFormat):
     """Every framework-level error in Acme's `{"message"}` shape; a path or id it cannot route is a 404."""
 
-    api = API
+    def __init__(self, api: str) -> None:
+        self.api = api
 
     def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
-        return situation_error(API, "not_found")
+        return situation_error(self.api, "not_found")
 
     def route_not_found(self) -> VendorError:
-        return situation_error(API, "not_found")
+        return situation_error(self.api, "not_found")
 
     def method_not_allowed(self, method: str, allow: str) -> VendorError:
         return VendorError(405, {"message": f"{method} not allowed"}, {"Allow": allow})
@@ -40,19 +40,22 @@ class _Errors(ErrorFormat):
         return VendorError(500, {"message": "internal error"})
 
 
-ERRORS = _Errors()
+def errors(api: str) -> ErrorFormat:
+    return _Errors(api)
+
+
 generated = echo_request
 
 
 def authenticate(key: str, fixtures: FixtureSet) -> dict[str, Any]:
-    return bearer_identity(API, key, fixtures)
+    return bearer_identity(fixtures.api, key, fixtures)
 
 
 def authorize(ctx: Context) -> None:
     """Nothing beyond the key."""
 
 
-def served_form(record: dict[str, Any]) -> dict[str, Any]:
+def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
@@ -63,19 +66,19 @@ def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) 
 def get_thing(ctx: Context) -> dict[str, Any]:
     record = ctx.fixtures.models.get(ctx.path_params["thing_id"])
     if record is None:
-        raise situation_error(API, "not_found")
+        raise situation_error(ctx.api, "not_found")
     assert ctx.identity is not None
     if record["team"] != ctx.identity["team"]:
-        raise situation_error(API, "denied")
+        raise situation_error(ctx.api, "denied")
     return record
 
 
 __all__ = [
-    "ERRORS",
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
     "check_record",
+    "errors",
     "generated",
     "get_thing",
     "served_form",
