@@ -82,3 +82,19 @@ def test_the_validator_knows_the_vendor(vendor_path: dict[str, str], tmp_path: P
         timeout=60,
     )
     assert done.returncode == 1 and "$.updated_at: is not of type 'integer'" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_spec_without_its_modules_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "openapi").mkdir()
+    shutil.copy(DATA / "openapi" / "acme.yaml", tmp_path / "openapi" / "acme.yaml")
+    env = {**os.environ, "VENDOR_PATH": str(tmp_path)}
+    for command in (
+        ["mock-server", "--api", "acme"],
+        ["contracts", "check", "--api", "acme", "--base-url", "http://127.0.0.1:9"],
+    ):
+        done = subprocess.run(
+            [str(BIN / command[0]), *command[1:]], env=env, capture_output=True, text=True, timeout=60
+        )
+        role = "mock module" if command[0] == "mock-server" else "harness module"
+        assert done.returncode == 2, done.stderr
+        assert f"vendor 'acme' has a spec but no {role}: add acme.py to" in done.stderr, done.stderr

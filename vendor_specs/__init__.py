@@ -63,7 +63,18 @@ from vendor_specs._overlay import (
     overlays,
 )
 from vendor_specs._pointers import instance_pointer, json_pointer, response_pointer, schema_at, schema_pointer
-from vendor_specs._registry import ENV_VAR, KEY_SEP, apis, is_api, overlay_ref, roots, spec_dir, spec_path, vendor_of
+from vendor_specs._registry import (
+    ENV_VAR,
+    KEY_SEP,
+    apis,
+    is_api,
+    overlay_ref,
+    roots,
+    spec_dir,
+    spec_path,
+    vendor_module,
+    vendor_of,
+)
 from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
@@ -165,6 +176,7 @@ __all__ = [
     "status_violation",
     "to_json_schema",
     "varying_message",
+    "vendor_module",
     "vendor_of",
     "walk",
     "with_message",
