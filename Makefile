@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 FRESH := .constraints-venv
 
-.PHONY: mock test install bench browser-test mutation constraints clean
+.PHONY: mock test install bench browser-test report-screenshot mutation constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ browser-test: $(STAMP)
 	  else echo "browser-test: install chromium and chromium-driver (e.g. sudo apt-get install -y chromium chromium-driver)"; exit 2; fi; }
 	$(BIN)/python -c "import selenium" 2>/dev/null || $(BIN)/python -m pip install --quiet 'selenium>=4.51,<5'
 	$(BIN)/python -m pytest -v tests/mock_server/test_browser.py
+
+# docs/report.png (the README's picture of the HTML report), taken by the report's own Chromium test.
+report-screenshot: $(STAMP)
+	REPORT_SCREENSHOT=docs/report.png $(BIN)/python -m pytest -q tests/contracts/test_html_report.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mock.py

@@ -16,10 +16,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from contracts.baseline import Accepted, load_baseline
     from contracts.checks import CHECK_DOCS
-    from contracts.errors import BaselineError, ContractsError, ProfileError, TargetError, UsageError
+    from contracts.diagnosis import Diagnosis
+    from contracts.errors import BaselineError, ContractsError, ProfileError, ReportFileError, TargetError, UsageError
     from contracts.findings import CheckOutcome, Finding
+    from contracts.html import render_html
     from contracts.profile import Profile, load_profile
+    from contracts.progress import Progress
     from contracts.report import render_json, render_junit, render_text
+    from contracts.runfile import load_run
     from contracts.runner import RunConfig, RunResult, run
 
 __all__ = [
@@ -28,15 +32,20 @@ __all__ = [
     "BaselineError",
     "CheckOutcome",
     "ContractsError",
+    "Diagnosis",
     "Finding",
     "Profile",
     "ProfileError",
+    "Progress",
+    "ReportFileError",
     "RunConfig",
     "RunResult",
     "TargetError",
     "UsageError",
     "load_baseline",
     "load_profile",
+    "load_run",
+    "render_html",
     "render_json",
     "render_junit",
     "render_text",
@@ -48,6 +57,11 @@ _MODULE_OF = {
     "Accepted": "contracts.baseline",
     "load_baseline": "contracts.baseline",
     "CHECK_DOCS": "contracts.checks",
+    "Diagnosis": "contracts.diagnosis",
+    "ReportFileError": "contracts.errors",
+    "render_html": "contracts.html",
+    "Progress": "contracts.progress",
+    "load_run": "contracts.runfile",
     "BaselineError": "contracts.errors",
     "ContractsError": "contracts.errors",
     "ProfileError": "contracts.errors",

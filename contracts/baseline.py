@@ -71,14 +71,19 @@ def load_baseline(path: str | Path) -> list[Accepted]:
 
 
 def apply_baseline(findings: list[Finding], accepted: list[Accepted]) -> tuple[list[Finding], list[Accepted]]:
-    """Findings with ``accepted`` set where an entry matches, and the entries that matched nothing (stale)."""
+    """Findings with ``accepted`` set where an entry matches (their consequences too: an entry may name the
+    check a consequence was reported by), and the entries that matched nothing (stale)."""
     used: set[int] = set()
-    out = []
-    for finding in findings:
+
+    def mark(finding: Finding) -> Finding:
         for i, entry in enumerate(accepted):
             if entry.matches(finding):
                 used.add(i)
                 finding = replace(finding, accepted=entry.reason)
                 break
-        out.append(finding)
+        if finding.consequences:
+            finding = replace(finding, consequences=tuple(mark(c) for c in finding.consequences))
+        return finding
+
+    out = [mark(finding) for finding in findings]
     return out, [entry for i, entry in enumerate(accepted) if i not in used]

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from contracts import checks
-from contracts.findings import CheckOutcome, Finding, spec_location
+from contracts.findings import CheckOutcome, Finding
+from contracts.observed import Observed
 from contracts.profile import Profile
 from contracts.target import BAD_TOKEN, Exchange, Target
 from vendor_specs import (
@@ -20,6 +21,7 @@ from vendor_specs import (
     Situation,
     Violation,
     json_body_schema,
+    message_field,
     message_of,
     model_facts,
     model_operation,
@@ -38,7 +40,9 @@ class CaseContext:
     strict: bool
     findings: list[Finding] = field(default_factory=list)
     deadline: float | None = None  # time.monotonic() by which the run must stop (--max-time)
-    observed: dict[str, set[int]] = field(default_factory=dict)  # situation -> statuses seen, where several are allowed
+    seen_answers: dict[str, set[int]] = field(
+        default_factory=dict
+    )  # situation -> statuses seen, where several are allowed
 
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -66,15 +70,15 @@ class CaseContext:
             token = self.profile.token(role)
         return self.target.send(self.op, self.id_param, ident, token=token, role=role, literal=literal)
 
-    def finding(self, check: str, message: str, ex: Exchange, *where: str | int) -> Finding:
-        return Finding(
-            check=check,
-            operation=self.label,
-            message=message,
-            location=spec_location(self.api, self.op.path, self.op.method, *where),
-            curl=ex.curl(),
-            status=ex.status,
-        )
+    def observed(self, ex: Exchange) -> Observed:
+        return ex.observed(self.api, self.op)
+
+    def finding(self, check: str, message: str, ex: Exchange, *where: str | int, rule: str = "") -> Finding:
+        """A finding of this case on ``ex``; ``rule`` names what the spec requires (e.g. the situation's status)."""
+        return self.observed(ex).finding(check, message, *where, rule=rule)
+
+    def problem(self, check: str, ex: Exchange, problem: checks.Problem, prefix: str = "") -> Finding:
+        return self.observed(ex).problem(check, problem, prefix)
 
     def response_checks(self, ex: Exchange) -> list[Finding]:
         """The checks every answer gets: spec conformance, error contract, secrets, consistency, identity.
@@ -84,9 +88,10 @@ class CaseContext:
         if ex.error is not None:
             if ex.cut in ("timeout", "too_big", "skipped"):
                 return []
-            return [self.finding("not_a_server_error", f"{ex.method} {ex.url}: {ex.error}", ex)]
+            return [self.finding("not_a_server_error", f"{ex.method} {ex.url}: {ex.error}", ex, rule="an answer")]
         assert ex.status is not None
-        out = [self.finding(check, msg, ex, *where) for check, msg, where in self._openapi_errors(ex)]
+        seen = self.observed(ex)
+        out = [seen.violation(v) for v in self._openapi_errors(ex)]
         body = ex.json()
         for name, problems in (
             ("error_contract", checks.error_contract(self.op, ex.status, ex.media_type, body, self.strict)),
@@ -94,16 +99,15 @@ class CaseContext:
             ("consistency", checks.consistency(self.api, self.op, ex.status, body)),
             ("identity", checks.identity(self.api, ex.requested_id, ex.status, body)),
         ):
-            out += [self.finding(name, p.message, ex, *p.where) for p in problems]
+            out += [seen.problem(name, p) for p in problems]
         return out
 
-    def _openapi_errors(self, ex: Exchange) -> list[tuple[str, str, tuple[str | int, ...]]]:
+    def _openapi_errors(self, ex: Exchange) -> list[Violation]:
         path_params: dict[str, str] = {}
         for p in self.op.parameters:
             if p["name"] == self.id_param and p["in"] == "path" and ex.requested_id is not None:
                 path_params[p["name"]] = ex.requested_id
-        found = response_violations(OperationMatch(self.op, path_params), ex.status or 0, ex.body, ex.content_type)
-        return [_classify(v, ex.status or 0) for v in found]
+        return response_violations(OperationMatch(self.op, path_params), ex.status or 0, ex.body, ex.content_type)
 
     def expect(self, check: str, ex: Exchange, name: str, what: str) -> list[Finding]:
         """``ex`` must be answered as the spec's situation ``name`` says: one of its documented answers
@@ -112,19 +116,16 @@ class CaseContext:
         if ex.error is not None:
             return []  # reported once, as `timeout` or `not_a_server_error`, by response_checks
         answers = [a for a in allowed.answers if a.status == ex.status]
+        want = " or ".join(str(s) for s in allowed.statuses())
         if not answers:
-            want = " or ".join(str(s) for s in allowed.statuses())
-            return [
-                self.finding(
-                    check, f"{what}: expected {want}, got {ex.status}", ex, "responses", allowed.preferred.status
-                )
-            ]
+            message = f"{what}: expected {want}, got {ex.status}"
+            return [self.finding(check, message, ex, "responses", allowed.preferred.status, rule=f"{name}: {want}")]
         status = answers[0].status
         if len(allowed.answers) > 1:
-            self.observed.setdefault(name, set()).add(status)
+            self.seen_answers.setdefault(name, set()).add(status)
         body = ex.json()
         problems = checks.error_contract(self.op, status, ex.media_type, body, strict=False)
-        out = [self.finding(check, f"{what}: {p.message}", ex, *p.where) for p in problems]
+        out = [self.problem(check, ex, p, f"{what}: ") for p in problems]
         exact = [a for a in answers if a.exact_message]
         if not out and exact and self.strict:
             schema = json_body_schema(self.op.responses[str(status)]) or {}
@@ -132,21 +133,12 @@ class CaseContext:
             got = message_of(schema, body)
             if None not in wanted and got not in wanted:
                 shown = " or ".join(repr(w) for w in wanted)
-                out.append(self.finding(check, f"{what}: detail {got!r}, documented {shown}", ex, "responses", status))
+                field = message_field(schema)
+                problem = checks.Problem(
+                    f"detail {got!r}, documented {shown}", ("responses", status), "documented message", field, got
+                )
+                out.append(self.problem(check, ex, problem, f"{what}: "))
         return out
-
-
-def _classify(violation: Violation, status: int) -> tuple[str, str, tuple[str | int, ...]]:
-    """An openapi-core violation as (check, message, spec location): the same names Schemathesis uses."""
-    if violation.kind == "status":
-        return "status_code_conformance", f"undocumented status {status}", ("responses",)
-    if violation.kind == "media_type":
-        return "content_type_conformance", violation.message, ("responses", status, "content")
-    return (
-        "response_schema_conformance",
-        str(violation),
-        ("responses", status, "content", "application/json", "schema"),
-    )
 
 
 @dataclass(frozen=True)
@@ -194,15 +186,8 @@ def access_case(ctx: CaseContext) -> list[Finding]:
     out += ctx.response_checks(ex)
     ex = ctx.send(own, "owner")
     if ex.error is None and ex.status != 200:
-        out.append(
-            ctx.finding(
-                "access_control",
-                f"`owner` reading models.own {own!r}: expected 200, got {ex.status or ex.error}",
-                ex,
-                "responses",
-                200,
-            )
-        )
+        message = f"`owner` reading models.own {own!r}: expected 200, got {ex.status or ex.error}"
+        out.append(ctx.finding("access_control", message, ex, "responses", 200, rule="owner reads models.own: 200"))
     out += ctx.response_checks(ex)
     return out
 
@@ -217,15 +202,9 @@ def identity_case(ctx: CaseContext) -> list[Finding]:
         for form, literal in forms:
             ex = ctx.send(ident, "owner", literal=literal)
             if ex.error is None and ex.status != 200:
-                out.append(
-                    ctx.finding(
-                        "identity",
-                        f"models.{role} {ident!r} sent {form}: expected 200, got {ex.status or ex.error}",
-                        ex,
-                        "responses",
-                        200,
-                    )
-                )
+                message = f"models.{role} {ident!r} sent {form}: expected 200, got {ex.status or ex.error}"
+                rule = f"an id sent {form}: 200"
+                out.append(ctx.finding("identity", message, ex, "responses", 200, rule=rule))
             out += ctx.response_checks(ex)
     return out
 
@@ -240,7 +219,8 @@ def unusual_ids_case(ctx: CaseContext) -> list[Finding]:
     for ident in UNUSUAL_IDS:
         ex = ctx.send(ident, "owner" if ctx.profile.token("owner") else None)
         if ex.status is not None and ex.status >= 500:
-            out.append(ctx.finding("not_a_server_error", f"id {ident[:40]!r} answered {ex.status}", ex, "responses"))
+            message = f"id {ident[:40]!r} answered {ex.status} (a server error)"
+            out.append(ctx.finding("not_a_server_error", message, ex, "responses", rule="no 5xx"))
         out += ctx.response_checks(ex)
     return out
 
@@ -260,11 +240,17 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def run_cases(ctx: CaseContext, extra: tuple[Case, ...] = ()) -> tuple[list[Finding], list[CheckOutcome]]:
-    """The shared cases, then ``extra`` (the vendor's own); a case without its profile data is skipped."""
+def run_cases(
+    ctx: CaseContext, extra: tuple[Case, ...] = (), on_case: Callable[[int, int], None] | None = None
+) -> tuple[list[Finding], list[CheckOutcome]]:
+    """The shared cases, then ``extra`` (the vendor's own); a case without its profile data is skipped.
+    ``on_case(done, total)`` is told after each case (a progress display)."""
     findings: list[Finding] = []
     outcomes: list[CheckOutcome] = []
-    for case in (*CASES, *extra):
+    every = (*CASES, *extra)
+    for done, case in enumerate(every, 1):
+        if on_case is not None:
+            on_case(done - 1, len(every))
         if ctx.out_of_time():
             outcomes.append(CheckOutcome(case.check, ctx.label, skipped="--max-time ran out before it"))
             continue

@@ -7,18 +7,21 @@ secret fields are read from the spec; the vendor module only names fields and ex
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from vendor_specs import (
+    MISSING,
     Operation,
     json_body_schema,
+    message_field,
     message_of,
     model_facts,
     secret_fields,
     varying_message,
-    walk,
 )
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "error_contract",
     "identity",
     "looks_masked",
+    "redacted",
     "secrets",
 ]
 
@@ -55,8 +59,15 @@ CHECK_DOCS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Problem:
+    """One way a response breaks a check. ``where`` is the spec location below the operation (e.g.
+    ``("responses", 404)``); a problem with one body field names it: ``field`` (its keys and indexes, so
+    that the report can name the subschema it is written in), the ``rule`` and the offending ``value``."""
+
     message: str
-    where: tuple[str | int, ...] = ()  # spec location below the operation, e.g. ("responses", 404)
+    where: tuple[str | int, ...] = ()
+    rule: str = ""
+    field: tuple[str | int, ...] | None = None
+    value: Any = MISSING
 
 
 def error_contract(op: Operation, status: int, media_type: str, body: Any, strict: bool) -> list[Problem]:
@@ -70,20 +81,19 @@ def error_contract(op: Operation, status: int, media_type: str, body: Any, stric
     content = response.get("content") or {}
     if content and media_type not in content:
         documented = ", ".join(content)
-        return [
-            Problem(f"{status} answered with Content-Type {media_type or '(none)'!r}; documented: {documented}", where)
-        ]
+        message = f"{status} answered with Content-Type {media_type or '(none)'!r}; documented: {documented}"
+        return [Problem(message, where + ("content",), "documented media type", value=media_type or None)]
     if body is None and content:
-        return [Problem(f"{status} body is not JSON; documented: the schema at {where}", where)]
+        return [Problem(f"{status} body is not JSON; documented: a JSON body", where, "valid JSON", ())]
     problems = []
     schema = json_body_schema(response, media_type) or {}
-    missing = [name for name in schema.get("required", []) if not isinstance(body, dict) or name not in body]
-    if missing:
-        problems.append(Problem(f"{status} body lacks documented field(s) {', '.join(missing)}", where))
+    for name in schema.get("required", []):
+        if not isinstance(body, dict) or name not in body:
+            problems.append(Problem(f"{status} body lacks the documented field {name}", where, "required", (name,)))
     if schema.get("additionalProperties") is False and isinstance(body, dict):
-        extra = sorted(set(body) - set(schema.get("properties") or {}))
-        if extra:
-            problems.append(Problem(f"{status} body has undocumented field(s) {', '.join(extra)}", where))
+        for name in sorted(set(body) - set(schema.get("properties") or {})):
+            message = f"{status} body has the undocumented field {name}"
+            problems.append(Problem(message, where, "additionalProperties: false", (name,), body[name]))
     if strict and not problems and not varying_message(op.api, status):
         examples = (content.get(media_type) or {}).get("examples") or {}
         documented_msgs = [message_of(schema, e.get("value")) for e in examples.values()]
@@ -92,7 +102,13 @@ def error_contract(op: Operation, status: int, media_type: str, body: Any, stric
         if documented_msgs and isinstance(actual, str) and actual not in documented_msgs:
             shown = " | ".join(repr(m) for m in documented_msgs)
             problems.append(
-                Problem(f"{status} detail {actual!r} is not a documented text ({shown})", where + ("content",))
+                Problem(
+                    f"{status} detail {actual!r} is not a documented text ({shown})",
+                    where + ("content",),
+                    "documented message",
+                    message_field(schema),
+                    actual,
+                )
             )
     return problems
 
@@ -101,13 +117,50 @@ def secrets(api: str, body: Any) -> list[Problem]:
     """No ``x-secret`` field anywhere in the body carries a value other than a documented masked one."""
     fields = secret_fields(api)
     problems = []
-    for key, value in walk(body):
+    for parts, value in _fields(body):
+        key = parts[-1]
         if key in fields and value is not None and value not in fields[key] and not looks_masked(value):
             masked = ", ".join(repr(v) for v in sorted(fields[key], key=str)) or "a masked value"
-            problems.append(
-                Problem(f"`{key}` is returned unmasked ({_redact(value)}); documented: {masked}", ("responses", 200))
-            )
+            message = f"`{key}` is returned unmasked ({_redact(value)}); documented: {masked}"
+            problems.append(Problem(message, ("responses", 200), "x-secret: masked", parts, _redact(value)))
     return problems
+
+
+def redacted(api: str, body: bytes) -> bytes:
+    """``body`` with the value of every ``x-secret`` field that is not masked shown as in findings
+    (``sk-…(24 chars)``): a report never repeats a leaked key."""
+    fields = secret_fields(api)
+    if not fields or not any(name.encode() in body for name in fields):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    leaked = False
+    for parts, value in list(_fields(data)):
+        if (
+            parts[-1] in fields
+            and isinstance(value, str)
+            and value not in fields[parts[-1]]
+            and not looks_masked(value)
+        ):
+            node = data
+            for part in parts[:-1]:
+                node = node[part]
+            node[parts[-1]] = _redact(value)
+            leaked = True
+    return json.dumps(data, ensure_ascii=False).encode() if leaked else body
+
+
+def _fields(body: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every (path, value) of an object's fields in a JSON value, depth first."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            yield (*parts, key), value
+            yield from _fields(value, (*parts, key))
+    elif isinstance(body, list):
+        for index, item in enumerate(body):
+            yield from _fields(item, (*parts, index))
 
 
 _MASK_RUN = re.compile(r"[*\u2022x]{3,}|\.{3,}|\u2026", re.IGNORECASE)
@@ -159,9 +212,8 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
         if prop.get("format") == "date-time" and isinstance(value, str):
             parsed = _parse_iso(value)
             if parsed is None:
-                problems.append(
-                    Problem(f"`{name}` = {value!r} is not an ISO 8601 date-time", where + ("properties", name))
-                )
+                message = f"`{name}` = {value!r} is not an ISO 8601 date-time"
+                problems.append(Problem(message, where + ("properties", name), "format: date-time", (name,), value))
             else:
                 values[name] = parsed.timestamp()
         elif prop.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):
@@ -170,17 +222,12 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
     for created, updated in [pair] if pair else []:
         if created in values and updated in values:
             if values[updated] < values[created]:
-                problems.append(
-                    Problem(f"`{updated}` ({body[updated]!r}) is before `{created}` ({body[created]!r})", where)
-                )
+                message = f"`{updated}` ({body[updated]!r}) is before `{created}` ({body[created]!r})"
+                problems.append(Problem(message, where, f"{updated} >= {created}", (updated,), body[updated]))
             for name in (created, updated):
                 if props[name].get("type") == "integer" and values[name] > 1e11:
-                    problems.append(
-                        Problem(
-                            f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds",
-                            where + ("properties", name),
-                        )
-                    )
+                    message = f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds"
+                    problems.append(Problem(message, where + ("properties", name), "Unix seconds", (name,), body[name]))
     return problems
 
 
@@ -189,7 +236,13 @@ def identity(api: str, requested: str | None, status: int, body: Any) -> list[Pr
     if requested is None or status != 200 or not isinstance(body, dict):
         return []
     return [
-        Problem(f"asked for {requested!r}, `{name}` is {body.get(name)!r}", ("responses", 200))
+        Problem(
+            f"asked for {requested!r}, `{name}` is {body.get(name)!r}",
+            ("responses", 200),
+            "the requested id (x-model id-fields)",
+            (name,),
+            body.get(name),
+        )
         for name in model_facts(api).id_fields
         if name in body and body[name] != requested
     ]

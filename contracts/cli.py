@@ -7,17 +7,20 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
 from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
+from contracts.html import render_html
 from contracts.named_profiles import NAMED_PROFILES
-from contracts.report import render_json, render_junit, render_text
+from contracts.progress import ProgressReporter, reporter
+from contracts.report import render_json, render_junit, render_matrix, render_text
+from contracts.runfile import load_run
 from contracts.runner import (
     DEFAULT_MAX_BODY_MB,
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_TIMEOUT,
     RunConfig,
+    RunResult,
     parse_header,
     run,
 )
@@ -35,21 +38,53 @@ _EPILOG = (
 )
 
 
-def _progress(stream: TextIO) -> Callable[[str], None]:
-    """A one-line, overwritten status on a terminal; plain lines in CI (not a TTY)."""
-    if stream.isatty():
-
-        def tty(line: str) -> None:
-            stream.write("\r\033[K" + line[:120])
-            stream.flush()
-
-        return tty
-    return lambda line: print(f"contracts: {line}", file=stream, flush=True)
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ContractsError(
+            f"cannot write report {path} ({exc.strerror or exc}); check the directory exists"
+        ) from None
 
 
 def _check(args: argparse.Namespace) -> int:
-    progress = _progress(sys.stderr)
-    result = run(
+    progress = reporter(sys.stderr)  # a live bar on a terminal, plain lines in CI
+    try:
+        result = _run(args, progress)
+    finally:
+        progress.close()
+    renders: list[tuple[str | None, Callable[[], str]]] = [
+        (args.junit, lambda: render_junit(result)),
+        (args.json, lambda: render_json(result)),
+        (args.html, lambda: render_html([result])),
+    ]
+    for path, render in renders:
+        if path:
+            _write(path, render())
+    try:
+        sys.stdout.write(render_text(result))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    return result.exit_code
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``contracts report RUN.json...``: several runs as one matrix (text, and --html)."""
+    results = [load_run(path) for path in args.runs]
+    if args.html:
+        _write(args.html, render_html(results))
+    try:
+        sys.stdout.write(render_matrix(results))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    codes = {r.exit_code for r in results}
+    return 1 if 1 in codes else 2 if 2 in codes else 0
+
+
+def _run(args: argparse.Namespace, progress: ProgressReporter) -> RunResult:
+    return run(
         RunConfig(
             api=args.api,
             base_url=args.base_url,
@@ -69,22 +104,6 @@ def _check(args: argparse.Namespace) -> int:
             overlay=args.overlay,
         )
     )
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
-    for path, render in ((args.junit, render_junit), (args.json, render_json)):
-        if path:
-            try:
-                Path(path).write_text(render(result), encoding="utf-8")
-            except OSError as exc:
-                raise ContractsError(
-                    f"cannot write report {path} ({exc.strerror or exc}); check the directory exists"
-                ) from None
-    try:
-        sys.stdout.write(render_text(result))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-    return result.exit_code
 
 
 def _silence_stdout() -> None:
@@ -124,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="judge by this implementation's overlay of the spec (see `contracts overlays`) instead of the page",
     )
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
-    check.add_argument("--json", metavar="PATH", help="write a JSON report")
+    check.add_argument("--json", metavar="PATH", help="write a JSON report (the input of `contracts report`)")
+    check.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (verdict, matrix, findings)")
     check.add_argument(
         "--max-examples",
         type=int,
@@ -170,6 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-property-based", action="store_true", help="skip the Schemathesis phases (explicit cases only)"
     )
     check.set_defaults(func=_check)
+    report = sub.add_parser(
+        "report",
+        help="show several runs' JSON reports as one check x run matrix (and --html)",
+        description="Show the JSON reports of `contracts check --json` (e.g. the three vendors, or one vendor's "
+        "deployments) as one matrix. Exit code: 1 if a run failed, else 2 if one is incomplete, else 0; "
+        "2 for a file that is not a run report.",
+    )
+    report.add_argument("runs", nargs="+", metavar="RUN.json", help="run reports written by contracts check --json")
+    report.add_argument("--html", metavar="PATH", help="write the runs as one self-contained HTML page")
+    report.set_defaults(func=_report)
     from contracts.overlays import register as register_overlays
 
     register_overlays(sub)

@@ -5,7 +5,7 @@ All of these mean "the run could not be judged" (exit code 2), as opposed to fin
 
 from __future__ import annotations
 
-__all__ = ["BaselineError", "ContractsError", "ProfileError", "TargetError", "UsageError"]
+__all__ = ["BaselineError", "ContractsError", "ProfileError", "ReportFileError", "TargetError", "UsageError"]
 
 
 class ContractsError(Exception):
@@ -28,3 +28,7 @@ class BaselineError(ContractsError):
 
 class TargetError(ContractsError):
     """The target is down, hangs past the timeout, or does not speak HTTP."""
+
+
+class ReportFileError(ContractsError):
+    """A file given to ``contracts report`` is not a run report this version can read."""

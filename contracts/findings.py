@@ -1,20 +1,27 @@
-"""Findings and check outcomes are data; the CLI, JUnit, JSON and pytest render the same objects."""
+"""Findings and check outcomes are data; the CLI, JUnit, JSON, HTML and pytest render the same objects."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shlex
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vendor_specs import spec_path
+from vendor_specs import json_pointer, spec_path
 
-__all__ = ["CLIENT_HEADERS", "CheckOutcome", "Finding", "curl_command", "spec_file", "spec_location"]
-
-
-def _pointer(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
+__all__ = [
+    "CLIENT_HEADERS",
+    "CheckOutcome",
+    "Finding",
+    "curl_command",
+    "request_excerpt",
+    "response_excerpt",
+    "spec_file",
+    "spec_location",
+]
 
 
 def spec_file(api: str) -> str:
@@ -28,11 +35,13 @@ def spec_file(api: str) -> str:
 
 
 def spec_location(api: str, path: str | None = None, method: str | None = None, *parts: str | int) -> str:
-    """A JSON-pointer location in the spec file, e.g. ``openapi/respan.yaml#/paths/~1api~1models~1{model_name}~1/get/responses/403``."""
+    """A JSON-pointer location in the spec file, e.g. ``openapi/respan.yaml#/paths/~1api~1models~1{model_name}~1/get/responses/403``;
+    with only ``path`` given, ``path`` is a pointer already (``#/components/schemas/ModelMeta``)."""
+    if path is not None and method is None and path.startswith("#"):
+        return f"{spec_file(api)}{path}"
     if path is None or method is None:
         return f"{spec_file(api)}#/paths"
-    tail = "".join("/" + _pointer(str(p)) for p in parts)
-    return f"{spec_file(api)}#/paths/{_pointer(path)}/{method.lower()}{tail}"
+    return f"{spec_file(api)}{json_pointer('paths', path, method.lower(), *parts)}"
 
 
 #: headers an HTTP client adds by itself, left out of a reproduction (curl adds its own)
@@ -41,13 +50,9 @@ CLIENT_HEADERS = frozenset(
 )
 
 
-def curl_command(
-    method: str, url: str, headers: Iterable[tuple[str, str]] = (), secrets: Mapping[str, str] | None = None
-) -> str:
-    """A ``curl`` line reproducing a request; every credential in ``secrets`` (value -> what it is, e.g.
-    ``owner token``) is shown the same way, as ``<owner token>`` (``Authorization: Bearer <owner token>``),
-    never as itself."""
-    parts = ["curl", "-g", "-X", method]
+def _shown(headers: Iterable[tuple[str, str]], secrets: Mapping[str, str] | None) -> list[tuple[str, str]]:
+    """The headers worth showing, each credential in ``secrets`` (value -> what it is) as ``<owner token>``."""
+    out = []
     for name, value in headers:
         if name.lower() in CLIENT_HEADERS:
             continue
@@ -55,14 +60,71 @@ def curl_command(
         for secret, role in (secrets or {}).items():
             if secret and secret in value:
                 value = value.replace(secret, f"<{role}>")
+        out.append((name, value))
+    return out
+
+
+def _hide(url: str, secrets: Mapping[str, str] | None) -> str:
+    for secret, role in (secrets or {}).items():
+        if secret and secret in url:
+            url = url.replace(secret, f"<{role}>")
+    return url
+
+
+def curl_command(
+    method: str, url: str, headers: Iterable[tuple[str, str]] = (), secrets: Mapping[str, str] | None = None
+) -> str:
+    """A ``curl`` line reproducing a request; every credential in ``secrets`` (value -> what it is, e.g.
+    ``owner token``) is shown the same way, as ``<owner token>`` (``Authorization: Bearer <owner token>``),
+    never as itself (also in the URL: SELISE's ``project_key=<owner token>``)."""
+    parts = ["curl", "-g", "-X", method]
+    for name, value in _shown(headers, secrets):
         parts += ["-H", f"{name}: {value}"]
-    parts.append(url)
+    parts.append(_hide(url, secrets))
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def request_excerpt(
+    method: str, url: str, headers: Iterable[tuple[str, str]] = (), secrets: Mapping[str, str] | None = None
+) -> str:
+    """The request as a person reads it: ``GET <url>`` and its headers, credentials as in :func:`curl_command`."""
+    lines = [f"{method} {_hide(url, secrets)}"]
+    lines += [f"{name}: {value}" for name, value in _shown(headers, secrets)]
+    return "\n".join(lines)
+
+
+MAX_EXCERPT = 600  # characters of a response body kept in a finding
+
+
+def response_excerpt(
+    status: int | None, content_type: str | None, body: bytes | str | None, secrets: Mapping[str, str] | None = None
+) -> str:
+    """``HTTP 200 text/html`` and the start of the body (at most :data:`MAX_EXCERPT` characters, whitespace
+    runs collapsed, credentials in ``secrets`` as ``<owner token>``), or '' when there was no answer."""
+    if status is None:
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+    text = _hide(text, secrets)
+    head = f"HTTP {status}" + (f" {content_type}" if content_type else " (no Content-Type)")
+    if not text:
+        return head + "\n(empty body)"
+    cut = len(text) > MAX_EXCERPT
+    text = re.sub(r"\s+", " ", text[:MAX_EXCERPT]).strip()
+    return f"{head}\n{text}" + (f" ... ({len(body or b''):,} bytes in all)" if cut else "")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One contract violation: which check, on which operation, what and where in the spec, and how to reproduce it."""
+    """One cause of a contract violation: which check, on which operation, what and where in the spec, and how
+    to reproduce it.
+
+    A body violation names the field (``path``, a JSON path), the schema ``rule`` and the offending ``value``
+    (rendered, truncated); ``location`` is then the exact subschema in the spec file. Occurrences of the same
+    cause (check, operation, status, rule, path) are merged (:mod:`contracts.merge`): ``count`` says how often
+    it was seen, ``sources`` by which part of the run (``explicit``, ``examples``, ``coverage``, ``fuzzing``),
+    and ``curl``/``request``/``response`` are those of the shortest reproduction. Findings that follow from
+    this one (an HTML body cannot match a schema) are its ``consequences``: listed under it, not counted.
+    ``exchange`` names the request it was seen on until it is merged (then '')."""
 
     check: str
     operation: str
@@ -71,20 +133,55 @@ class Finding:
     curl: str = ""
     status: int | None = None
     accepted: str | None = None  # the baseline's reason when this finding is a known, accepted deviation
+    rule: str = ""
+    path: str = ""
+    value: str | None = None
+    request: str = ""
+    response: str = ""
+    count: int = 1
+    sources: tuple[str, ...] = ()
+    consequences: tuple[Finding, ...] = ()
+    exchange: str = field(default="", compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.check, self.operation)
 
+    @property
+    def cause(self) -> tuple[str, str, int | None, str, str]:
+        """What makes two occurrences the same finding: check, operation, status, rule and the JSON path with
+        its array indexes as ``[*]`` (the same wrong field in every element of a list is one cause)."""
+        return (self.check, self.operation, self.status, self.rule, re.sub(r"\[\d+\]", "[*]", self.path))
+
+    @property
+    def id(self) -> str:
+        """A short stable name of :attr:`cause` (anchors in the HTML report, diagnoses' lists)."""
+        return hashlib.sha1(repr(self.cause).encode()).hexdigest()[:10]
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("exchange")
+        data["sources"] = list(self.sources)
+        data["consequences"] = [c.as_dict() for c in self.consequences]
+        data["id"] = self.id
+        return data
 
     def __str__(self) -> str:
-        lines = [f"[{self.check}] {self.operation}: {self.message}", f"  spec: {self.location}"]
+        seen = f" (seen {self.count} times: {', '.join(self.sources)})" if self.count > 1 and self.sources else ""
+        seen = seen or (f" (seen {self.count} times)" if self.count > 1 else "")
+        lines = [f"[{self.check}] {self.operation}: {self.message}{seen}"]
+        if self.path or self.rule:
+            field_ = f"field {self.path}; " if self.path else ""
+            value = f"; value {self.value}" if self.value is not None else ""
+            lines.append(f"  {field_}rule {self.rule}{value}")
+        lines.append(f"  spec: {self.location}")
         if self.curl:
             lines.append(f"  reproduce: {self.curl}")
         if self.accepted:
             lines.append(f"  accepted by baseline: {self.accepted}")
+        if self.consequences:
+            lines.append("  follows from it (not counted separately):")
+            lines += ["    " + str(c).splitlines()[0] for c in self.consequences]
         return "\n".join(lines)
 
 

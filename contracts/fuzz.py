@@ -19,8 +19,7 @@ layer (uvicorn, any proxy) answers 400/501 before the API sees it. The ``filter_
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -30,8 +29,12 @@ from schemathesis.engine.run import PhaseName
 
 from contracts import checks
 from contracts.errors import TargetError
-from contracts.findings import CheckOutcome, Finding, curl_command, spec_location
+from contracts.failures import failure_finding
+from contracts.findings import CheckOutcome, Finding, curl_command, request_excerpt, response_excerpt
 from contracts.guard import MARKER, Guard
+from contracts.merge import Tally
+from contracts.observed import Observed
+from contracts.progress import Progress, ProgressReporter
 from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
 
 __all__ = [
@@ -81,9 +84,15 @@ HTTP_LAYER_HEADERS = frozenset(
 
 @dataclass
 class FuzzResult:
-    findings: list[Finding] = field(default_factory=list)
+    """What the phases found (merged into ``tally``: one finding per cause), which checks ran, how many requests."""
+
+    tally: Tally = field(default_factory=Tally)
     outcomes: list[CheckOutcome] = field(default_factory=list)
     requests: int = 0
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.tally.findings()
 
 
 def _operation(api: str, case: Any) -> Operation:
@@ -152,23 +161,30 @@ def vendor_problems(api: str, strict: bool, case: Any, response: Any) -> dict[st
     return {name: problems for name, problems in found.items() if problems}
 
 
-def _curl(response: Any, secrets: dict[str, str]) -> str:
-    """The request as sent, credentials shown as everywhere else (``<owner token>``)."""
-    request = response.request
-    return curl_command(str(request.method), str(request.url), list(request.headers.items()), secrets)
-
-
-def _location(api: str, op: Operation | None, check: str, status: int | None) -> str:
-    if op is None:
-        return spec_location(api)
-    parts: list[str | int] = ["responses"]
-    if status is not None and str(status) in op.responses:
-        parts.append(status)
-        if check in ("response_schema_conformance", "consistency", "identity", "secrets"):
-            parts += ["content", "application/json", "schema"]
-        elif check in ("content_type_conformance", "error_contract"):
-            parts.append("content")
-    return spec_location(api, op.path, op.method, *parts)
+def _observed(
+    api: str,
+    op: Operation,
+    method: str,
+    url: str,
+    headers: list[tuple[str, str]],
+    response: Any,
+    secrets: dict[str, str],
+    exchange: str,
+) -> Observed:
+    """A Schemathesis exchange as its findings show it (credentials shown as everywhere else: ``<owner token>``)."""
+    status = response.status_code if response is not None else None
+    content_type = _header(response, "content-type") if response is not None else ""
+    content = getattr(response, "content", b"") if response is not None else b""
+    return Observed(
+        api,
+        op,
+        status,
+        content_type.split(";")[0].strip().lower(),
+        curl_command(method, url, headers, secrets),
+        request_excerpt(method, url, headers, secrets),
+        response_excerpt(status, content_type or None, checks.redacted(api, content or b""), secrets),
+        exchange,
+    )
 
 
 def fuzz(
@@ -183,11 +199,13 @@ def fuzz(
     secrets: dict[str, str] | None = None,
     deadline: float | None = None,
     headers: dict[str, str] | None = None,
-    progress: Callable[[str], None] = lambda line: None,
+    progress: ProgressReporter = lambda event: None,
+    tally: Tally | None = None,
 ) -> FuzzResult:
     """Run the Schemathesis phases against ``root`` (the base URL with its prefix), every request through
     ``guard`` (its ``proxy``): one deadline per answer, a body cap, and no more requests of an operation that
-    timed out (they are skipped, and counted by the guard). ``deadline`` (``time.monotonic()``) ends the run."""
+    timed out (they are skipped, and counted by the guard). ``deadline`` (``time.monotonic()``) ends the run.
+    Findings go into ``tally`` (the run's, so that they merge with the explicit cases'), exchange by exchange."""
     spec = raw_spec(api)
     shown = secrets or {}
     config: dict[str, Any] = {
@@ -207,8 +225,7 @@ def fuzz(
         auth = schemathesis_auth(api, token)
         if auth:
             config["auth"] = auth
-    result = FuzzResult()
-    seen: set[tuple[str, str, str]] = set()
+    result = FuzzResult(tally if tally is not None else Tally())
     by_label = {f"{op.method} {op.path}": op for op in operations(api)}
     broken = [label for label in by_label if guard.is_broken(label) is not None]
     for label in broken:
@@ -217,30 +234,64 @@ def fuzz(
     if len(broken) == len(by_label):
         return result
 
-    def add(check: str, label: str, message: str, status: int | None, curl: str) -> None:
-        key = (check, label, "" if check == "timeout" else message.splitlines()[0])
-        if key in seen:
-            return
-        seen.add(key)
-        result.findings.append(
-            Finding(
-                check=check,
-                operation=label,
-                message=" ".join(message.split()) if len(message) < 300 else message,
-                location=_location(api, by_label.get(label), check, status),
-                curl=curl,
-                status=status,
-            )
-        )
+    vendor_found: dict[str, list[Finding]] = {}  # case id -> the vendor checks' findings on its answer
+    phase_sent = [0]
+
+    def tick(phase: str, message: str = "") -> None:
+        total = max_examples * (len(by_label) - len(broken)) if phase == "fuzzing" else None
+        progress(Progress(phase, message, phase_sent[0], total, guard.requests, result.tally.size))
 
     def after_call(ctx: Any, case: Any, response: Any) -> None:
         """The vendor checks on every response of this schema (never registered globally); not on the guard's
         own answers (a cut or skipped request), which the runner reports once from the guard's record."""
+        phase_sent[0] += 1
+        tick(current[0])
         if _header(response, MARKER):
             return
-        for check, problems in vendor_problems(api, strict, case, response).items():
-            message = "; ".join(p.message for p in problems)
-            add(check, case.operation.label, message, response.status_code, _curl(response, shown))
+        problems = vendor_problems(api, strict, case, response)
+        if not problems:
+            return
+        request = response.request
+        seen = _observed(
+            api,
+            _operation(api, case),
+            str(request.method),
+            str(request.url),
+            list(request.headers.items()),
+            response,
+            shown,
+            f"case:{case.id}",
+        )
+        vendor_found.setdefault(case.id, []).extend(
+            seen.problem(check, problem) for check, found in problems.items() for problem in found
+        )
+
+    def scenario(recorder: Any, phase: str) -> None:
+        """Every finding on each exchange of a finished scenario: the built-in checks' and the vendor checks'."""
+        for case_id, interaction in recorder.interactions.items():
+            found = vendor_found.pop(case_id, [])
+            failures = [
+                (node.name, node.failure_info.failure)
+                for node in recorder.checks.get(case_id, [])
+                if node.failure_info is not None
+            ]
+            if failures:
+                request = interaction.request
+                pairs = [(name, value) for name, values in request.headers.items() for value in values]
+                seen = _observed(
+                    api,
+                    by_label[recorder.label],
+                    request.method,
+                    request.uri,
+                    pairs,
+                    interaction.response,
+                    shown,
+                    f"case:{case_id}",
+                )
+                found += [failure_finding(seen, check, failure) for check, failure in failures]
+            result.tally.add(replace(f, sources=(phase,)) for f in found)
+
+    current = ["examples"]
 
     def sendable(ctx: Any, case: Any) -> bool:
         if deadline is not None and time.monotonic() >= deadline:
@@ -267,20 +318,12 @@ def fuzz(
     for event in stream:
         if deadline is not None and time.monotonic() >= deadline:
             stream.stop()
-        if isinstance(event, events.ScenarioFinished):
-            recorder = event.recorder
-            result.requests += len(recorder.interactions)
-            for case_id, nodes in recorder.checks.items():
-                for node in nodes:
-                    info = node.failure_info
-                    if info is None:
-                        continue
-                    failure = info.failure
-                    response = recorder.find_response(case_id=case_id)
-                    status = response.status_code if response is not None else None
-                    message = f"{failure.title}: {failure.message}".strip().rstrip(":")
-                    interaction = recorder.interactions.get(case_id)
-                    add(node.name, recorder.label, message, status, _recorded_curl(interaction, shown))
+        if isinstance(event, events.PhaseStarted) and event.phase.name in {PhaseName(p) for p in PHASES}:
+            current[0], phase_sent[0] = event.phase.name.value, 0
+            tick(current[0])
+        elif isinstance(event, events.ScenarioFinished):
+            result.requests += len(event.recorder.interactions)
+            scenario(event.recorder, event.phase.value)
         elif isinstance(event, events.NonFatalError):
             if guard.is_broken(event.label) is not None or (deadline is not None and time.monotonic() >= deadline):
                 continue  # its cases were not sent (the hook refused them all): the guard's record says why
@@ -289,22 +332,15 @@ def fuzz(
                 f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}"
             )
         elif isinstance(event, events.PhaseFinished) and event.phase.name in {PhaseName(p) for p in PHASES}:
-            progress(f"phase {event.phase.name.value}: {event.status.value}")
+            tick(event.phase.name.value, f"phase {event.phase.name.value}: {event.status.value}")
         elif isinstance(event, events.FatalError):
             raise TargetError(f"Schemathesis stopped: {event.exception}")
+    # answers judged outside a recorded scenario (none expected): still reported, as fuzzing
+    result.tally.add(replace(f, sources=("fuzzing",)) for found in vendor_found.values() for f in found)
     for label in by_label:
         if label not in broken:
             result.outcomes += [CheckOutcome(name, label) for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS)]
     return result
-
-
-def _recorded_curl(interaction: Any, secrets: dict[str, str]) -> str:
-    """The reproduction of a recorded request (Schemathesis' headers: names to lists of values)."""
-    if interaction is None:
-        return ""
-    request = interaction.request
-    headers = [(name, value) for name, values in request.headers.items() for value in values]
-    return curl_command(request.method, request.uri, headers, secrets)
 
 
 def _why(guard: Guard, label: str) -> str:

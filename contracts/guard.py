@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -31,7 +32,7 @@ import h11
 
 from vendor_specs import Upstream, UpstreamError
 
-__all__ = ["MARKER", "Cut", "Guard"]
+__all__ = ["MARKER", "Answer", "Cut", "Guard"]
 
 MARKER = "X-Contracts-Guard"
 _HOP = {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer", b"upgrade"}
@@ -70,6 +71,31 @@ class Cut:
         return self.detail
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What kind of answer the target gave (counted per kind, for the run's diagnosis): the status, the media
+    type, a redirect's ``location`` and an HTML page's ``title``."""
+
+    status: int
+    media_type: str
+    location: str = ""
+    title: str = ""
+
+    @classmethod
+    def of(cls, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
+        found = {k.lower(): v.decode("latin-1") for k, v in headers}
+        media = found.get(b"content-type", "").split(";")[0].strip().lower()
+        location = found.get(b"location", "") if 300 <= status < 400 else ""
+        title = ""
+        if media == "text/html":
+            match = _TITLE.search(body[:65536].decode("utf-8", "replace"))
+            title = " ".join(match.group(1).split())[:80] if match else ""
+        return cls(status, media, location, title)
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
 class Guard:
     """Start with :meth:`start` (or as a context manager); point clients at :attr:`url` as their HTTP proxy.
 
@@ -84,6 +110,7 @@ class Guard:
         self.cuts: list[Cut] = []
         self.broken: dict[str, Cut] = {}
         self.skipped: Counter[str] = Counter()
+        self.answers: Counter[Answer] = Counter()  # every answer the target gave whole, by kind
         self.requests = 0
         self._upstreams: dict[str, Upstream] = {}  # origin -> its kept-alive connections
         self._lock = threading.Lock()
@@ -244,6 +271,8 @@ class Guard:
             )
             self._record(cut)
             return _marked(504 if cut.kind == "timeout" else 502, cut.kind, cut.describe(self.timeout, self.max_bytes))
+        with self._lock:
+            self.answers[Answer.of(answer.status, answer.headers, answer.body)] += 1
         kept = [(k, v) for k, v in answer.headers if k.lower() not in _HOP and k.lower() not in _FRAMING]
         return answer.status, [*kept, (b"content-length", str(len(answer.body)).encode())], answer.body
 

@@ -19,7 +19,7 @@ and the standard library; the harness (Schemathesis, openapi-core, httpx, the sp
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,8 +270,13 @@ class VendorContracts(pytest.Collector):
 
 
 class ContractFailure(Exception):
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__("\n".join(str(f) for f in findings))
+    """A check's findings; ``follows`` are (finding, cause) pairs where it only saw what follows from another
+    check's finding (an HTML page breaks every body check): shown with the finding they follow from."""
+
+    def __init__(self, findings: list[Finding], follows: Sequence[tuple[Finding, Finding]] = ()) -> None:
+        lines = [str(f) for f in findings]
+        lines += [f"{str(f).splitlines()[0]}\n  follows from: {str(cause).splitlines()[0]}" for f, cause in follows]
+        super().__init__("\n".join(lines))
 
 
 class ContractCheck(pytest.Item):
@@ -286,10 +291,15 @@ class ContractCheck(pytest.Item):
         return self.name
 
     def runtest(self) -> None:
+        from contracts.report import consequences_by_check
+
         result = self.session_run.get()
         failures = [f for f in result.failures if f.check == self.check]
-        if failures:
-            raise ContractFailure(failures)
+        follows = [
+            pair for (check, _), pairs in consequences_by_check(result).items() if check == self.check for pair in pairs
+        ]
+        if failures or follows:
+            raise ContractFailure(failures, follows)
         ran = {o.check for o in result.outcomes if not o.skipped} | {f.check for f in result.findings}
         if self.check not in ran:
             reasons = sorted({o.skipped for o in result.outcomes if o.check == self.check and o.skipped})

@@ -1,4 +1,5 @@
-"""Renderers for a :class:`RunResult`: human summary (grouped by check), JUnit XML, JSON. Same findings in each."""
+"""Renderers for a :class:`RunResult`: human summary (the likely cause first, then grouped by check), JUnit XML,
+JSON. Same findings in each; :mod:`contracts.html` renders them as a page."""
 
 from __future__ import annotations
 
@@ -8,13 +9,29 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from contracts.checks import CHECK_DOCS
+from contracts.findings import Finding
+from contracts.runfile import run_to_dict
 
 if TYPE_CHECKING:
     from contracts.runner import RunResult
 
-__all__ = ["render_json", "render_junit", "render_text"]
+__all__ = ["cells", "consequences_by_check", "render_json", "render_junit", "render_matrix", "render_text", "verdict"]
 
 MAX_SHOWN = 5  # findings shown per check and operation in the human summary
+
+
+def verdict(result: RunResult) -> str:
+    return {0: "PASSED", 1: "FAILED"}.get(result.exit_code, "INCOMPLETE")
+
+
+def consequences_by_check(result: RunResult) -> dict[tuple[str, str], list[tuple[Finding, Finding]]]:
+    """(check, operation) -> (consequence, its cause) for each finding that follows from a failing one."""
+    out: dict[tuple[str, str], list[tuple[Finding, Finding]]] = defaultdict(list)
+    for cause in result.findings:
+        for consequence in cause.consequences:
+            if consequence.accepted is None and cause.accepted is None:
+                out[consequence.key].append((consequence, cause))
+    return out
 
 
 def _testcases(result: RunResult) -> dict[tuple[str, str], str | None]:
@@ -25,11 +42,53 @@ def _testcases(result: RunResult) -> dict[tuple[str, str], str | None]:
             cases[(outcome.check, outcome.operation)] = outcome.skipped
     for finding in result.findings:
         cases[finding.key] = None
+        for consequence in finding.consequences:
+            cases[consequence.key] = None
     return cases
+
+
+def cells(result: RunResult) -> dict[tuple[str, str], tuple[str, str]]:
+    """(check, operation) -> (state, text) for a check x operation matrix. States: ``failed`` (its own
+    findings), ``follows`` (only findings that follow from another check's), ``accepted`` (only findings the
+    baseline accepts), ``passed``, ``skipped`` (the text is the reason)."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    follows = consequences_by_check(result)
+    for key, reason in _testcases(result).items():
+        own = [f for f in result.findings if f.key == key]
+        failing = [f for f in own if f.accepted is None]
+        if failing:
+            out[key] = ("failed", f"{len(failing)} failure{'s' if len(failing) > 1 else ''}")
+        elif key in follows:
+            causes = sorted({cause.check for _, cause in follows[key]})
+            out[key] = ("follows", f"follows from {', '.join(causes)}")
+        elif own:
+            out[key] = ("accepted", f"{len(own)} accepted")
+        elif reason:
+            out[key] = ("skipped", reason)
+        else:
+            out[key] = ("passed", "passed")
+    return out
+
+
+def _diagnoses(result: RunResult) -> list[str]:
+    lines = []
+    ids = {f.id for f in result.failures}
+    for diagnosis in result.diagnoses:
+        covered = len(ids & set(diagnosis.findings))
+        lines.append("")
+        lines += str(diagnosis).splitlines()
+        if covered == len(ids):
+            lines.append(
+                "  Every finding below follows from it." if covered > 1 else "  The finding below follows from it."
+            )
+        elif covered:
+            lines.append(f"  {covered} of the {len(ids)} findings below follow from it.")
+    return lines
 
 
 def render_text(result: RunResult) -> str:
     lines = [f"contracts check {result.api} at {result.root} (profile: {result.profile}, seed {result.seed})"]
+    lines += _diagnoses(result)
     grouped = defaultdict(list)
     for finding in result.findings:
         grouped[finding.check].append(finding)
@@ -76,9 +135,10 @@ def render_text(result: RunResult) -> str:
     ran = sorted({c for (c, _), reason in _testcases(result).items() if reason is None})
     lines.append("")
     lines.append(f"Checks run: {', '.join(ran)}")
-    verdict = {0: "PASSED", 1: "FAILED"}.get(result.exit_code, "INCOMPLETE")
+    nested = sum(len(f.consequences) for f in result.failures)
+    follows = f" (and {nested} finding(s) that follow from them)" if nested else ""
     lines.append(
-        f"{verdict}: {len(result.failures)} failure(s), {len(result.accepted)} accepted by baseline, "
+        f"{verdict(result)}: {len(result.failures)} failure(s){follows}, {len(result.accepted)} accepted by baseline, "
         f"{result.requests} request(s) in {result.seconds:.1f} s"
     )
     return "\n".join(lines) + "\n"
@@ -93,7 +153,7 @@ def render_junit(result: RunResult) -> str:
         "testsuite",
         name=f"contracts.{result.api}",
         tests=str(len(cases)),
-        failures=str(sum(1 for key in cases if any(f.accepted is None for f in by_key[key]))),
+        failures=str(sum(1 for state, _text in cells(result).values() if state in ("failed", "follows"))),
         skipped=str(sum(1 for reason in cases.values() if reason)),
         time=f"{result.seconds:.3f}",
     )
@@ -103,9 +163,15 @@ def render_junit(result: RunResult) -> str:
         )
         failures = [f for f in by_key[(check, operation)] if f.accepted is None]
         accepted = [f for f in by_key[(check, operation)] if f.accepted is not None]
+        follows = consequences_by_check(result).get((check, operation), [])
         if failures:
             node = ET.SubElement(case, "failure", message=failures[0].message[:500], type=check)
             node.text = "\n\n".join(str(f) for f in failures)
+        elif follows:
+            consequence, cause = follows[0]
+            message = f"follows from [{cause.check}] {cause.message}"
+            node = ET.SubElement(case, "failure", message=message[:500], type=check)
+            node.text = "\n\n".join(f"{c}\n  follows from: {k}" for c, k in follows)
         elif reason:
             ET.SubElement(case, "skipped", message=reason)
         if accepted:
@@ -117,22 +183,36 @@ def render_junit(result: RunResult) -> str:
 
 
 def render_json(result: RunResult) -> str:
-    data = {
-        "api": result.api,
-        "base_url": result.base_url,
-        "root": result.root,
-        "seed": result.seed,
-        "profile": result.profile,
-        "exit_code": result.exit_code,
-        "requests": result.requests,
-        "seconds": round(result.seconds, 3),
-        "findings": [f.as_dict() for f in result.findings],
-        "skipped": [{"check": o.check, "operation": o.operation, "reason": o.skipped} for o in result.skipped],
-        "notes": result.notes,
-        "observations": result.observations,
-        "incomplete": result.incomplete,
-        "stale_baseline": [
-            {"check": e.check, "operation": e.operation, "reason": e.reason} for e in result.stale_baseline
-        ],
-    }
-    return json.dumps(data, indent=2) + "\n"
+    """The run report :mod:`contracts.runfile` describes (``contracts report`` reads it back)."""
+    return json.dumps(run_to_dict(result), indent=2) + "\n"
+
+
+_SHORT = {"failed": "FAIL", "follows": "follows", "accepted": "accepted", "passed": "pass", "skipped": "skip"}
+
+
+def render_matrix(results: list[RunResult]) -> str:
+    """Several runs at a glance: one line per run (verdict, counts), then a check x run matrix."""
+    lines = []
+    columns: list[tuple[int, str]] = []
+    tables = [cells(r) for r in results]
+    for i, r in enumerate(results):
+        ops = list(dict.fromkeys(op for _, op in sorted(tables[i]) if op != "*"))
+        for op in ops:
+            columns.append((i, op))
+            lines.append(f"#{len(columns)}  {verdict(r):10} {r.api} {op} at {r.root}: {len(r.failures)} failure(s)")
+        for d in r.diagnoses:
+            lines.append(f"    likely cause: {d.cause}")
+    checks = [c for c in CHECK_DOCS if any(k == c for t in tables for k, _ in t)]
+    width = max(len(c) for c in checks) if checks else 5
+    lines.append("")
+    lines.append(" " * width + "  " + "".join(f"{'#' + str(n):>10}" for n in range(1, len(columns) + 1)))
+    for check in checks:
+        row = []
+        for i, op in columns:
+            state, text = tables[i].get((check, op)) or tables[i].get((check, "*")) or ("none", "")
+            shown = _SHORT.get(state, "-")
+            if state == "failed":
+                shown = f"FAIL {text.split()[0]}"
+            row.append(f"{shown:>10}")
+        lines.append(f"{check:<{width}}  " + "".join(row))
+    return "\n".join(lines) + "\n"

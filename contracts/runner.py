@@ -5,17 +5,21 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from contracts.baseline import Accepted, apply_baseline, load_baseline
 from contracts.cases import CaseContext, probe_id, run_cases
+from contracts.diagnosis import Diagnosis, diagnose
 from contracts.errors import ProfileError, TargetError, UsageError
-from contracts.findings import CheckOutcome, Finding, curl_command, spec_location
+from contracts.findings import CheckOutcome, Finding, curl_command, request_excerpt, spec_location
 from contracts.fuzz import fuzz
-from contracts.guard import Guard
+from contracts.guard import Answer, Guard
+from contracts.merge import Tally
 from contracts.profile import Profile, load_profile
+from contracts.progress import Progress, ProgressReporter
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import harness_vendor
 from vendor_specs import APIS, SpecError, is_api, operations, spec_key, vendor_of
@@ -41,7 +45,7 @@ class RunConfig:
     strict_messages: bool = False
     baseline: list[Accepted] | str | Path | None = None
     property_based: bool = True  # False: explicit cases only (fast)
-    progress: Callable[[str], None] | None = None
+    progress: ProgressReporter | None = None  # told what the run is doing (contracts.progress.Progress)
     max_body_mb: float = DEFAULT_MAX_BODY_MB  # answers' bodies are read up to this size; larger ones are cut
     max_time: float | None = None  # seconds for the whole run; when they run out it stops with what it has
     wait: float | None = None  # seconds to wait for the target to answer at all before the checks start
@@ -64,10 +68,13 @@ class RunResult:
     notes: list[str] = field(default_factory=list)  # what the run did not do, and why (skipped requests)
     observations: list[str] = field(default_factory=list)  # which of several allowed answers the server gave
     incomplete: str | None = None  # why the run stopped early (--max-time), if it did
+    diagnoses: list[Diagnosis] = field(default_factory=list)  # the likely causes, when the answers show one
+    answers: Counter[Answer] = field(default_factory=Counter)  # every answer of the target, by kind
 
     @property
     def failures(self) -> list[Finding]:
-        """Findings not accepted by the baseline: these fail the run."""
+        """Findings not accepted by the baseline: these fail the run (one per cause; their consequences are
+        listed under them, not counted)."""
         return [f for f in self.findings if f.accepted is None]
 
     @property
@@ -145,10 +152,10 @@ def validate_config(config: RunConfig) -> None:
     _resolve(config)
 
 
-def _wait_for(target: Target, ctx: CaseContext, seconds: float, progress: Callable[[str], None]) -> None:
+def _wait_for(target: Target, ctx: CaseContext, seconds: float, progress: ProgressReporter) -> None:
     """Until ``seconds`` pass, send the first request again and again while the target does not answer at all
     (nothing listening yet, or no status line within --timeout): a server that is still starting."""
-    progress(f"waiting up to {seconds:g} s for {target.root} to answer")
+    progress(Progress("waiting", f"waiting up to {seconds:g} s for {target.root} to answer"))
     deadline = time.monotonic() + seconds
     while True:
         ex = ctx.send(probe_id(ctx), "owner" if ctx.profile.token("owner") else None)
@@ -248,6 +255,9 @@ def _cut_findings(api: str, guard: Guard, secrets: dict[str, str]) -> tuple[list
                 message=f"{cut.method} {cut.url}: {cut.describe(guard.timeout, guard.max_bytes)}",
                 location=where,
                 curl=curl_command(cut.method, cut.url, cut.headers, secrets),
+                rule="within --timeout" if cut.kind == "timeout" else "within --max-body-mb",
+                request=request_excerpt(cut.method, cut.url, cut.headers, secrets),
+                sources=("guard",),
             )
         )
     notes = []
@@ -265,7 +275,7 @@ def _cut_findings(api: str, guard: Guard, secrets: dict[str, str]) -> tuple[list
 def _observations(ctx: CaseContext) -> list[str]:
     """Where the spec allows several answers to a situation, which one the server gave (and why both are fine)."""
     out = []
-    for name, statuses in sorted(ctx.observed.items()):
+    for name, statuses in sorted(ctx.seen_answers.items()):
         allowed = ctx.situation(name)
         gave = " and ".join(str(s) for s in sorted(statuses))
         others = ", ".join(str(s) for s in allowed.statuses())
@@ -275,10 +285,31 @@ def _observations(ctx: CaseContext) -> list[str]:
     return out
 
 
+def _probe(
+    api: str, ctx: CaseContext, secrets: dict[str, str], headers: Mapping[str, str], guard: Guard
+) -> Callable[[str], str | None]:
+    """``probe(base_url)``: what one request to another base URL answers, when it is a documented answer."""
+
+    def probe(base_url: str) -> str | None:
+        other = Target(api, base_url, guard, secrets, headers=headers)
+        try:
+            role = "owner" if ctx.profile.token("owner") else None
+            ex = other.send(ctx.op, ctx.id_param, probe_id(ctx), token=ctx.profile.token(role or ""), role=role)
+        finally:
+            other.close()
+        response = ctx.op.responses.get(str(ex.status)) or {}
+        # a documented answer that a missing path cannot give (404 can: it says nothing)
+        if ex.error is None and ex.status != 404 and ex.media_type in (response.get("content") or {}):
+            return f"{ex.status} {ex.media_type}, as the spec documents (GET {ex.url}): that is the API"
+        return None
+
+    return probe
+
+
 def run(config: RunConfig) -> RunResult:
     """Check the live server described by ``config`` against its vendor spec. Raises ContractsError (exit 2)."""
     api, profile, base_url, accepted = _resolve(config)
-    progress = config.progress or (lambda line: None)
+    report = config.progress or (lambda event: None)
     seed = config.seed if config.seed is not None else random.randrange(2**31)
     started = time.monotonic()
     deadline = None if config.max_time is None else started + config.max_time
@@ -287,22 +318,30 @@ def run(config: RunConfig) -> RunResult:
     guard = Guard(config.timeout, int(config.max_body_mb * 1024 * 1024), shape_of(api, root)).start()
     target = Target(api, base_url, guard, secrets, headers=config.headers)
     result = RunResult(api=api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
+    tally = Tally()
+
+    def say(phase: str, message: str = "", done: int = 0, total: int | None = None) -> None:
+        report(Progress(phase, message, done, total, guard.requests, tally.size))
+
     try:
         vendor = harness_vendor(api)
         ctx = CaseContext(api, profile, target, config.strict_messages, deadline=deadline)
         if config.wait is not None:
-            _wait_for(target, ctx, config.wait, progress)
+            _wait_for(target, ctx, config.wait, report)
         _preflight(target, ctx)
         _probe_credentials(ctx, "--token" if config.token is not None else "tokens.owner")
-        progress(f"target {target.root} answers; running explicit cases")
-        findings, outcomes = run_cases(ctx, vendor.CASES)
-        result.findings += findings
+        say("explicit cases", f"target {target.root} answers; running explicit cases")
+        findings, outcomes = run_cases(
+            ctx, vendor.CASES, on_case=lambda done, total: say("explicit cases", "", done, total)
+        )
+        tally.add(findings)
         result.outcomes += outcomes
-        progress(f"explicit cases: {len(findings)} finding(s), {target.requests} request(s)")
+        say("explicit cases", f"explicit cases: {tally.size} finding(s), {target.requests} request(s)")
         result.observations = _observations(ctx)
         if config.property_based and not ctx.out_of_time():
-            progress(
-                f"Schemathesis: phases examples, coverage, fuzzing (max {config.max_examples} examples, seed {seed})"
+            say(
+                "examples",
+                f"Schemathesis: phases examples, coverage, fuzzing (max {config.max_examples} examples, seed {seed})",
             )
             fuzzed = fuzz(
                 api,
@@ -315,9 +354,9 @@ def run(config: RunConfig) -> RunResult:
                 secrets=secrets,
                 deadline=deadline,
                 headers=dict(config.headers),
-                progress=progress,
+                progress=report,
+                tally=tally,
             )
-            result.findings += fuzzed.findings
             result.outcomes += fuzzed.outcomes
             result.requests += fuzzed.requests
         elif not config.property_based:
@@ -327,27 +366,19 @@ def run(config: RunConfig) -> RunResult:
                 f"--max-time {config.max_time:g} s ran out after {target.requests + result.requests} request(s); "
                 "the checks listed ran, the rest did not"
             )
+        cut_findings, result.notes = _cut_findings(api, guard, secrets)
+        tally.add(cut_findings)
+        result.findings = tally.findings()
+        result.answers = Counter(guard.answers)
+        probe = None if ctx.out_of_time() else _probe(api, ctx, secrets, config.headers, guard)
+        result.diagnoses = diagnose(api, target.root, result.answers, result.findings, probe)
     finally:
         target.close()
         guard.close()
-    cut_findings, result.notes = _cut_findings(api, guard, secrets)
-    result.findings += cut_findings
     # every request went through the guard; checks that ran without a cut passed
     for check in ("timeout", "body_size"):
         result.outcomes.append(CheckOutcome(check, ctx.label))
     result.requests += target.requests
-    result.findings = _dedupe(result.findings)
     result.findings, result.stale_baseline = apply_baseline(result.findings, accepted)
     result.seconds = time.monotonic() - started
     return result
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str, str]] = set()
-    out = []
-    for f in findings:
-        key = (f.check, f.operation, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out

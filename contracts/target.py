@@ -17,9 +17,11 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from contracts.checks import redacted
 from contracts.errors import TargetError
-from contracts.findings import curl_command
+from contracts.findings import curl_command, request_excerpt, response_excerpt
 from contracts.guard import MARKER, Guard
+from contracts.observed import Observed
 from vendor_specs import Operation, base_path, credentials, match_operation, operations
 
 __all__ = ["BAD_TOKEN", "Exchange", "Target", "auth_for", "root_url"]
@@ -82,6 +84,7 @@ class Exchange:
     elapsed: float = 0.0
     requested_id: str | None = None
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    serial: int = 0  # this exchange's number in the run (findings on one exchange are nested by cause)
     _json: Any = field(default=None, repr=False)
 
     def json(self) -> Any:
@@ -98,6 +101,20 @@ class Exchange:
 
     def curl(self) -> str:
         return curl_command(self.method, self.url, self.headers.items(), self.secrets)
+
+    def observed(self, api: str, op: Operation) -> Observed:
+        """This exchange as its findings show it (reproduction, request and response excerpts)."""
+        return Observed(
+            api,
+            op,
+            self.status,
+            self.media_type,
+            self.curl(),
+            request_excerpt(self.method, self.url, self.headers.items(), self.secrets),
+            response_excerpt(self.status, self.content_type, redacted(api, self.body), self.secrets),
+            f"explicit:{self.serial}",
+            "explicit",
+        )
 
 
 class Target:
@@ -123,6 +140,7 @@ class Target:
             timeout=guard.timeout + _SPARE, follow_redirects=False, proxy=guard.url, trust_env=False
         )
         self.requests = 0
+        self.sent = 0  # exchanges made (skipped ones included): their serial numbers
 
     def close(self) -> None:
         self.client.close()
@@ -163,7 +181,8 @@ class Target:
             headers.update(h)
         url = self.url_for(op, id_param, ident, literal=literal, query=query)
         secrets = {**self.secrets, **({token: f"{role or 'a'} token"} if token else {})}
-        ex = Exchange(op.method, url, headers, role, requested_id=ident, secrets=secrets)
+        self.sent += 1
+        ex = Exchange(op.method, url, headers, role, requested_id=ident, secrets=secrets, serial=self.sent)
         started = time.monotonic()
         self.requests += 1
         try:

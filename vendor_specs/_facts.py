@@ -28,6 +28,7 @@ __all__ = [
     "documented_refusal",
     "json_body_schema",
     "mask",
+    "message_field",
     "message_of",
     "mock_port",
     "model_facts",
@@ -168,9 +169,13 @@ def situation(api: str, name: str) -> Situation:
     return found[name]
 
 
-def _message_path(schema: dict[str, Any] | None) -> tuple[str, ...] | None:
+def message_field(schema: dict[str, Any] | None) -> tuple[str, ...] | None:
+    """Where an error body of ``schema`` carries its message (``x-message-field``, as keys), None if unknown."""
     field = (schema or {}).get("x-message-field")
     return tuple(str(field).split(".")) if field else None
+
+
+_message_path = message_field
 
 
 def message_of(schema: dict[str, Any] | None, body: Any) -> Any:

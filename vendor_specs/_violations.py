@@ -12,6 +12,7 @@ import heapq
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
@@ -27,6 +28,7 @@ from openapi_core.validation.response.exceptions import MissingData
 from vendor_specs._adapter import Pairs, core_request, core_response
 from vendor_specs._load import openapi_core_spec
 from vendor_specs._match import Operation, OperationMatch
+from vendor_specs._pointers import instance_pointer, response_pointer, schema_pointer
 from vendor_specs._security import credentials
 
 __all__ = [
@@ -34,10 +36,12 @@ __all__ = [
     "Violation",
     "Violations",
     "json_path",
+    "media_type_violation",
     "render_value",
     "request_violations",
     "response_violations",
     "schema_violations",
+    "status_violation",
 ]
 
 MAX_VALUE = 80  # characters of an offending value shown in a message
@@ -86,7 +90,9 @@ class Violation:
     ``kind`` is what is wrong: ``status``, ``media_type``, ``body`` (the JSON body against its schema),
     ``parameter``, ``security``. ``where`` is ``request``, ``response`` or ``response body``; ``path`` a
     JSON path into the body (``$.meta.capabilities``) or a request location (``query.id``); ``rule`` the
-    schema rule or spec requirement (``type: string``, ``required``, ``documented status``).
+    schema rule or spec requirement (``type: string``, ``required``, ``documented status``); ``pointer``
+    where the spec states that rule, as written in the file (``#/components/schemas/ModelMeta/properties/
+    profile_image_url``: the subschema, ``$ref`` followed), '' when unknown.
     """
 
     where: str
@@ -95,11 +101,13 @@ class Violation:
     message: str
     value: Any = None
     kind: str = "body"
+    pointer: str = ""
 
     def __str__(self) -> str:
         at = f"{self.where} {self.path}" if self.path else self.where
         value = "" if self.value is MISSING else f"; value {render_value(self.value)}"
-        return f"{at}: {self.message} [rule {self.rule}{value}]"
+        spec = f" at {self.pointer}" if self.pointer else ""
+        return f"{at}: {self.message} [rule {self.rule}{value}]{spec}"
 
 
 class Violations(list[Violation]):
@@ -185,9 +193,28 @@ def _message(error: Any) -> str:
     return message if len(message) <= 200 else message[:197] + "..."
 
 
-def schema_violations(errors: Iterable[Any], where: str = "response body", limit: int | None = None) -> Violations:
+def _schema_path(error: Any) -> list[str | int]:
+    return list(getattr(error, "absolute_schema_path", None) or [])
+
+
+def schema_violations(
+    errors: Iterable[Any],
+    where: str = "response body",
+    limit: int | None = None,
+    spec: str | Path | None = None,
+    base: str = "#",
+) -> Violations:
     """One violation per jsonschema error (one per missing or extra property); at most ``limit`` are built,
-    the rest only counted (``Violations.omitted``)."""
+    the rest only counted (``Violations.omitted``). With ``spec`` (an API or a spec file), each names the
+    subschema where its rule is written: the error's ``absolute_schema_path`` below ``base`` (the pointer of
+    the schema that was validated), walked through the raw spec."""
+
+    def locate(error: Any, below: Iterable[str | int] = ()) -> str:
+        if spec is None:
+            return ""
+        at = schema_pointer(spec, base, _schema_path(error)[:-1])  # the subschema holding the failing keyword
+        return instance_pointer(spec, at, below) if below else at
+
     found = Violations()
     for error in errors:
         parts = list(error.absolute_path)
@@ -199,38 +226,78 @@ def schema_violations(errors: Iterable[Any], where: str = "response body", limit
             found.omitted += len(extras) - len(shown)
             message = "is not allowed: the schema is closed (additionalProperties: false)"
             rule = "additionalProperties: false"
-            found += [Violation(where, json_path([*parts, k]), rule, message, error.instance[k]) for k in shown]
+            at = locate(error)
+            found += [
+                Violation(where, json_path([*parts, k]), rule, message, error.instance[k], pointer=at) for k in shown
+            ]
             continue
         if room == 0:
             found.omitted += 0 if error.validator == "type" and error.message == "None for not nullable" else 1
             continue
         if error.validator == "required" and isinstance(error.instance, dict):
             missing = _missing_name(error.message)
-            found.append(Violation(where, json_path([*parts, missing]), "required", "is required but missing", MISSING))
+            found.append(
+                Violation(
+                    where,
+                    json_path([*parts, missing]),
+                    "required",
+                    "is required but missing",
+                    MISSING,
+                    pointer=locate(error, [missing]),
+                )
+            )
         elif error.validator == "type" and error.instance is None:
             if error.message == "None for not nullable":
                 continue
             message = f"is null, but the schema is {error.validator_value} and not nullable"
-            found.append(Violation(where, json_path(parts), f"type: {error.validator_value}", message, None))
+            found.append(
+                Violation(
+                    where, json_path(parts), f"type: {error.validator_value}", message, None, pointer=locate(error)
+                )
+            )
         else:
-            found.append(Violation(where, json_path(parts), _rule(error), _message(error), error.instance))
+            found.append(
+                Violation(where, json_path(parts), _rule(error), _message(error), error.instance, pointer=locate(error))
+            )
     return found
 
 
-def _translate(exc: Exception, op: Operation, status: int | None, limit: int | None = None) -> list[Violation]:
+def status_violation(op: Operation, status: int | None) -> Violation:
+    """``status`` is not one the operation documents."""
+    documented = ", ".join(str(s) for s in op.statuses)
+    message = f"{status} is not documented for {op.operation_id} (documented: {documented})"
+    return Violation("response", "status", "documented status", message, status, "status", response_pointer(op))
+
+
+def media_type_violation(op: Operation, status: int | None, mimetype: str | None, expected: Iterable[str]) -> Violation:
+    """The answer's media type ``mimetype`` is not one documented for ``status`` (``expected``)."""
+    message = f"{mimetype or '(none)'} is not documented; expected {', '.join(expected)}"
+    where = response_pointer(op, status, "")  # the status's content
+    return Violation("response", "content-type", "documented media type", message, mimetype, "media_type", where)
+
+
+def _translate(
+    exc: Exception, op: Operation, status: int | None, limit: int | None = None, content_type: str | None = None
+) -> list[Violation]:
     cause = exc.__cause__
     if isinstance(exc, ResponseNotFound):
-        documented = ", ".join(str(s) for s in op.statuses)
-        message = f"{status} is not documented for {op.operation_id} (documented: {documented})"
-        return [Violation("response", "status", "documented status", message, status, "status")]
+        return [status_violation(op, status)]
     if isinstance(cause, MediaTypeNotFound):
-        expected = ", ".join(cause.availableMimetypes)
-        message = f"{cause.mimetype or '(none)'} is not documented; expected {expected}"
-        return [Violation("response", "content-type", "documented media type", message, cause.mimetype, "media_type")]
+        return [media_type_violation(op, status, cause.mimetype, cause.availableMimetypes)]
+    body_at = response_pointer(op, status, content_type or "application/json") if status is not None else ""
     if isinstance(exc, MissingData):
-        return [Violation("response", "body", "body required", "is empty, but the spec documents a JSON body", MISSING)]
+        return [
+            Violation(
+                "response",
+                "body",
+                "body required",
+                "is empty, but the spec documents a JSON body",
+                MISSING,
+                pointer=body_at,
+            )
+        ]
     if isinstance(cause, MediaTypeDeserializeError):
-        return [Violation("response", "body", "valid JSON", f"is not valid {cause.mimetype}", None)]
+        return [Violation("response", "body", "valid JSON", f"is not valid {cause.mimetype}", None, pointer=body_at)]
     if isinstance(exc, SecurityValidationError):
         ways = [c.describe() for c in credentials(op.api, op.definition)]
         message = f"has no credentials of a documented scheme; send {' or '.join(ways) or 'the documented credentials'}"
@@ -250,7 +317,7 @@ def _translate(exc: Exception, op: Operation, status: int | None, limit: int | N
         return [Violation("request", f"{exc.location}.{exc.name}", "parameter", message, kind="parameter")]
     errors = getattr(cause, "schema_errors", None)
     if errors is not None:
-        return schema_violations(errors, limit=limit)
+        return schema_violations(errors, limit=limit, spec=op.api, base=body_at)
     kind = "body" if status is not None else "parameter"
     return [Violation("response" if status is not None else "request", "", type(exc).__name__, str(exc), kind=kind)]
 
@@ -271,7 +338,7 @@ def response_violations(
     found = Violations()
     try:
         for exc in openapi.iter_response_errors(request, response):
-            found.merge(_translate(exc, match.operation, status, found.room(limit)), limit)
+            found.merge(_translate(exc, match.operation, status, found.room(limit), content_type), limit)
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a validator crashed on this value
         found.append(
             Violation("response body", "", "openapi-core", f"could not be validated: {type(exc).__name__}: {exc}")

@@ -43,6 +43,9 @@ def test_a_secret_message_never_shows_the_key() -> None:
     (problem,) = secrets("selise", {"ApiKey": "sk-live-0123456789abcdef"})
     assert "0123456789abcdef" not in problem.message and "sk-…(24 chars)" in problem.message
     assert problem.where == ("responses", 200)
+    assert (problem.field, problem.rule, problem.value) == (("ApiKey",), "x-secret: masked", "sk-…(24 chars)")
+    (nested,) = secrets("selise", {"items": [{"ApiKey": "sk-live-0123456789abcdef"}]})
+    assert nested.field == ("items", 0, "ApiKey")  # the field, wherever it is
     assert secrets("selise", {"ApiKey": None}) == [] and secrets("respan", {"ApiKey": "sk-live-1"}) == []
 
 
@@ -59,19 +62,21 @@ def test_error_contract_ignores_success_and_server_errors_and_undocumented_statu
 def test_error_contract_media_type() -> None:
     (problem,) = error_contract(OWUI, 404, "application/problem+json", {"detail": "x"}, strict=False)
     assert problem.message == "404 answered with Content-Type 'application/problem+json'; documented: application/json"
-    assert problem.where == ("responses", 404)
+    assert problem.where == ("responses", 404, "content")
+    assert (problem.rule, problem.value) == ("documented media type", "application/problem+json")
     (problem,) = error_contract(OWUI, 404, "", {"detail": "x"}, strict=False)
     assert "Content-Type '(none)'" in problem.message
 
 
 def test_error_contract_body_not_json_missing_and_extra_fields() -> None:
-    assert error_contract(OWUI, 404, "application/json", None, strict=False)[0].message.startswith(
-        "404 body is not JSON"
-    )
+    (not_json,) = error_contract(OWUI, 404, "application/json", None, strict=False)
+    assert not_json.message.startswith("404 body is not JSON") and (not_json.rule, not_json.field) == ("valid JSON", ())
     (missing,) = error_contract(OWUI, 404, "application/json", {"error": "x"}, strict=False)[:1]
-    assert missing.message == "404 body lacks documented field(s) detail"
+    assert missing.message == "404 body lacks the documented field detail"
+    assert (missing.rule, missing.field) == ("required", ("detail",))
     problems = error_contract(OWUI, 404, "application/json", {"detail": "x", "code": 1}, strict=False)
-    assert [p.message for p in problems] == ["404 body has undocumented field(s) code"]
+    assert [p.message for p in problems] == ["404 body has the undocumented field code"]
+    assert (problems[0].rule, problems[0].field, problems[0].value) == ("additionalProperties: false", ("code",), 1)
     assert error_contract(OWUI, 404, "application/json", ["detail"], strict=False)[0].message.endswith("detail")
 
 
@@ -80,6 +85,7 @@ def test_error_contract_strict_messages() -> None:
     (problem,) = error_contract(OWUI, 404, "application/json", {"detail": "Gone"}, strict=True)
     assert problem.message == "404 detail 'Gone' is not a documented text ('Model not found')"
     assert problem.where == ("responses", 404, "content")
+    assert (problem.rule, problem.field, problem.value) == ("documented message", ("detail",), "Gone")
     assert error_contract(OWUI, 404, "application/json", {"detail": "Gone"}, strict=False) == []
     # SELISE's 400 text names the unknown key (x-situations: exact-message false): only its shape is compared
     body = {"detail": "Project key 'x' is unknown"}
@@ -106,6 +112,7 @@ def test_consistency_iso_dates_and_order() -> None:
     (problem,) = consistency("respan", RESPAN, 200, {**ok, "created_at": "Mon, 01 Jan 2024 10:00:00 GMT"})
     assert problem.message.endswith("is not an ISO 8601 date-time")
     assert problem.where[-2:] == ("properties", "created_at")
+    assert (problem.rule, problem.field) == ("format: date-time", ("created_at",))
     naive = {"created_at": "2025-01-01T00:00:00", "updated_at": "2025-01-01T00:00:00+00:00"}
     assert consistency("respan", RESPAN, 200, naive) == []  # no zone: read as UTC
 
@@ -128,6 +135,7 @@ def test_identity() -> None:
     assert identity("respan", "a/b", 200, {"id": "a/b", "model_name": "a/b"}) == []
     problems = identity("respan", "a/b", 200, {"id": "b", "model_name": "a/b"})
     assert [p.message for p in problems] == ["asked for 'a/b', `id` is 'b'"]
+    assert (problems[0].field, problems[0].value) == (("id",), "b")
     assert len(identity("respan", "a/b", 200, {"id": "b", "model_name": "b"})) == 2
     assert identity("respan", None, 200, {"id": "b"}) == []
     assert identity("respan", "a", 404, {"id": "b"}) == []
@@ -183,10 +191,16 @@ def test_error_contract_messages_and_locations_list_every_field() -> None:
     schema = {**DETAIL, "required": ["detail", "code"], "properties": {"detail": {}, "code": {}}}
     schema["additionalProperties"] = False
     op = fake_op({"409": json_response(schema)})
-    (missing,) = error_contract(op, 409, "application/json", {}, strict=False)
-    assert (missing.message, missing.where) == ("409 body lacks documented field(s) detail, code", ("responses", 409))
-    (extra,) = error_contract(op, 409, "application/json", {"detail": 1, "code": 1, "b": 1, "a": 1}, strict=False)
-    assert (extra.message, extra.where) == ("409 body has undocumented field(s) a, b", ("responses", 409))
+    missing = error_contract(op, 409, "application/json", {}, strict=False)  # one problem per field
+    assert [(p.message, p.where, p.field) for p in missing] == [
+        ("409 body lacks the documented field detail", ("responses", 409), ("detail",)),
+        ("409 body lacks the documented field code", ("responses", 409), ("code",)),
+    ]
+    extra = error_contract(op, 409, "application/json", {"detail": 1, "code": 1, "b": 1, "a": 1}, strict=False)
+    assert [(p.message, p.where, p.value) for p in extra] == [
+        ("409 body has the undocumented field a", ("responses", 409), 1),
+        ("409 body has the undocumented field b", ("responses", 409), 1),
+    ]
     (not_json,) = error_contract(op, 409, "application/json", None, strict=False)
     assert not_json.where == ("responses", 409)
     two = fake_op({"409": {"description": "x", "content": {"application/json": {}, "text/plain": {}}}})

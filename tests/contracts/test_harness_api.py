@@ -31,6 +31,13 @@ def test_exported_members() -> None:
         "cli",
         "pytest_plugin",
         "validate",
+        "diagnosis",
+        "failures",
+        "html",
+        "merge",
+        "observed",
+        "progress",
+        "runfile",
     }
     assert exported - modules == set(contracts.__all__)
 

@@ -154,7 +154,10 @@ def test_reports_and_progress(reference, tmp_path: Path, capsys: pytest.CaptureF
     assert code == 1
     # human summary: grouped by check, with spec location and curl
     assert "== secrets: " in captured.out
-    assert "spec: openapi/selise.yaml#/paths/~1models~1{model_id}/get/responses/200" in captured.out
+    assert (
+        "spec: openapi/selise.yaml#/components/schemas/AIModel/properties/ApiKey" in captured.out
+    )  # the field's subschema
+    assert "field $.ApiKey; rule x-secret: masked; value " in captured.out
     assert "reproduce: curl " in captured.out and "<owner token>" in captured.out
     assert "PROJ-OWNER-KEY" not in captured.out  # tokens are not echoed
     # progress: plain lines when not a TTY
@@ -162,8 +165,10 @@ def test_reports_and_progress(reference, tmp_path: Path, capsys: pytest.CaptureF
     # JSON: the same findings
     data = json.loads(report.read_text())
     assert data["exit_code"] == 1 and data["api"] == "selise" and data["seed"] == 3
+    assert (data["report"], data["version"]) == ("contracts-run", 1)
     secret = [f for f in data["findings"] if f["check"] == "secrets"]
     assert secret and set(secret[0]) >= {"check", "operation", "message", "location", "curl", "status"}
+    assert set(secret[0]) >= {"path", "rule", "value", "count", "sources", "request", "response", "consequences"}
     assert all(f["message"] in captured.out for f in secret[:5])
     # JUnit: one testcase per check and operation, failures where findings are
     suite = ET.parse(junit).getroot().find("testsuite")
@@ -235,17 +240,74 @@ def test_token_without_profile_runs_the_not_found_case(reference, capsys: pytest
     assert code == 1 and "== error_contract:" in out and "missing model 'contracts-no-such-model-0000'" in out
 
 
-def test_progress_on_a_terminal_overwrites_one_line() -> None:
+def test_progress_on_a_terminal_is_a_live_bar() -> None:
+    """On a terminal: a rich progress bar with the phase, done of total, requests and findings; messages above it."""
     import io
 
-    from contracts.cli import _progress
+    from rich.console import Console
+
+    from contracts.progress import BarReporter, Progress, reporter
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
             return True
 
+    assert isinstance(reporter(Tty()), BarReporter)
     stream = Tty()
-    report = _progress(stream)
-    report("phase examples: success")
-    report("phase coverage: success")
-    assert stream.getvalue() == "\r\033[Kphase examples: success\r\033[Kphase coverage: success"
+    bar = BarReporter(stream, Console(file=stream, force_terminal=True, width=120))
+    bar(Progress("explicit cases", "target answers; running explicit cases", 3, 7, requests=12, findings=1))
+    bar.bar.refresh()  # what the live display shows at its next refresh
+    bar(Progress("fuzzing", "", 40, 100, requests=90, findings=2))
+    bar.bar.refresh()
+    bar.close()
+    shown = stream.getvalue()
+    assert "target answers; running explicit cases" in shown
+    assert "explicit cases" in shown and "3/7" in shown and "12 requests · 1 findings" in shown
+    assert "fuzzing" in shown and "40/100" in shown and "90 requests · 2 findings" in shown
+
+
+def test_progress_not_on_a_terminal_is_plain_lines() -> None:
+    import io
+
+    from contracts.progress import LineReporter, Progress, reporter
+
+    stream = io.StringIO()
+    report = reporter(stream)
+    assert isinstance(report, LineReporter)
+    report(Progress("examples", "phase examples: success"))
+    report(Progress("fuzzing", "", 5, 10))  # a count update: not a line
+    assert stream.getvalue() == "contracts: phase examples: success\n"
+
+
+def test_progress_bar_on_a_real_terminal(reference) -> None:
+    """`contracts check` with stderr on a pseudo-terminal draws the bar (phase, counts) and clears it at the end;
+    the report on stdout is unchanged."""
+    import os
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    with reference("respan") as url:
+        proc = subprocess.Popen(
+            [CONTRACTS, *check("respan", url, "--profile", reference_profile("respan"))],
+            stdout=subprocess.PIPE,
+            stderr=child_fd,
+            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"},
+        )
+        os.close(child_fd)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        out, _ = proc.communicate(timeout=120)
+    os.close(main_fd)
+    assert proc.returncode == 0, out
+    screen = drawn.decode("utf-8", "replace")
+    assert "explicit cases" in screen and "requests ·" in screen and "findings" in screen
+    assert "fuzzing" in screen
+    assert "contracts:" in screen  # the phase lines, printed above the bar
+    assert out.decode().startswith("contracts check respan at ") and "PASSED" in out.decode()

@@ -168,6 +168,23 @@ def test_plugin_fails_the_responsible_check(pytester: pytest.Pytester, reference
 
 
 @pytest.mark.slow
+def test_a_check_that_only_sees_what_follows_from_another_says_so(pytester: pytest.Pytester, reference) -> None:
+    """problem+json errors: content_type_conformance holds the cause; error_contract, auth and access_control saw
+    the same answers, so each fails pointing at it rather than restating it as its own."""
+    with reference("respan", faults=("problem_json",)) as url:
+        result = pytester.runpytest_subprocess(*options("respan", url, profile=reference_profile("respan")))
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] == 4, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*_ contracts::respan::error_contract _*",
+            "[[]error_contract[]] GET /api/models/{model_name}/: * answered with Content-Type 'application/problem+json'*",
+            "  follows from: [[]content_type_conformance[]] GET /api/models/{model_name}/: *application/problem+json*",
+        ]
+    )
+
+
+@pytest.mark.slow
 def test_plugin_without_profile_skips_with_reason(pytester: pytest.Pytester, reference) -> None:
     with reference("respan") as url:
         result = pytester.runpytest_subprocess(*options("respan", url), "-rs")

@@ -1,7 +1,8 @@
 """The catalogue of deliberately broken servers: one fault each, and the check that must catch it.
 
 Every entry is a fault flag of the reference apps in ``reference.py``. ``test_faults.py`` runs the
-harness against each and requires exit code 1 with ``check`` named; the README table lists the same rows.
+harness against each and requires exit code 1 with ``check`` reporting it (as a finding of its own, or
+under the finding it follows from); the README table lists the same rows.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ FAULTS: tuple[Fault, ...] = (
     ),
     Fault(
         "wrong_field_type", "openwebui", "`created_at` is a string instead of an integer", "response_schema_conformance"
+    ),
+    Fault(
+        "null_profile_image_url",
+        "openwebui",
+        "`meta.profile_image_url` is null (a real server's model created without an image)",
+        "response_schema_conformance",
+        message="$.meta.profile_image_url is null, but the schema is string and not nullable",
     ),
     Fault(
         "undocumented_400",
@@ -149,7 +157,7 @@ FAULTS: tuple[Fault, ...] = (
         "respan",
         'the spec\'s example name (sent by Schemathesis only) gets a 404 `{"message"}` body',
         "error_contract",
-        message="404 body lacks documented field(s) detail",
+        message="404 body lacks the documented field detail",
     ),
     Fault(
         "example_id_bad_timestamps",
@@ -170,6 +178,6 @@ FAULTS: tuple[Fault, ...] = (
         "respan",
         "a name sent with a literal `/` (by the explicit cases only) gets a body without `display_name`",
         "response_schema_conformance",
-        message="$.display_name: is required but missing",
+        message="$.display_name is required but missing",
     ),
 )

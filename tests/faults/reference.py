@@ -120,6 +120,8 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
             body["params"] = {}
         if "wrong_field_type" in faults:
             body["created_at"] = "2024-01-01"
+        if "null_profile_image_url" in faults:
+            body["meta"]["profile_image_url"] = None
         if "timestamps_in_milliseconds" in faults:
             body["created_at"] *= 1000
             body["updated_at"] *= 1000

@@ -1,6 +1,16 @@
-"""Each broken server of the catalogue makes the harness exit 1 and name the responsible check."""
+"""Each broken server of the catalogue makes the harness exit 1 and name the responsible check.
+
+A check "catches" a fault when it reports it: as a finding of its own, or listed under the finding it follows
+from (one cause, one finding: an error body of the wrong media type is ``content_type_conformance``'s finding,
+and ``error_contract`` saying the same is listed under it). The JSON report holds both; the text shows both.
+"""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,19 +40,29 @@ def _check(api: str, url: str, *args: str) -> list[str]:
     ]
 
 
+def every_finding(findings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The findings of a JSON run report and, under each, those that follow from it."""
+    for finding in findings:
+        yield finding
+        yield from finding["consequences"]
+
+
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f"{f.api}-{f.name}")
-def test_fault_is_caught_by_its_check(fault: Fault, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fault_is_caught_by_its_check(fault: Fault, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.json"
     with serve(make_app(fault.api, {fault.name}, prefix=base_path(fault.api))) as url:
-        code = main(_check(fault.api, url, *fault.args))
+        code = main(_check(fault.api, url, *fault.args, "--json", str(report)))
     out = capsys.readouterr().out
     assert code == 1, out
-    assert f"== {fault.check}:" in out, out
+    findings = list(every_finding(json.loads(report.read_text())["findings"]))
+    caught = [f for f in findings if f["check"] == fault.check]
+    assert caught, out
+    assert f"[{fault.check}] " in out, out  # the text shows it too, on its own or under its cause
     if fault.message:
-        assert fault.message in out.split(f"== {fault.check}:", 1)[1].split("\n== ", 1)[0], out
+        assert any(fault.message in f["message"] for f in caught), out
+        assert fault.message in out, out
     if fault.alone:
-        assert [line for line in out.splitlines() if line.startswith("== ")] == [
-            line for line in out.splitlines() if line.startswith(f"== {fault.check}:")
-        ], out
+        assert {f["check"] for f in findings} == {fault.check}, out
 
 
 @pytest.mark.parametrize("api", ["openwebui", "respan", "selise"])

@@ -8,8 +8,6 @@ Screenshots go to reports/swagger-ui/<api>.png (git-ignored) for a person to loo
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,31 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.browser import chromium, require_chromium
 from tests.mock_server.conftest import free_port
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "swagger-ui"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1400",
-]
 
-selenium = pytest.importorskip("selenium", reason="Selenium is not installed: run `make browser-test`")
-if CHROMIUM is None or CHROMEDRIVER is None:
-    pytest.skip(
-        "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver): run `make browser-test`",
-        allow_module_level=True,
-    )
+require_chromium()
 
-from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -51,16 +31,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-            options.add_argument(flag)
-        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)))
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    with chromium(1280, 1400) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")

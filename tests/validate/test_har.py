@@ -77,13 +77,14 @@ def test_request_and_response_violations(example) -> None:
     )
     assert found["2"] == [
         "response content-type: text/html is not documented; expected application/json "
-        '[rule documented media type; value "text/html"]'
+        '[rule documented media type; value "text/html"] at #/paths/~1models~1model/get/responses/200/content'
     ]
     assert found["3"] == [
         "response status: 500 is not documented for retrieve_custom_model (documented: 200, 401, 403, 404) "
-        "[rule documented status; value 500]"
+        "[rule documented status; value 500] at #/paths/~1api~1models~1{model_name}~1/get/responses"
     ]
     assert found["4"][0].startswith("response body $.extra: is not allowed")
+    assert found["4"][0].endswith("at #/components/schemas/ErrorDetail")  # the closed schema, where it is written
     assert report.exit_code == 1
 
 

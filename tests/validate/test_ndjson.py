@@ -105,6 +105,7 @@ def test_nan_and_huge_integers_get_openapi_cores_verdict(example) -> None:
     report = validate_ndjson([b'{"api": "respan", "body": ' + body.encode() + b"}"])
     assert [str(v) for r in report.results for v in r.violations] == [
         f"response body $.max_context_window: is less than the minimum of 0 [rule minimum: 0; value {-(2**80)}]"
+        " at #/components/schemas/Model/properties/max_context_window"
     ]
 
 

@@ -34,14 +34,15 @@ def test_every_violation_is_printed_with_path_rule_and_value(cli, example, tmp_p
     assert code == 1
     lines = out.splitlines()
     assert lines[0].endswith("invalid against selise get_model_by_id 200 (6 violations)")
+    at = " at #/components/schemas/AIModel"  # where each rule is written in openapi/selise.yaml
     expected = [
         "response body $.Leak: is not allowed: the schema is closed (additionalProperties: false) "
-        '[rule additionalProperties: false; value "sk-live-1"]',
-        "response body $.ModelName: is required but missing [rule required]",
-        "response body $.CreatedDate: is not a 'date-time' [rule format: date-time; value \"yesterday\"]",
-        "response body $.Tags[1]: is not of type 'string' [rule type: string; value 7]",
-        "response body $.ApiVersion: is not of type 'string' [rule type: string; value 3]",
-        "response body $.IsActive: is not of type 'boolean' [rule type: boolean; value 1]",
+        f'[rule additionalProperties: false; value "sk-live-1"]{at}',
+        f"response body $.ModelName: is required but missing [rule required]{at}/properties/ModelName",
+        f"response body $.CreatedDate: is not a 'date-time' [rule format: date-time; value \"yesterday\"]{at}/properties/CreatedDate",
+        f"response body $.Tags[1]: is not of type 'string' [rule type: string; value 7]{at}/properties/Tags/items",
+        f"response body $.ApiVersion: is not of type 'string' [rule type: string; value 3]{at}/properties/ApiVersion",
+        f"response body $.IsActive: is not of type 'boolean' [rule type: boolean; value 1]{at}/properties/IsActive",
     ]
     assert sorted(line.strip() for line in lines[1:]) == sorted(expected)
 
@@ -120,7 +121,14 @@ def test_library_returns_findings_as_data(example) -> None:
     result = validate_payload("respan", json.dumps(body))
     assert result.verdict == "invalid"
     assert result.violations == [
-        Violation("response body", "$.provider.organization_id", "type: integer", "is not of type 'integer'", "123")
+        Violation(
+            "response body",
+            "$.provider.organization_id",
+            "type: integer",
+            "is not of type 'integer'",
+            "123",
+            pointer="#/components/schemas/Provider/properties/organization_id",
+        )
     ]
 
 

@@ -1,0 +1,202 @@
+"""One finding per cause: occurrences merged, consequences nested under what they follow from.
+
+Every check reports what it sees on every exchange, so one deviation is seen many times: by an explicit case,
+by each Schemathesis phase, and by several checks on the same answer (an HTML page breaks the documented media
+type, the schema, the id the body should echo...). :class:`Tally` turns those occurrences into findings a
+person can act on:
+
+- **On one exchange**, findings that follow from another are nested under it (:func:`nest`): everything on a
+  5xx answer follows from the server error; a body's findings follow from an undocumented media type or from
+  a body that is not JSON; the same field and rule reported by several checks follows from the first of them
+  (the spec's own checks before the vendor checks).
+- **Across exchanges**, occurrences with the same :attr:`Finding.cause` (check, operation, status, rule, JSON
+  path) are one finding: ``count`` is how often it was seen, ``sources`` by which parts of the run, and the
+  reproduction kept is the shortest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from contracts.findings import Finding
+
+__all__ = ["CHECK_ORDER", "Tally", "nest"]
+
+#: which of several checks seeing the same thing holds it: the spec's own checks first, then the vendor checks
+CHECK_ORDER = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "error_contract",
+    "secrets",
+    "consistency",
+    "identity",
+    "auth",
+    "access_control",
+)
+_SOURCES = ("explicit", "examples", "coverage", "fuzzing")
+
+
+def _rank(finding: Finding) -> int:
+    return CHECK_ORDER.index(finding.check) if finding.check in CHECK_ORDER else len(CHECK_ORDER)
+
+
+def _server_error(f: Finding) -> bool:
+    return f.check == "not_a_server_error" and f.status is not None and f.status >= 500
+
+
+def _media(f: Finding) -> bool:
+    return f.rule == "documented media type"
+
+
+def _not_json(f: Finding) -> bool:
+    return f.rule == "valid JSON"
+
+
+def _about_body(f: Finding) -> bool:
+    """Judges the body: needs a JSON body of the documented media type to mean anything."""
+    return bool(f.path) or _media(f) or _not_json(f)
+
+
+def nest(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
+    """The findings of one exchange as (cause, what follows from it)."""
+    if len(findings) < 2:
+        return [(f, []) for f in findings]
+    ordered = sorted(findings, key=_rank)
+    for root_of, follows in (
+        (_server_error, lambda f: True),
+        (_media, _about_body),
+        (_not_json, _about_body),
+    ):
+        root = next((f for f in ordered if root_of(f)), None)
+        if root is not None:
+            under = [f for f in ordered if f is not root and follows(f)]
+            rest = [f for f in findings if f is not root and not any(f is u for u in under)]
+            return [(root, under), *nest(rest)]
+    out: list[tuple[Finding, list[Finding]]] = []
+    by_field: dict[tuple[str, str], tuple[Finding, list[Finding]]] = {}
+    for f in ordered:
+        same = (f.path, f.rule)
+        if f.path and same in by_field:
+            by_field[same][1].append(f)
+            continue
+        entry: tuple[Finding, list[Finding]] = (f, [])
+        if f.path:
+            by_field[same] = entry
+        out.append(entry)
+    return out
+
+
+@dataclass
+class _Merged:
+    best: Finding
+    count: int = 0
+    sources: set[str] = field(default_factory=set)
+
+    def add(self, finding: Finding) -> None:
+        self.count += finding.count
+        self.sources.update(finding.sources)
+        if finding.curl and (not self.best.curl or len(finding.curl) < len(self.best.curl)):
+            self.best = finding
+
+    def finding(self, consequences: tuple[Finding, ...] = ()) -> Finding:
+        sources = tuple(sorted(self.sources, key=lambda s: (_SOURCES + (s,)).index(s)))
+        return replace(self.best, count=self.count, sources=sources, consequences=consequences, exchange="")
+
+
+class Tally:
+    """Add the findings of a run as they come (:meth:`add`); :meth:`findings` is one finding per cause."""
+
+    def __init__(self) -> None:
+        self._causes: dict[tuple[object, ...], _Merged] = {}
+        self._follows: dict[tuple[object, ...], dict[tuple[object, ...], _Merged]] = {}
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Findings seen on one or more exchanges (told apart by :attr:`Finding.exchange`; '' = each alone)."""
+        exchanges: dict[str, list[Finding]] = {}
+        for i, f in enumerate(findings):
+            exchanges.setdefault(f.exchange or f"#{i}", []).append(f)
+        for group in exchanges.values():
+            for cause, consequences in nest(_one_per_cause(group)):
+                self._put(self._causes, cause)
+                for c in consequences:
+                    self._put(self._follows.setdefault(cause.cause, {}), c)
+
+    @staticmethod
+    def _put(into: dict[tuple[object, ...], _Merged], finding: Finding) -> None:
+        merged = into.get(finding.cause)
+        if merged is None:
+            merged = into[finding.cause] = _Merged(finding)
+        merged.add(finding)
+
+    @property
+    def size(self) -> int:
+        """How many causes so far (cheap: for a progress display)."""
+        return len(self._causes)
+
+    def findings(self) -> list[Finding]:
+        """One finding per cause, in the order first seen; a cause that was also seen on its own is not repeated
+        as a consequence. Causes that are the same thing seen by several checks on different exchanges are
+        folded as on one exchange (Schemathesis reports a failure once per scenario, a vendor check every time)."""
+        out = []
+        for key, merged in self._causes.items():
+            follows = self._follows.get(key, {})
+            consequences = tuple(m.finding() for k, m in follows.items() if k not in self._causes)
+            out.append(merged.finding(consequences))
+        return _fold(out)
+
+
+def _same_thing(f: Finding) -> tuple[object, ...] | None:
+    """What makes findings of different checks the same observation: the same field and rule, or the same
+    undocumented media type, at the same status of the same operation."""
+    if f.path:
+        return (f.operation, f.status, f.rule, re.sub(r"\[\d+\]", "[*]", f.path))
+    if _media(f):
+        media = (f.value or "").strip('"').split(";")[0].strip().lower()
+        return (f.operation, f.status, f.rule, media)
+    return None
+
+
+def _fold(findings: list[Finding]) -> list[Finding]:
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for f in findings:
+        same = _same_thing(f)
+        if same is not None:
+            groups.setdefault(same, []).append(f)
+    under: dict[int, list[Finding]] = {}
+    folded: set[int] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        primary = min(group, key=_rank)
+        for f in group:
+            if f is not primary:
+                under.setdefault(id(primary), []).extend([replace(f, consequences=()), *f.consequences])
+                folded.add(id(f))
+    out = []
+    for f in findings:
+        if id(f) in folded:
+            continue
+        extra = under.get(id(f))
+        out.append(replace(f, consequences=_merge_list([*f.consequences, *extra])) if extra else f)
+    return out
+
+
+def _merge_list(findings: list[Finding]) -> tuple[Finding, ...]:
+    merged: dict[tuple[object, ...], _Merged] = {}
+    for f in findings:
+        if f.cause not in merged:
+            merged[f.cause] = _Merged(f)
+        merged[f.cause].add(f)
+    return tuple(m.finding(m.best.consequences) for m in merged.values())
+
+
+def _one_per_cause(group: list[Finding]) -> list[Finding]:
+    """One exchange counts once per cause (two checks' passes over one answer may say the same thing)."""
+    seen: dict[tuple[object, ...], Finding] = {}
+    for f in group:
+        seen.setdefault(f.cause, f)
+    return list(seen.values())
