@@ -47,6 +47,7 @@ from vendor_specs._load import (
     response_schema,
 )
 from vendor_specs._match import Operation, OperationMatch, match_operation, operations
+from vendor_specs._profile import MODEL_ROLES, TOKEN_ROLES, InvalidProfile, Profile, parse_profile, read_profile
 from vendor_specs._registry import ENV_VAR, apis, roots, spec_dir, spec_path
 from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._security import Credential, credentials, schemathesis_auth
@@ -69,18 +70,22 @@ __all__ = [
     "APIS",
     "ENV_VAR",
     "MISSING",
+    "MODEL_ROLES",
     "Answer",
     "CoreRequest",
     "CoreResponse",
     "Credential",
+    "InvalidProfile",
     "ModelFacts",
     "Operation",
     "OperationMatch",
     "Predicate",
+    "Profile",
     "RequestPredicate",
     "Server",
     "Situation",
     "SpecError",
+    "TOKEN_ROLES",
     "UnsupportedSchema",
     "Violation",
     "Violations",
@@ -107,8 +112,10 @@ __all__ = [
     "normalize_prefix",
     "openapi_core_spec",
     "operations",
+    "parse_profile",
     "prefixes",
     "raw_spec",
+    "read_profile",
     "render_value",
     "request_validator",
     "request_violations",
