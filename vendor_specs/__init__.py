@@ -30,6 +30,7 @@ from vendor_specs._facts import (
     walk,
     with_message,
 )
+from vendor_specs._har import HAR_NOT_ANSWERS, HostRule, InvalidHar, har_body, har_entries, har_pairs
 from vendor_specs._json_schema import (
     Predicate,
     UnsupportedSchema,
@@ -69,12 +70,15 @@ APIS: tuple[str, ...] = apis()
 __all__ = [
     "APIS",
     "ENV_VAR",
+    "HAR_NOT_ANSWERS",
     "MISSING",
     "MODEL_ROLES",
     "Answer",
     "CoreRequest",
     "CoreResponse",
     "Credential",
+    "HostRule",
+    "InvalidHar",
     "InvalidProfile",
     "ModelFacts",
     "Operation",
@@ -100,6 +104,9 @@ __all__ = [
     "documented_statuses",
     "examples_for",
     "format_checker",
+    "har_body",
+    "har_entries",
+    "har_pairs",
     "json_body_schema",
     "json_path",
     "load_spec",
