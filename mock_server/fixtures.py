@@ -1,5 +1,8 @@
 """Fixture files: one YAML file per vendor with ``identities`` (who may call) and ``models`` (what is served).
 
+An identity with ``token: null`` is a caller nobody can act as (``mock-server record`` writes callers it
+saw but whose credentials it does not keep that way): its other fields still count for the vendor's rules.
+
 Every model record is validated, in the form it is served, against the spec's 200 schema when it is
 loaded; a bad file raises ``FixtureError`` naming the file, the record, the field and the problem.
 ``FixtureStore`` keeps the last good data and reloads a file when its mtime changes (a broken edit
@@ -55,6 +58,17 @@ def _first_error(api: str, body: dict[str, Any]) -> Any:
     return next(iter(sorted(validator.iter_errors(body), key=lambda e: list(e.path))), None)
 
 
+def _tokenless(schema: dict[str, Any]) -> dict[str, Any]:
+    """``IDENTITY_SCHEMA`` for an identity with ``token: null`` (checked without its token)."""
+    properties = {k: v for k, v in (schema.get("properties") or {}).items() if k != "token"}
+    required = [r for r in schema.get("required") or () if r != "token"]
+    return {**schema, "properties": properties, "required": required}
+
+
+def _path(error: Any) -> list[Any]:
+    return list(error.path)
+
+
 def _field(path: Any) -> str | None:
     parts = [str(p) for p in path]
     return ".".join(parts) if parts else None
@@ -97,14 +111,19 @@ def _load(api: str, path: Path) -> FixtureSet:
     identities: dict[str, dict[str, Any]] = {}
     by_token: dict[str, dict[str, Any]] = {}
     id_validator = OAS30Validator(spec.IDENTITY_SCHEMA)
+    tokenless = OAS30Validator(_tokenless(spec.IDENTITY_SCHEMA))
     for ident_name, ident in data["identities"].items():
-        error = next(iter(sorted(id_validator.iter_errors(ident), key=lambda e: list(e.path))), None)
+        without = isinstance(ident, dict) and "token" in ident and ident["token"] is None
+        checked = {k: v for k, v in ident.items() if k != "token"} if without else ident
+        error = next(iter(sorted((tokenless if without else id_validator).iter_errors(checked), key=_path)), None)
         if error is not None:
             raise FixtureError(name, error.message, f"identity `{ident_name}`", _field(error.absolute_path))
         ident = {**ident, "name": str(ident_name)}
+        identities[str(ident_name)] = ident
+        if without:
+            continue
         if ident["token"] in by_token:
             raise FixtureError(name, "token is already used by another identity", f"identity `{ident_name}`", "token")
-        identities[str(ident_name)] = ident
         by_token[ident["token"]] = ident
     facts = model_facts(api)
     models: dict[str, dict[str, Any]] = {}

@@ -34,7 +34,11 @@ API = "selise"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token"],
-    "properties": {"token": {"type": "string", "minLength": 1}},
+    "properties": {
+        "token": {"type": "string", "minLength": 1},
+        # a project whose key is not kept (token: null): the ProjectKey its models carry
+        "project": {"type": "string", "minLength": 1},
+    },
 }
 
 
@@ -62,7 +66,8 @@ def served_form(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
-    if not any(ident["token"] == record["ProjectKey"] for ident in identities.values()):
+    projects = {ident["token"] if ident["token"] is not None else ident.get("project") for ident in identities.values()}
+    if record["ProjectKey"] not in projects:
         return "ProjectKey", f"{record['ProjectKey']!r} is not the token (project key) of any identity in this file"
     return None
 
