@@ -6,6 +6,7 @@ Project context = the ``project_key`` query parameter when given, else the ``X-B
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mock_server.errors import VendorError, spec_example
@@ -17,6 +18,7 @@ from mock_server.vendors._common import (
     mask_secrets,
     situation_error,
 )
+from mock_server.vendors._learn import Identified, Observation
 from vendor_specs import examples_for, json_body_schema, model_operation, situation, with_message
 
 __all__ = [
@@ -24,9 +26,12 @@ __all__ = [
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
+    "caller",
     "check_record",
     "generated",
     "get_model_by_id",
+    "identify",
+    "observe",
     "served_form",
 ]
 
@@ -77,9 +82,14 @@ def authenticate(key: str, fixtures: FixtureSet) -> dict[str, Any]:
     return {"token": key}
 
 
+def caller(ctx: Context) -> str | None:
+    """The request's project key: the ``project_key`` query parameter, else the ``X-Blocks-Key`` header."""
+    return ctx.query.get("project_key") or ctx.headers.get("x-blocks-key") or None
+
+
 def _project_key(ctx: Context) -> str:
     """The caller's project key (``project_key`` query, else ``X-Blocks-Key``); 400 when it is missing or unknown."""
-    key = ctx.query.get("project_key") or ctx.headers.get("x-blocks-key")
+    key = caller(ctx)
     if not key:
         raise situation_error(API, "no_credentials")
     if key not in ctx.fixtures.by_token:
@@ -108,3 +118,28 @@ def get_model_by_id(ctx: Context) -> dict[str, Any]:
     if record["ProjectKey"] != key:
         raise situation_error(API, "denied")
     return ctx.fixtures.memo((API, ctx.path_params["model_id"]), lambda: mask_secrets(API, record))
+
+
+# --------------------------------------------------------------------------- recording (mock-server record)
+def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
+    """A model is shown only in its own project: its ``ProjectKey`` is the caller's project key, stored as the
+    caller's stand-in (its new token), never as the real key."""
+    return Observation({**body, "ProjectKey": caller})
+
+
+def identify(
+    api: str,
+    name: str,
+    seen: Sequence[Observation],
+    token: str | None,
+    models: Mapping[str, dict[str, Any]],
+    others: Mapping[str, dict[str, Any]],
+) -> Identified:
+    """An identity is a project, its token the project key: the models it was shown carry it as ``ProjectKey``.
+    Without a token (a caller the profile does not name) the identity keeps that stand-in as its ``project``."""
+    mine = [obs.record["_id"] for obs in seen]
+    shown = f"the models it was shown ({', '.join(mine)})" if mine else "no model was shown to it"
+    if token is not None:
+        return Identified({}, (f"project: the token is its project key; {shown} carry it as ProjectKey",))
+    project = seen[0].record["ProjectKey"] if seen else name
+    return Identified({"project": project}, (f"project {project}: its key is not kept; {shown} carry this instead",))
