@@ -85,9 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     logs.add_arguments(parser)
     from mock_server.proxy import register as register_proxy  # here, not at import: keeps `mock-server` start fast
+    from mock_server.record.cli import register as register_record
 
-    subparsers = parser.add_subparsers(dest="command", metavar="{proxy}")
+    subparsers = parser.add_subparsers(dest="command", metavar="{proxy,record}")
     register_proxy(subparsers)
+    register_record(subparsers)
     return parser
 
 

@@ -26,7 +26,7 @@ from mock_server.vendors import vendor
 from mock_server.vendors._common import FixtureSet
 from vendor_specs import body_validator, format_checker, model_facts, model_operation, response_schema
 
-__all__ = ["DEFAULT_DIR", "FixtureSet", "FixtureStore", "fixture_path", "load_fixtures"]
+__all__ = ["DEFAULT_DIR", "FixtureSet", "FixtureStore", "fixture_path", "load_fixtures", "parse_fixtures"]
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data"
 log = logging.getLogger("mock_server.fixtures")
@@ -101,6 +101,21 @@ def _load(api: str, path: Path) -> FixtureSet:
         ) from None
     except yaml.YAMLError as exc:
         raise FixtureError(name, f"is not valid YAML ({' '.join(str(exc).split())})") from None
+    return _parse(api, data, name)
+
+
+def parse_fixtures(api: str, data: Any, source: str) -> FixtureSet:
+    """Validate already-parsed fixture data (named ``source`` in messages) as :func:`load_fixtures` does a file."""
+    try:
+        return _parse(api, data, source)
+    except FixtureError:
+        raise
+    except Exception as exc:
+        log.debug("checking fixture %s failed", source, exc_info=exc)
+        raise FixtureError(source, f"cannot be loaded ({type(exc).__name__}: {' '.join(str(exc).split())})") from None
+
+
+def _parse(api: str, data: Any, name: str) -> FixtureSet:
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("identities"), dict)

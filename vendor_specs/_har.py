@@ -101,24 +101,25 @@ def _host_port(url: str) -> tuple[str, int | None]:
 class HostRule:
     """Which hosts of a capture belong to the API under test.
 
-    Given hosts (``HOST`` or ``HOST:PORT``, e.g. ``staging.example.com:8443``): only those. Otherwise the
+    Given hosts (``HOST`` or ``HOST:PORT``, e.g. ``staging.example.com:8443``; ``option`` names where they
+    came from in messages): only those. Otherwise the
     host names of each spec's ``servers`` for that spec, plus loopback hosts (``localhost``, ``127.x.x.x``,
     ``[::1]``: a mock or dev server) for every spec.
     """
 
-    def __init__(self, hosts: Sequence[str] | None = None) -> None:
-        self.given: list[tuple[str, int | None]] = [self._parse(h) for h in hosts or ()]
+    def __init__(self, hosts: Sequence[str] | None = None, option: str = "--host") -> None:
+        self.given: list[tuple[str, int | None]] = [self._parse(h, option) for h in hosts or ()]
 
     @staticmethod
-    def _parse(value: str) -> tuple[str, int | None]:
+    def _parse(value: str, option: str) -> tuple[str, int | None]:
         text = value.strip()
         parts = urlsplit(text if "://" in text else "//" + text)
         try:
             port = parts.port
         except ValueError:
-            raise InvalidHar(f"--host {value!r}: the port is not a number from 1 to 65535") from None
+            raise InvalidHar(f"{option} {value!r}: the port is not a number from 1 to 65535") from None
         if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.username:
-            raise InvalidHar(f"--host {value!r} is not HOST or HOST:PORT, e.g. staging.example.com:8443")
+            raise InvalidHar(f"{option} {value!r} is not HOST or HOST:PORT, e.g. staging.example.com:8443")
         if port is None and "://" in text:
             port = {"http": 80, "https": 443}.get(parts.scheme.lower())
         return parts.hostname.rstrip("."), port

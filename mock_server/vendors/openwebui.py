@@ -119,7 +119,7 @@ def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
     record = {key: value for key, value in body.items() if key != "write_access"}
     if body.get("write_access") is True:
         return Observation(record)
-    return Observation(record, lacks="params (read-only callers are shown params: {})")
+    return Observation(record, lacks="params, which read-only callers are shown as {}")
 
 
 def _principals(grants: list[dict[str, Any]], permission: str) -> tuple[set[str], bool]:
@@ -175,13 +175,13 @@ def identify(
         notes.append("user_id generated: an admin's own id shows in no answer")
     elif users:
         user_id = users[0]
-        written = sorted(obs.record["id"] for obs in seen if obs.full)
-        how = f"write access to {', '.join(written)}" if written else f"a read grant on {', '.join(read_only)}"
-        notes.append(f"user_id {user_id}: the only user the answers allow ({how})")
+        named = [obs for obs in seen if user_id == obs.record["user_id"] or _named(user_id, obs.record)]
+        basis = ", ".join(f"{'write' if obs.full else 'read'} access to {obs.record['id']}" for obs in named)
+        notes.append(f"user_id {user_id}: the only user the answers allow ({basis})")
         if len(users) > 1:
             notes[-1] = f"user_id {user_id}: one of {', '.join(users)}, which the answers cannot tell apart"
-        if may_be is not None and _ADMIN in may_be:
-            notes.append("role user: an admin would have been shown the same; the profile does not name it admin")
+        if _ADMIN in (may_be or ()) and not read_only:
+            notes.append("role user: an admin would have been shown the same, and it is not named admin")
     else:
         user_id = generated_id(api, name)
         if may_be is not None and not may_be - never:
@@ -199,6 +199,11 @@ def identify(
         identity["groups"] = groups
         notes.append(f"groups {', '.join(groups)}: a group grant is the only grant that explains what it was shown")
     return Identified(identity, tuple(notes))
+
+
+def _named(user_id: str, record: dict[str, Any]) -> bool:
+    """Whether a grant of ``record`` names ``user_id``."""
+    return any(user_id in _principals(record.get("access_grants") or [], p)[0] for p in ("read", "write"))
 
 
 def _groups(identity: dict[str, Any], seen: Sequence[Observation]) -> list[str]:
