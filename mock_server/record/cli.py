@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 import socket
+import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -116,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
             f"Recorded by mock-server record --api {args.api} from {source}.",
             f"Serve it: mock-server --api {args.api} --fixtures {args.out}"
             + (f" --base-path {args.base_path}" if args.base_path is not None else ""),
-            "Real credentials are never written: each identity of the profile has a token made for this recording; "
+            "Real credentials are never written: each identity of the profile has a token made for this recording;",
             "other callers are identities with token: null (nobody can call as them). x-secret fields are masked.",
         ],
         base_url=f"http://127.0.0.1:{vendor_specs.mock_port(args.api)}{prefix}",
@@ -136,7 +137,8 @@ def _run(args: argparse.Namespace) -> int:
             entries, recorder, Judge(args.api, args.base_path, int(args.max_body_mb * 1_048_576)), hosts
         )
         if not learning.model_count:
-            print(f"mock-server: nothing recorded from {args.har}: {_nothing(args.api, summary)}; nothing written")
+            why = _nothing(args.api, summary)
+            print(f"mock-server: nothing recorded from {args.har}: {why}; nothing written", file=sys.stderr)
             return 1
         if not recorder.save():
             return 2

@@ -34,6 +34,12 @@ _NOBODY = "<no credential>"  # the stand-in of a request that carried no credent
 _SHORTEST_SCRUBBED = 8  # a credential at least this long is replaced inside longer strings too
 
 
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, FixtureError):
+        return f"{f' field `{exc.field}`' if exc.field else ''}: {exc.problem}"
+    return f": {type(exc).__name__}: {exc}"
+
+
 def new_token(name: str) -> str:
     """A token for identity ``name`` that no real server issued."""
     return f"rec-{name}-{secrets.token_hex(12)}"
@@ -179,7 +185,7 @@ class Learning:
         if kind in ("new", "fuller", "changed") or caller is not None and before_seen != observation:
             try:
                 self.fixtures()
-            except FixtureError as exc:  # the vendor's rules refuse it: as if it never came
+            except Exception as exc:  # the vendor's rules refuse it (or trip over it): as if it never came
                 if before_model is None:
                     del self._models[model_id]
                 else:
@@ -190,8 +196,7 @@ class Learning:
                     del caller.seen[model_id]
                 elif caller is not None and before_seen is not None:
                     caller.seen[model_id] = before_seen
-                where = f" field `{exc.field}`" if exc.field else ""
-                return Learnt("refused", model_id, who, f"the mock could not serve it{where}: {exc.problem}")
+                return Learnt("refused", model_id, who, f"the mock could not serve it{_problem(exc)}")
         return Learnt(kind, model_id, who, observation.lacks if kind == "kept" else "")
 
     def _merge(self, model_id: str, observation: Observation, who: str) -> str:

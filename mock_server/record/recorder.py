@@ -118,7 +118,7 @@ class Recorder:
         for ident in recording.identities:
             fields = {k: v for k, v in ident.fields.items() if k != "token"}
             if self._identities.get(ident.name) != fields:
-                shown = ", ".join(f"{k} {v}" for k, v in fields.items()) or "nothing to learn"
+                shown = ", ".join(f"{k} {v}" for k, v in fields.items()) or "its token is all the mock needs"
                 log.info("record: identity %s: %s", ident.name, shown, extra={"identity": ident.name})
                 self._identities[ident.name] = fields
         try:

@@ -28,14 +28,14 @@ __all__ = ["Output", "render_fixtures", "render_profile"]
 _WIDTH = 116
 
 
-def _comment(lines: Iterable[str], indent: int) -> str:
+def _comment(lines: Iterable[str], indent: int, *, wrap: bool = True) -> str:
     out = []
     for line in lines:
         text = " ".join(str(line).split())  # one line each: no newline may end a comment early
         wrapped = textwrap.wrap(
             text, _WIDTH - indent - 2, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False
         )
-        out += wrapped or [""]
+        out += (wrapped if wrap else [text]) or [""]
     return "".join(f"{' ' * indent}# {line}".rstrip() + "\n" for line in out)
 
 
@@ -46,7 +46,7 @@ def _yaml(value: Any, indent: int) -> str:
 
 def render_fixtures(recording: Recording, header: Iterable[str]) -> str:
     """The fixture file of ``recording``, each identity and model under a comment saying where it came from."""
-    out = [_comment(header, 0), "identities:\n" if recording.identities else "identities: {}\n"]
+    out = [_comment(header, 0, wrap=False), "identities:\n" if recording.identities else "identities: {}\n"]
     for ident in recording.identities:
         out += [_comment(ident.notes, 2), _yaml({ident.name: ident.fields}, 2)]
     out.append("models:\n" if recording.models else "models: []\n")
@@ -58,7 +58,7 @@ def render_fixtures(recording: Recording, header: Iterable[str]) -> str:
 def render_profile(data: dict[str, Any], notes: dict[str, str], header: Iterable[str]) -> str:
     """A harness profile; ``notes`` (``tokens.owner``, ``models.shared``, ...) go above the key they explain
     (or say why it is missing)."""
-    out = [_comment(header, 0), _yaml({"api": data["api"], "base_url": data["base_url"]}, 0)]
+    out = [_comment(header, 0, wrap=False), _yaml({"api": data["api"], "base_url": data["base_url"]}, 0)]
     for section in ("tokens", "models"):
         out.append(f"{section}:\n" if data.get(section) else f"{section}: {{}}\n")
         for role, value in (data.get(section) or {}).items():

@@ -77,7 +77,7 @@ def owner(record: dict[str, Any]) -> int | None:
     """The owning organisation of a custom model; None for a global model."""
     if record.get("affiliation_category") != "custom":
         return None
-    return record["provider"]["organization_id"]
+    return (record.get("provider") or {}).get("organization_id")
 
 
 def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:

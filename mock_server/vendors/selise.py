@@ -137,9 +137,9 @@ def identify(
 ) -> Identified:
     """An identity is a project, its token the project key: the models it was shown carry it as ``ProjectKey``.
     Without a token (a caller the profile does not name) the identity keeps that stand-in as its ``project``."""
-    mine = [obs.record["_id"] for obs in seen]
-    shown = f"the models it was shown ({', '.join(mine)})" if mine else "no model was shown to it"
+    mine = ", ".join(obs.record["_id"] for obs in seen)
+    shown = f"the models it was shown ({mine}) carry it as ProjectKey" if mine else "no model was shown to it"
     if token is not None:
-        return Identified({}, (f"project: the token is its project key; {shown} carry it as ProjectKey",))
+        return Identified({}, (f"project: the token is its project key; {shown}",))
     project = seen[0].record["ProjectKey"] if seen else name
-    return Identified({"project": project}, (f"project {project}: its key is not kept; {shown} carry this instead",))
+    return Identified({"project": project}, (f"project {project}: its key is not kept; {shown}",))
