@@ -110,13 +110,15 @@ def _run(args: argparse.Namespace) -> int:
         vendor_specs.base_path(args.api) if args.base_path is None else vendor_specs.normalize_prefix(args.base_path)
     )
     source = args.upstream or f"the capture {args.har}"
+    serve = f"mock-server --api {args.api} --fixtures {args.out}"
+    serve += f" --base-path {args.base_path}" if args.base_path is not None else ""
     output = Output(
         args.api,
         args.out,
+        serve=serve,
         header=[
             f"Recorded by mock-server record --api {args.api} from {source}.",
-            f"Serve it: mock-server --api {args.api} --fixtures {args.out}"
-            + (f" --base-path {args.base_path}" if args.base_path is not None else ""),
+            f"Serve it: {serve}",
             "Real credentials are never written: each identity of the profile has a token made for this recording;",
             "other callers are identities with token: null (nobody can call as them). x-secret fields are masked.",
         ],
@@ -155,7 +157,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     _probe(args.upstream, args.timeout)
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
-    listener = Listener(args.api, app, bind(args.host, args.port), "", passthrough=True)
+    listener = Listener(args.api, app, bind(args.host, args.port), prefix, passthrough=True)
     print(f"record {args.api} {listener.url} -> {args.upstream}: learning into {args.out}", flush=True)
     _introduce(learning, profile)
     run([listener])

@@ -83,7 +83,7 @@ class Learnt:
             "new": f"model {self.model} learnt {who}",
             "fuller": f"model {self.model}: the full view {who} replaces the partial one",
             "changed": f"model {self.model} changed: the answer {who} replaces the recorded one",
-            "kept": f"model {self.model}: the view {who}, without {self.why}, does not replace the full one",
+            "kept": f"model {self.model}: the view {who} lacks {self.why}; the full one stays",
             "same": f"model {self.model}: nothing new {who}",
             "refused": f"model {self.model} {who} not recorded: {self.why}",
         }[self.kind]
@@ -248,10 +248,10 @@ class Learning:
 
     @staticmethod
     def _model_notes(kept: _Kept) -> RecordedModel:
-        views = "; ".join(f"{who} ({'full view' if not lacks else 'without ' + lacks})" for who, lacks in kept.seen_by)
+        views = "; ".join(f"{who} ({'full view' if not lacks else 'lacks ' + lacks})" for who, lacks in kept.seen_by)
         notes = [f"seen by {views}"]
         if not kept.observation.full:
-            notes.append(f"only partial views were seen: stored as shown, without {kept.observation.lacks}")
+            notes.append(f"only partial views were seen: stored as shown, lacking {kept.observation.lacks}")
         return RecordedModel(kept.observation.record, tuple(notes))
 
     def fixtures(self) -> FixtureSet:

@@ -103,8 +103,11 @@ def _replace(path: Path, text: str, check: Callable[[Path], Any]) -> Any:
 class Output:
     """Where a recording of ``api`` goes: ``directory/<api>.yaml`` and ``directory/profiles/<api>.yaml``."""
 
-    def __init__(self, api: str, directory: str | Path, *, header: list[str], base_url: str) -> None:
+    def __init__(
+        self, api: str, directory: str | Path, *, header: list[str], base_url: str, serve: str | None = None
+    ) -> None:
         self.api = api
+        self.serve = serve or f"mock-server --api {api} --fixtures {directory}"
         self.directory = Path(directory)
         self.fixture_path = self.directory / f"{api}.yaml"
         self.profile_path = self.directory / "profiles" / f"{api}.yaml"
@@ -145,7 +148,7 @@ class Output:
         header = [
             f"Harness profile for the recorded fixtures {self.fixture_path} (made by mock-server record):",
             f"contracts check --api {self.api} --base-url {self.base_url} --profile {self.profile_path}",
-            f"with the mock serving them: mock-server --api {self.api} --fixtures {self.directory}",
+            f"with the mock serving them: {self.serve}",
         ]
         profile_text = render_profile(data, notes, header)
         _replace(self.profile_path, profile_text, lambda temp: vendor_specs.read_profile(temp))

@@ -119,7 +119,7 @@ def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
     record = {key: value for key, value in body.items() if key != "write_access"}
     if body.get("write_access") is True:
         return Observation(record)
-    return Observation(record, lacks="params, which read-only callers are shown as {}")
+    return Observation(record, lacks="params, {} for read-only callers")
 
 
 def _principals(grants: list[dict[str, Any]], permission: str) -> tuple[set[str], bool]:

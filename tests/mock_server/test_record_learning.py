@@ -37,9 +37,7 @@ def test_a_read_only_view_never_replaces_the_full_one_and_a_full_one_replaces_it
     (model,) = learning.recording().models
     assert model.record["params"] == {"system": "You are helpful.", "temperature": 0.5}
     assert "write_access" not in model.record  # per caller: the mock computes it
-    assert model.notes == (
-        "seen by owner (full view); reader (without params, which read-only callers are shown as {})",
-    )
+    assert model.notes == ("seen by owner (full view); reader (lacks params, {} for read-only callers)",)
     changed = {**_body(OWNER), "name": "Renamed"}
     assert (
         learning.learn(OWNER, changed).kind == "changed" and learning.recording().models[0].record["name"] == "Renamed"

@@ -61,9 +61,7 @@ def test_comments_are_one_line_each_and_never_break_an_id(tmp_path: Path) -> Non
     output = _output(tmp_path, "openwebui")
     output.write(_learnt("openwebui").recording())
     text = output.fixture_path.read_text()
-    assert (
-        "  # seen by admin (full view); owner (full view); reader (without params, which read-only callers are" in text
-    )
+    assert "  # seen by admin (full view); owner (full view); reader (lacks params, {} for read-only callers);" in text
     assert all(len(line) <= 120 or "#" not in line for line in text.splitlines())
     assert "acme/test-\n" not in text and "# user_id 7609a4c2-1f0e-4f63-a1b3-0c2c7e8f9d10: the only user" in text
 
