@@ -20,6 +20,8 @@ examples:
   mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited)
   mock-server --dynamic --seed 7                generated data, the same for the same id on every run
   mock-server --prefer 'code=404' --journal requests.ndjson
+  mock-server record --api respan --upstream http://staging:8000 --out ./recorded --profile staging.yaml
+                                                learn fixtures from a real server (see mock-server record --help)
 
 
 requests may force a documented answer with `Prefer: code=404`, `Prefer: example=<name>` or

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from mock_server.cli import main
 from mock_server.fixtures import DEFAULT_DIR, load_fixtures
 from tests.faults.reference import DATA as REFERENCE_PROFILES
 from tests.faults.reference import make_app
@@ -192,3 +193,15 @@ def test_a_non_conforming_answer_is_passed_on_logged_and_not_recorded(tmp_path: 
     assert list(recorded.models) == ["openai/gpt-4o"]
     assert recorded.identities["anonymous-1"]["token"] is None  # no profile: an identity nobody may call as
     assert "no --profile tokens" in stdout and "recorded 1 models" in stdout
+
+
+def test_help_explains_record(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0 and "mock-server record --api respan --upstream" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as info:
+        main(["record", "--help"])
+    out = capsys.readouterr().out
+    assert info.value.code == 0
+    for words in ("--upstream URL", "--har FILE", "--out DIR", "--profile FILE", "--har-host", "Exit codes: 0"):
+        assert words in out
