@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import unquote_plus
 
 import orjson
 
@@ -28,11 +28,6 @@ __all__ = ["Recorder"]
 
 log = logging.getLogger("mock_server.record")
 _TOLD = ("new", "fuller", "changed", "kept")
-
-
-def _forms(credential: str) -> Iterable[str]:
-    """The ways a credential may appear in a request target: as is, and percent-encoded."""
-    return dict.fromkeys((credential, quote(credential, safe=""), quote_plus(credential)))
 
 
 class Recorder:
@@ -52,18 +47,23 @@ class Recorder:
 
     # ----------------------------------------------------------------- the proxy's hook
     def shown(self, target: str) -> str:
-        """``target`` with every credential hidden: ``<owner>`` for a known one, ``<unknown credential>`` else."""
-        shown = target
-        for real, name in sorted(self.learning.credentials().items(), key=lambda item: -len(item[0])):
-            for form in _forms(real):
-                shown = shown.replace(form, name)
-        _, _, query = target.partition("?")
-        if query:
-            credential = self.module.caller(self._context(query.encode("latin-1"), ()))
-            if credential and self.learning.known(credential) is None:
-                for form in _forms(credential):
-                    shown = shown.replace(form, "<unknown credential>")
-        return shown
+        """``target`` with every credential in its query hidden: ``<owner>`` for a known one (``<anonymous-1>``),
+        ``<unknown credential>`` for any other the vendor module reads as the caller's (SELISE's ``project_key``)."""
+        path, mark, query = target.partition("?")
+        if not mark:
+            return target
+        names = self.learning.credentials()
+        unknown = self.module.caller(self._context(query.encode("latin-1"), ()))
+        pieces = []
+        for piece in query.split("&"):
+            name, equals, value = piece.partition("=")
+            decoded = unquote_plus(value)
+            if equals and decoded in names:
+                piece = f"{name}={names[decoded]}"
+            elif equals and decoded and decoded == unknown:
+                piece = f"{name}=<unknown credential>"
+            pieces.append(piece)
+        return f"{path}?{'&'.join(pieces)}"
 
     def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> None:
         """Learn from one judged exchange (never raises: the proxy's answer must still go back)."""

@@ -34,6 +34,8 @@ def test_shown_hides_known_and_unknown_credentials_in_the_query(tmp_path: Path) 
     assert recorder.shown("/models/m?project_key=key%2Fwith+space&x=1") == "/models/m?project_key=<owner>&x=1"
     assert recorder.shown("/models/m?project_key=other-key") == "/models/m?project_key=<unknown credential>"
     assert recorder.shown("/models/m") == "/models/m"
+    short = _recorder(tmp_path, owner="k")  # whole values only: nothing else that contains it is touched
+    assert short.shown("/models/k?project_key=k&q=kk") == "/models/k?project_key=<owner>&q=kk"
 
 
 def test_only_conforming_200s_of_the_model_operation_are_learnt(
