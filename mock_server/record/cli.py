@@ -23,6 +23,7 @@ from vendor_specs import InvalidHar, InvalidProfile, Profile
 if TYPE_CHECKING:
     from mock_server.record.har import HarSummary
     from mock_server.record.learning import Learning
+    from mock_server.record.writing import Output
 
 __all__ = ["register"]
 
@@ -93,23 +94,14 @@ def _introduce(learning: Learning, profile: Profile | None) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from mock_server.proxy import create_proxy_app
-    from mock_server.record.har import read_har, record_har
     from mock_server.record.learning import Learning
-    from mock_server.record.recorder import Recorder
     from mock_server.record.writing import Output
-    from mock_server.serve import Listener, bind, run
-    from mock_server.verdict import Judge
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is out of range (0-65535)")
     if not (math.isfinite(args.max_body_mb) and args.max_body_mb > 0):
         raise UsageError(f"--max-body-mb must be a positive number of megabytes, got {args.max_body_mb:g}")
     profile = _profile(args)
-    prefix = (
-        vendor_specs.base_path(args.api) if args.base_path is None else vendor_specs.normalize_prefix(args.base_path)
-    )
-    source = args.upstream or f"the capture {args.har}"
     serve = f"mock-server --api {args.api} --fixtures {args.out}"
     serve += f" --base-path {args.base_path}" if args.base_path is not None else ""
     output = Output(
@@ -117,35 +109,57 @@ def _run(args: argparse.Namespace) -> int:
         args.out,
         serve=serve,
         header=[
-            f"Recorded by mock-server record --api {args.api} from {source}.",
+            f"Recorded by mock-server record --api {args.api} from {args.upstream or f'the capture {args.har}'}.",
             f"Serve it: {serve}",
             "Real credentials are never written: each identity of the profile has a token made for this recording;",
             "other callers are identities with token: null (nobody can call as them). x-secret fields are masked.",
         ],
-        base_url=f"http://127.0.0.1:{vendor_specs.mock_port(args.api)}{prefix}",
+        base_url=f"http://127.0.0.1:{vendor_specs.mock_port(args.api)}{_prefix(args)}",
     )
     output.check()
-    learning = Learning(args.api, profile.tokens if profile else None, source=str(args.profile))
+    learning = Learning(args.api, profile.tokens if profile else None, source=args.profile or "")
     if args.har is not None:
-        try:
-            hosts = vendor_specs.HostRule(args.har_host, option="--har-host")
-        except InvalidHar as exc:
-            raise UsageError(str(exc)) from None
-        entries = read_har(args.har)
-        logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
-        _introduce(learning, profile)
-        recorder = Recorder(args.api, learning, output, autosave=False)
-        summary = record_har(
-            entries, recorder, Judge(args.api, args.base_path, int(args.max_body_mb * 1_048_576)), hosts
-        )
-        if not learning.model_count:
-            why = _nothing(args.api, summary)
-            print(f"mock-server: nothing recorded from {args.har}: {why}; nothing written", file=sys.stderr)
-            return 1
-        if not recorder.save():
-            return 2
-        print(f"recorded {learning.model_count} models from {summary.answered} answers into {output.fixture_path}")
-        return 0
+        return _from_capture(args, learning, output, profile)
+    return _from_upstream(args, learning, output, profile)
+
+
+def _prefix(args: argparse.Namespace) -> str:
+    """Where the vendor's paths are: ``--base-path``, else the spec's first server's prefix."""
+    if args.base_path is None:
+        return vendor_specs.base_path(args.api)
+    return vendor_specs.normalize_prefix(args.base_path)
+
+
+def _from_capture(args: argparse.Namespace, learning: Learning, output: Output, profile: Profile | None) -> int:
+    from mock_server.record.har import read_har, record_har
+    from mock_server.record.recorder import Recorder
+    from mock_server.verdict import Judge
+
+    try:
+        hosts = vendor_specs.HostRule(args.har_host, option="--har-host")
+    except InvalidHar as exc:
+        raise UsageError(str(exc)) from None
+    entries = read_har(args.har)
+    logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
+    _introduce(learning, profile)
+    recorder = Recorder(args.api, learning, output, autosave=False)
+    judge = Judge(args.api, args.base_path, int(args.max_body_mb * 1_048_576))
+    summary = record_har(entries, recorder, judge, hosts)
+    if not learning.model_count:
+        why = _nothing(args.api, summary)
+        print(f"mock-server: nothing recorded from {args.har}: {why}; nothing written", file=sys.stderr)
+        return 1
+    if not recorder.save():
+        return 2
+    print(f"recorded {learning.model_count} models from {summary.answered} answers into {output.fixture_path}")
+    return 0
+
+
+def _from_upstream(args: argparse.Namespace, learning: Learning, output: Output, profile: Profile | None) -> int:
+    from mock_server.proxy import create_proxy_app
+    from mock_server.record.recorder import Recorder
+    from mock_server.serve import Listener, bind, run
+
     recorder = Recorder(args.api, learning, output)
     app = create_proxy_app(
         args.api,
@@ -157,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     _probe(args.upstream, args.timeout)
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
-    listener = Listener(args.api, app, bind(args.host, args.port), prefix, passthrough=True)
+    listener = Listener(args.api, app, bind(args.host, args.port), _prefix(args), passthrough=True)
     print(f"record {args.api} {listener.url} -> {args.upstream}: learning into {args.out}", flush=True)
     _introduce(learning, profile)
     run([listener])
@@ -166,9 +180,7 @@ def _run(args: argparse.Namespace) -> int:
     if learning.model_count:
         print(f"recorded {learning.model_count} models into {output.fixture_path} (profile {output.profile_path})")
     else:
-        print(
-            f"nothing recorded: no conforming 200 answer of {args.api}'s model operation came through; nothing written"
-        )
+        print(f"nothing recorded: no conforming 200 answer of {args.api}'s model operation came; nothing written")
     return 0
 
 

@@ -190,12 +190,13 @@ class Learning:
                     del self._models[model_id]
                 else:
                     self._models[model_id] = before_model
-                if caller is not None and created:
-                    self._forget(caller)
-                elif caller is not None and before_seen is None:
-                    del caller.seen[model_id]
-                elif caller is not None and before_seen is not None:
-                    caller.seen[model_id] = before_seen
+                if caller is not None:
+                    if created:
+                        self._forget(caller)
+                    elif before_seen is None:
+                        del caller.seen[model_id]
+                    else:
+                        caller.seen[model_id] = before_seen
                 return Learnt("refused", model_id, who, f"the mock could not serve it{_problem(exc)}")
         return Learnt(kind, model_id, who, observation.lacks if kind == "kept" else "")
 
