@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 FRESH := .constraints-venv
 
-.PHONY: mock test install bench browser-test constraints clean
+.PHONY: mock test install bench browser-test mutation constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_proxy.py
 
+# Mutation testing of the code that decides verdicts; writes docs/mutation.md (every survivor with its reason).
+mutation: $(STAMP)
+	$(BIN)/python -c "import mutmut" 2>/dev/null || $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) 'mutmut>=3.8,<4'
+	$(BIN)/python tools/mutation.py
+
 # Refresh the tested set: what a fresh venv resolves today within pyproject.toml's ranges. Run `make test`
 # afterwards and commit constraints.txt with the fixes the new versions need.
 constraints:
@@ -53,4 +58,4 @@ constraints:
 	rm -rf $(FRESH) build *.egg-info
 
 clean:
-	rm -rf $(VENV) $(FRESH) build *.egg-info
+	rm -rf $(VENV) $(FRESH) build *.egg-info mutants

@@ -134,8 +134,9 @@ def _redact(value: Any) -> str:
 
 
 def _parse_iso(value: str) -> dt.datetime | None:
+    """An ISO 8601 / RFC 3339 date-time (``T`` and ``Z`` in either case); one without a zone is read as UTC."""
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = dt.datetime.fromisoformat(value.upper())
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
@@ -173,7 +174,7 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
                     Problem(f"`{updated}` ({body[updated]!r}) is before `{created}` ({body[created]!r})", where)
                 )
             for name in (created, updated):
-                if props.get(name, {}).get("type") == "integer" and values[name] > 1e11:
+                if props[name].get("type") == "integer" and values[name] > 1e11:
                     problems.append(
                         Problem(
                             f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds",

@@ -66,6 +66,7 @@ def _check(args: argparse.Namespace) -> int:
             max_time=args.max_time,
             wait=args.wait,
             headers=dict(parse_header(h) for h in args.header or ()),
+            overlay=args.overlay,
         )
     )
     if sys.stderr.isatty():
@@ -117,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
         + "; ".join(f"`{name}` = {what}" for name, what in NAMED_PROFILES.items()),
     )
     check.add_argument("--token", help="credential of the owner role (overrides tokens.owner)")
+    check.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="judge by this implementation's overlay of the spec (see `contracts overlays`) instead of the page",
+    )
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     check.add_argument("--json", metavar="PATH", help="write a JSON report")
     check.add_argument(
@@ -164,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-property-based", action="store_true", help="skip the Schemathesis phases (explicit cases only)"
     )
     check.set_defaults(func=_check)
+    from contracts.overlays import register as register_overlays
+
+    register_overlays(sub)
     try:
         from contracts.validate.cli import register
     except ImportError:

@@ -47,6 +47,7 @@ _OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         ),
     ),
     ("token", dict(help="owner credential (overrides tokens.owner)")),
+    ("overlay", dict(metavar="NAME|FILE", help="judge by this implementation's overlay of the spec, not the page")),
     (
         "max-examples",
         dict(type=int, metavar="N", help="examples per operation and phase (default: as contracts check)"),
@@ -134,6 +135,7 @@ def _run_config(config: pytest.Config) -> RunConfig | None:
         "base_url": opt.contracts_base_url,
         "profile": opt.contracts_profile,
         "token": opt.contracts_token,
+        "overlay": opt.contracts_overlay,
         "max_examples": opt.contracts_max_examples,
         "seed": opt.contracts_seed,
         "timeout": opt.contracts_timeout,

@@ -18,7 +18,7 @@ from contracts.guard import Guard
 from contracts.profile import Profile, load_profile
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import harness_vendor
-from vendor_specs import APIS, operations
+from vendor_specs import APIS, SpecError, is_api, operations, spec_key, vendor_of
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "parse_header", "run", "validate_config"]
 
@@ -46,6 +46,7 @@ class RunConfig:
     max_time: float | None = None  # seconds for the whole run; when they run out it stops with what it has
     wait: float | None = None  # seconds to wait for the target to answer at all before the checks start
     headers: Mapping[str, str] = field(default_factory=dict)  # added to every request (e.g. a gateway token)
+    overlay: str | Path | None = None  # judge against this implementation's overlay (a shipped name or a file)
 
 
 @dataclass
@@ -83,15 +84,20 @@ class RunResult:
         return 1 if self.failures else 2 if self.incomplete else 0
 
 
-def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
-    if config.api not in APIS:
+def _resolve(config: RunConfig) -> tuple[str, Profile, str, list[Accepted]]:
+    if not is_api(config.api):
         raise UsageError(f"unknown API {config.api!r}: choose one of {', '.join(APIS)}")
+    try:
+        key = spec_key(config.api, config.overlay)  # the spec the run judges by: the page's, or an overlay's
+    except SpecError as exc:
+        raise UsageError(str(exc)) from None
+    vendor = vendor_of(key)
     profile = config.profile
     if isinstance(profile, (str, Path)):
-        profile = load_profile(profile, api=config.api)  # a path, or a name such as "mock"
+        profile = load_profile(profile, api=vendor)  # a path, or a name such as "mock"
     if profile is None:
-        profile = Profile(api=config.api)
-    if profile.api != config.api:
+        profile = Profile(api=vendor)
+    if profile.api != vendor:
         raise UsageError(
             f"profile {profile.source} is for {profile.api!r}, but --api is {config.api!r}; pass the matching profile"
         )
@@ -118,8 +124,8 @@ def _resolve(config: RunConfig) -> tuple[Profile, str, list[Accepted]]:
     for name, value in config.headers.items():
         if not _TOKEN.fullmatch(name) or "\r" in value or "\n" in value:
             raise UsageError(f"header {name!r}: not a valid header name and value; pass -H 'Name: value'")
-    root_url(base_url, config.api)  # a malformed URL or port is a usage problem, before any request
-    return profile, base_url, list(baseline or [])
+    root_url(base_url, key)  # a malformed URL or port is a usage problem, before any request
+    return key, profile, base_url, list(baseline or [])
 
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: a header field name
@@ -271,19 +277,19 @@ def _observations(ctx: CaseContext) -> list[str]:
 
 def run(config: RunConfig) -> RunResult:
     """Check the live server described by ``config`` against its vendor spec. Raises ContractsError (exit 2)."""
-    profile, base_url, accepted = _resolve(config)
+    api, profile, base_url, accepted = _resolve(config)
     progress = config.progress or (lambda line: None)
     seed = config.seed if config.seed is not None else random.randrange(2**31)
     started = time.monotonic()
     deadline = None if config.max_time is None else started + config.max_time
-    root = root_url(base_url, config.api)
+    root = root_url(base_url, api)
     secrets = {**_secrets(profile), **{value: f"{name} value" for name, value in config.headers.items() if value}}
-    guard = Guard(config.timeout, int(config.max_body_mb * 1024 * 1024), shape_of(config.api, root)).start()
-    target = Target(config.api, base_url, guard, secrets, headers=config.headers)
-    result = RunResult(api=config.api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
+    guard = Guard(config.timeout, int(config.max_body_mb * 1024 * 1024), shape_of(api, root)).start()
+    target = Target(api, base_url, guard, secrets, headers=config.headers)
+    result = RunResult(api=api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
     try:
-        vendor = harness_vendor(config.api)
-        ctx = CaseContext(config.api, profile, target, config.strict_messages, deadline=deadline)
+        vendor = harness_vendor(api)
+        ctx = CaseContext(api, profile, target, config.strict_messages, deadline=deadline)
         if config.wait is not None:
             _wait_for(target, ctx, config.wait, progress)
         _preflight(target, ctx)
@@ -299,7 +305,7 @@ def run(config: RunConfig) -> RunResult:
                 f"Schemathesis: phases examples, coverage, fuzzing (max {config.max_examples} examples, seed {seed})"
             )
             fuzzed = fuzz(
-                config.api,
+                api,
                 target.root,
                 token=profile.token("owner"),
                 max_examples=config.max_examples,
@@ -324,7 +330,7 @@ def run(config: RunConfig) -> RunResult:
     finally:
         target.close()
         guard.close()
-    cut_findings, result.notes = _cut_findings(config.api, guard, secrets)
+    cut_findings, result.notes = _cut_findings(api, guard, secrets)
     result.findings += cut_findings
     # every request went through the guard; checks that ran without a cut passed
     for check in ("timeout", "body_size"):

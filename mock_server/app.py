@@ -34,13 +34,14 @@ from mock_server.errors import UsageError, VendorError
 from mock_server.fixtures import FixtureStore
 from mock_server.journal import DEFAULT_SIZE, Journal, JournalFile, JournalRecorder
 from mock_server.middleware import CORS, AccessLog, LastResort, Latency, parse_latency
+from mock_server.observed import observed_form
 from mock_server.prefer import prefer_problem, preferred_response, seeded_rng
 from mock_server.render import encode, render
 from mock_server.served_spec import served_spec
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context
 from vendor_specs import base_path as spec_base_path
-from vendor_specs import normalize_prefix, operations, raw_spec
+from vendor_specs import normalize_prefix, operations, overlay_ref, raw_spec, spec_key, vendor_of
 
 __all__ = ["create_app", "default_prefer", "error_response", "json_response"]
 
@@ -83,6 +84,7 @@ def _dispatcher(
     handler = getattr(module, operation_id)
     op = next(o for o in operations(api) if o.operation_id == operation_id)
     responses = op.responses
+    shaped = overlay_ref(api) is not None
 
     async def dispatch(scope: Scope) -> Response:
         try:
@@ -97,10 +99,13 @@ def _dispatcher(
                 module.authorize(ctx)
                 rng = random.Random() if seed is None else seeded_rng(seed, api, ctx.requested_id)
                 finish = lambda body: module.generated(ctx, body, rng)  # noqa: E731
-                chosen = preferred_response(prefer, responses, module.ERRORS, api, finish, rng)
+                chosen = preferred_response(prefer, responses, module.errors(api), api, finish, rng)
                 if chosen is not None:
                     return json_response(*chosen)
-            return json_response(200, handler(ctx), stable=True)
+            body = handler(ctx)  # page-shaped; with an overlay, sent in the implementation's shape (memoised)
+            if shaped:
+                body = ctx.fixtures.memo(("observed", id(body)), lambda: observed_form(api, body))
+            return json_response(200, body, stable=True)
         except VendorError as exc:
             return error_response(exc)
 
@@ -135,8 +140,11 @@ def create_app(
     prefer: str | None = None,
     dynamic: bool = False,
     seed: int | None = None,
+    overlay: str | Path | None = None,
 ) -> AsyncApp:
-    """The mock of ``api`` (``openwebui``, ``respan`` or ``selise``).
+    """The mock of ``api`` (``openwebui``, ``respan`` or ``selise``, or a spec key such as
+    ``openwebui@openwebui-0.12.4``), answering as the vendor's page documents, or with ``overlay`` (a shipped
+    overlay's name or a file) as that implementation does: its error texts, its null and extra fields.
 
     ``fixtures`` is a directory holding ``<api>.yaml`` (default: the packaged fixtures) or a ready
     ``FixtureStore``; ``base_path`` replaces the spec's first server path; ``latency`` is ``"200ms"``,
@@ -146,7 +154,9 @@ def create_app(
     ``seed``, generated bodies depend only on (seed, vendor, id). The app's ``journal`` attribute is its
     :class:`~mock_server.journal.Journal`.
     """
+    api = spec_key(api, overlay)
     module = vendor(api)
+    errors = module.errors(api)
     raw = spec if spec is not None else raw_spec(api)
     if base_path is not None:  # Connexion serves nothing under a base path with a trailing slash
         base_path = normalize_prefix(base_path)
@@ -161,13 +171,14 @@ def create_app(
     store = fixtures if isinstance(fixtures, FixtureStore) else FixtureStore(api, fixtures)
     delay = parse_latency(latency) if isinstance(latency, (str, type(None))) else latency
     journal = Journal(api, journal_size, journal_file)
-    last_resort = type(f"{api.capitalize()}LastResort", (LastResort,), {"errors": module.ERRORS})
+    name = vendor_of(api).capitalize()
+    last_resort = type(f"{name}LastResort", (LastResort,), {"errors": errors})
 
     def view(served: dict[str, Any], request: Any) -> dict[str, Any]:
         origin = f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
         return served_spec(api, served, store.get(), origin + mounted)
 
-    swagger = type(f"{api.capitalize()}SwaggerUI", (SwaggerUIOnDemand,), {"spec_view": staticmethod(view)})
+    swagger = type(f"{name}SwaggerUI", (SwaggerUIOnDemand,), {"spec_view": staticmethod(view)})
     middlewares = [last_resort, cm.ExceptionMiddleware, swagger, *_MIDDLEWARES[3:]]
     if journal.enabled:
         middlewares.insert(0, functools.partial(JournalRecorder, journal=journal, fixtures=store))
@@ -185,7 +196,7 @@ def create_app(
         validate_responses=False,
         strict_validation=False,
     )
-    register_error_handlers(app, module.ERRORS)
+    register_error_handlers(app, errors)
     methods = sorted({op.method for op in operations(api)})
     if access_log:
         app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api)
@@ -199,7 +210,7 @@ def create_app(
         base_path=mounted,
         journal=journal,
         fixtures=store.get,
-        errors=module.ERRORS,
+        errors=errors,
         index_paths=_index_paths(api, raw, mounted),
     )
     build_now(app)

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from mock_server import logs
 from mock_server.errors import MockServerError, UsageError
-from vendor_specs import APIS, SpecError, __version__, base_path, mock_port
+from vendor_specs import APIS, SpecError, __version__, base_path, mock_port, spec_key, vendor_of
 
 __all__ = ["build_parser", "main"]
 
@@ -20,6 +20,7 @@ examples:
   mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited)
   mock-server --dynamic --seed 7                generated data, the same for the same id on every run
   mock-server --prefer 'code=404' --journal requests.ndjson
+  mock-server --overlay openwebui-0.12.4        Open WebUI answering as 0.12.4 really does (user: null, ...)
   mock-server record --api respan --upstream http://staging:8000 --out ./recorded --profile staging.yaml
                                                 learn fixtures from a real server (see mock-server record --help)
 
@@ -57,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--fixtures", metavar="DIR", help="directory with <api>.yaml fixture files (default: the packaged fixtures)"
+    )
+    parser.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="answer as this implementation does (an overlay of its vendor's spec: `contracts overlays` lists the "
+        "shipped ones) instead of as the vendor's page documents; applies to the vendor the overlay extends",
     )
     parser.add_argument("--latency", help="simulated latency per request: 200ms, 0.5s, or a range 100ms-300ms")
     parser.add_argument(
@@ -102,6 +109,9 @@ def _serve(args: argparse.Namespace) -> int:
     from mock_server.serve import Listener, bind, run
 
     apis = [args.api] if args.api else list(APIS)
+    if args.overlay is not None:  # the overlay's vendor is served as that implementation
+        key = spec_key(args.api, args.overlay)
+        apis = [key if api == vendor_of(key) else api for api in apis]
     if args.port is not None and not 0 <= args.port <= 65535 - len(apis):
         raise UsageError(f"--port {args.port} is out of range")
     if args.base_path is not None and args.base_path and not args.base_path.startswith("/"):

@@ -1,10 +1,12 @@
 """Fixture files: one YAML file per vendor with ``identities`` (who may call) and ``models`` (what is served).
 
+Records are in the shape of the vendor's page. Every model record is validated, in the form it is served,
+against the page's 200 schema when it is loaded, and for a spec key with an overlay also in the overlay's
+shape (``mock_server.observed``) against the overlaid 200 schema; a bad file raises ``FixtureError`` naming
+the file, the record, the field, the spec and the problem.
+
 An identity with ``token: null`` is a caller nobody can act as (``mock-server record`` writes callers it
 saw but whose credentials it does not keep that way): its other fields still count for the vendor's rules.
-
-Every model record is validated, in the form it is served, against the spec's 200 schema when it is
-loaded; a bad file raises ``FixtureError`` naming the file, the record, the field and the problem.
 ``FixtureStore`` keeps the last good data and reloads a file when its mtime changes (a broken edit
 keeps the last good data and logs why).
 """
@@ -22,9 +24,10 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30Validator
 
 import vendor_specs
 from mock_server.errors import FixtureError, UsageError
+from mock_server.observed import observed_form
 from mock_server.vendors import vendor
 from mock_server.vendors._common import FixtureSet
-from vendor_specs import body_validator, format_checker, model_facts, model_operation, response_schema
+from vendor_specs import body_validator, format_checker, model_facts, model_operation, response_schema, vendor_of
 
 __all__ = ["DEFAULT_DIR", "FixtureSet", "FixtureStore", "fixture_path", "load_fixtures", "parse_fixtures"]
 
@@ -36,12 +39,13 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when availabl
 def fixture_path(api: str, directory: str | Path | None = None) -> Path:
     """Where ``api``'s fixture file lives in ``directory``; by default the packaged fixtures, or for a
     vendor under ``VENDOR_PATH`` its folder's ``mock_server/data/``."""
+    name = f"{vendor_of(api)}.yaml"  # a spec key's overlay serves the vendor's fixtures in its own shape
     if directory is not None:
-        return Path(directory) / f"{api}.yaml"
+        return Path(directory) / name
     for folder in (DEFAULT_DIR, *(root / "mock_server" / "data" for root in vendor_specs.roots())):
-        if (folder / f"{api}.yaml").is_file():
-            return folder / f"{api}.yaml"
-    return DEFAULT_DIR / f"{api}.yaml"
+        if (folder / name).is_file():
+            return folder / name
+    return DEFAULT_DIR / name
 
 
 def _first_error(api: str, body: dict[str, Any]) -> Any:
@@ -148,9 +152,14 @@ def _parse(api: str, data: Any, name: str) -> FixtureSet:
             raise FixtureError(name, "must be a mapping (a model object)", label)
         key = record.get(facts.key)
         label = f"#{index + 1} ({key})" if key is not None else label
-        error = _first_error(api, spec.served_form(record))
-        if error is not None:
-            raise FixtureError(name, f"{error.message} (spec {api} 200 schema)", label, _field(error.absolute_path))
+        served = spec.served_form(api, record)
+        shapes = [(vendor_of(api), served)] + ([(api, observed_form(api, served))] if api != vendor_of(api) else [])
+        for spec_key, body in shapes:
+            error = _first_error(spec_key, body)
+            if error is not None:
+                raise FixtureError(
+                    name, f"{error.message} (spec {spec_key} 200 schema)", label, _field(error.absolute_path)
+                )
         if key in models:
             raise FixtureError(name, f"duplicate {facts.key} {key!r}", label, facts.key)
         for other in facts.id_fields[1:]:

@@ -75,7 +75,7 @@ class ExchangeObserver(Protocol):
 
 
 def _check(api: str, upstream: str, timeout: float, max_body_mb: float) -> None:
-    if api not in vendor_specs.APIS:
+    if not vendor_specs.is_api(api):
         raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
     parts = urlsplit(upstream)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -127,9 +127,11 @@ class ProxyApp:
         strict: bool = False,
         timeout: float = 30.0,
         max_body_mb: float = 16.0,
+        overlay: str | None = None,
         observer: ExchangeObserver | None = None,
     ) -> None:
         _check(api, upstream, timeout, max_body_mb)
+        api = vendor_specs.spec_key(api, overlay)  # the overlaid spec, when validating against an implementation
         self.api = api
         self.observer = observer
         self.strict = strict
@@ -331,9 +333,11 @@ def create_proxy_app(
     strict: bool = False,
     timeout: float = 30.0,
     max_body_mb: float = 16.0,
+    overlay: str | None = None,
     observer: ExchangeObserver | None = None,
 ) -> ProxyApp:
-    """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path)."""
+    """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path),
+    validating against ``api``'s spec, or with ``overlay`` against that implementation's overlay of it."""
     return ProxyApp(
         api,
         upstream,
@@ -341,6 +345,7 @@ def create_proxy_app(
         strict=strict,
         timeout=timeout,
         max_body_mb=max_body_mb,
+        overlay=overlay,
         observer=observer,
     )
 
@@ -357,6 +362,7 @@ def _run(args: argparse.Namespace) -> int:
         strict=args.strict,
         timeout=args.timeout,
         max_body_mb=args.max_body_mb,
+        overlay=args.overlay,
     )
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     sock = bind(args.host, args.port)
@@ -383,6 +389,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=9100, help="port to listen on (default 9100)")
     parser.add_argument("--base-path", help="prefix of the vendor paths in the requests (default: the spec's servers)")
+    parser.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="validate against this implementation's overlay of the spec (e.g. openwebui-0.12.4) instead of the page",
+    )
     parser.add_argument(
         "--strict",
         action="store_true",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = ["vendor_specs", "mock_server", "contracts", "tests", "benchmarks"]
+CODE = ["vendor_specs", "mock_server", "contracts", "tests", "benchmarks", "tools", "examples"]
 
 
 def _tool(name: str) -> str:

@@ -1,7 +1,8 @@
 """The vendor specs and everything the mock and the harness both need from them.
 
 The YAML files in ``openapi/`` are the contracts (shipped inside this package in a wheel). This
-package loads them (``load_spec``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), matches
+package loads them (``load_spec``; a key such as ``openwebui@openwebui-0.12.4`` with its OpenAPI Overlay
+applied, ``spec_key``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), matches
 request paths to operations, resolves server prefixes, places credentials, reads the vendor facts the
 specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turns its verdicts into
 :class:`Violation` data, and validates bodies fast with jsonschema-rs and requests fast
@@ -16,6 +17,7 @@ from vendor_specs._facts import (
     Answer,
     ModelFacts,
     Situation,
+    check_facts,
     documented_refusal,
     json_body_schema,
     mask,
@@ -39,7 +41,9 @@ from vendor_specs._json_schema import (
     format_checker,
     to_json_schema,
 )
+from vendor_specs._keys import spec_key
 from vendor_specs._load import (
+    base_spec,
     documented_statuses,
     examples_for,
     load_spec,
@@ -48,8 +52,18 @@ from vendor_specs._load import (
     response_schema,
 )
 from vendor_specs._match import Operation, OperationMatch, match_operation, operations
+from vendor_specs._overlay import (
+    ABSENT,
+    Action,
+    Change,
+    Overlay,
+    load_overlay,
+    overlay_changes,
+    overlay_of,
+    overlays,
+)
 from vendor_specs._profile import MODEL_ROLES, TOKEN_ROLES, InvalidProfile, Profile, parse_profile, read_profile
-from vendor_specs._registry import ENV_VAR, apis, roots, spec_dir, spec_path
+from vendor_specs._registry import ENV_VAR, KEY_SEP, apis, is_api, overlay_ref, roots, spec_dir, spec_path, vendor_of
 from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
@@ -68,12 +82,17 @@ from vendor_specs._violations import (
 APIS: tuple[str, ...] = apis()
 
 __all__ = [
+    "ABSENT",
     "APIS",
     "ENV_VAR",
     "HAR_NOT_ANSWERS",
+    "KEY_SEP",
     "MISSING",
     "MODEL_ROLES",
+    "TOKEN_ROLES",
+    "Action",
     "Answer",
+    "Change",
     "CoreRequest",
     "CoreResponse",
     "Credential",
@@ -83,19 +102,21 @@ __all__ = [
     "ModelFacts",
     "Operation",
     "OperationMatch",
+    "Overlay",
     "Predicate",
     "Profile",
     "RequestPredicate",
     "Server",
     "Situation",
     "SpecError",
-    "TOKEN_ROLES",
     "UnsupportedSchema",
     "Violation",
     "Violations",
     "apis",
     "base_path",
+    "base_spec",
     "body_validator",
+    "check_facts",
     "compile_schema",
     "core_request",
     "core_response",
@@ -107,8 +128,10 @@ __all__ = [
     "har_body",
     "har_entries",
     "har_pairs",
+    "is_api",
     "json_body_schema",
     "json_path",
+    "load_overlay",
     "load_spec",
     "mask",
     "match_operation",
@@ -119,6 +142,10 @@ __all__ = [
     "normalize_prefix",
     "openapi_core_spec",
     "operations",
+    "overlay_changes",
+    "overlay_of",
+    "overlay_ref",
+    "overlays",
     "parse_profile",
     "prefixes",
     "raw_spec",
@@ -136,9 +163,11 @@ __all__ = [
     "situation",
     "situations",
     "spec_dir",
+    "spec_key",
     "spec_path",
     "to_json_schema",
     "varying_message",
+    "vendor_of",
     "walk",
     "with_message",
 ]

@@ -24,6 +24,7 @@ __all__ = [
     "Answer",
     "ModelFacts",
     "Situation",
+    "check_facts",
     "documented_refusal",
     "json_body_schema",
     "mask",
@@ -49,7 +50,7 @@ def json_body_schema(response: dict[str, Any], media: str = "application/json") 
 def mock_port(api: str) -> int:
     """The port the mock serves ``api`` on by default (``info.x-mock-port``)."""
     port = (load_spec(api).get("info") or {}).get("x-mock-port")
-    if not isinstance(port, int) or not 0 < port < 65536:
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         raise SpecError(f"spec {api}: `info.x-mock-port` must be the mock's default port (1-65535), got {port!r}")
     return port
 
@@ -243,6 +244,14 @@ def mask(api: str, field: str) -> Any:
     if not shown:
         raise SpecError(f"spec {api}: no example shows how the secret field {field!r} is masked")
     return shown[0]
+
+
+def check_facts(api: str) -> None:
+    """Load ``api``'s spec and read every vendor fact it states; :class:`SpecError` saying what is wrong."""
+    model_facts(api)
+    situations(api)
+    secret_fields(api)
+    mock_port(api)
 
 
 def documented_refusal(op: Operation, status: int) -> bool:

@@ -93,8 +93,6 @@ class _Translator:
                 out[key] = [n for n in value if not (isinstance(props.get(n), dict) and self._hidden(props[n]))]
                 if not out[key]:
                     del out[key]  # Draft 4 wants at least one name
-            elif key == "enum" and isinstance(value, list) and not value:
-                extra.append({"not": {}})
             elif key == "format":
                 extra += self._format(value)
             elif key == "pattern":

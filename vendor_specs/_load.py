@@ -1,4 +1,6 @@
-"""Load a vendor spec from its YAML file and answer questions about its responses."""
+"""Load a vendor spec from its YAML file (with its overlay, for a spec key that names one) and answer
+questions about its responses. Every cache here is keyed by the spec key, so ``openwebui`` and
+``openwebui@openwebui-0.12.4`` never share an answer."""
 
 from __future__ import annotations
 
@@ -10,20 +12,36 @@ from typing import Any
 import yaml
 
 from vendor_specs._errors import SpecError
-from vendor_specs._registry import apis, spec_path
+from vendor_specs._overlay import apply_actions, overlay_of
+from vendor_specs._registry import is_api, overlay_ref, spec_path, vendor_of
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _path_of(api_or_path: str | Path) -> Path:
-    """A vendor name's spec, or the given file."""
-    return spec_path(api_or_path) if isinstance(api_or_path, str) and api_or_path in apis() else Path(api_or_path)
+def _key_of(api_or_path: str | Path) -> str:
+    """A spec key as is; a file path as its resolved path."""
+    if is_api(api_or_path):
+        return str(api_or_path)
+    return str(Path(api_or_path).resolve())
 
 
 def load_spec(api_or_path: str | Path) -> dict[str, Any]:
     """The spec as a dict, with every local ``$ref`` resolved. Cached: do not mutate it, copy it."""
-    path = _path_of(api_or_path)
-    return _load_resolved(str(path.resolve()))
+    return _load_resolved(_key_of(api_or_path))
+
+
+def _raw(key: str) -> dict[str, Any]:
+    """The spec of a key (its overlay applied) or of a file, as written; cached, never to be mutated."""
+    if not is_api(key):
+        return _load_raw(key)
+    if overlay_ref(key) is None:
+        return base_spec(key)
+    return _overlaid(key)
+
+
+def base_spec(api: str) -> dict[str, Any]:
+    """The page's spec of ``api``'s vendor (without the key's overlay), as written; cached, never to be mutated."""
+    return _load_raw(str(spec_path(api).resolve()))
 
 
 @functools.lru_cache(maxsize=None)
@@ -38,6 +56,14 @@ def _load_raw(path: str) -> dict[str, Any]:
         raise SpecError(f"spec {path}: is not valid YAML ({exc}); fix the file") from None
     if not isinstance(data, dict) or not str(data.get("openapi", "")).startswith("3.0"):
         raise SpecError(f"spec {path}: is not an OpenAPI 3.0 document (no `openapi: 3.0.x` key)")
+    problem = openapi_problem(data)
+    if problem is not None:
+        raise SpecError(f"spec {path}: {problem}")
+    return data
+
+
+def openapi_problem(data: dict[str, Any]) -> str | None:
+    """Why ``data`` is not a valid OpenAPI document (openapi-spec-validator), or None."""
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
@@ -45,20 +71,38 @@ def _load_raw(path: str) -> dict[str, Any]:
         validate(data)
     except OpenAPIValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
-        raise SpecError(f"spec {path}: invalid OpenAPI at {where}: {exc.message}") from None
-    return data
+        return f"invalid OpenAPI at {where}: {exc.message}"
+    return None
 
 
 @functools.lru_cache(maxsize=None)
-def _load_resolved(path: str) -> dict[str, Any]:
-    raw = _load_raw(path)
+def _overlaid(key: str) -> dict[str, Any]:
+    """The spec of ``key``: the vendor's spec with the key's overlay applied, a valid OpenAPI document;
+    :class:`SpecError` naming the action that broke it otherwise. Cached per key: do not mutate it."""
+    base = base_spec(key)
+    overlay = overlay_of(key)
+    assert overlay is not None
+    if overlay.vendor != vendor_of(key):
+        raise SpecError(f"{overlay.label()} extends {overlay.vendor}.yaml, not {spec_path(key).name}")
+    doc = apply_actions(base, overlay)
+    problem = openapi_problem(doc)
+    if problem is None:
+        return doc
+    for count in range(1, len(overlay.actions) + 1):  # which action broke it (only on this error path)
+        if openapi_problem(apply_actions(base, overlay, count)) is not None:
+            raise SpecError(f"{overlay.label()} {overlay.actions[count - 1]}: the result is {problem}")
+    raise SpecError(f"{overlay.label()}: the result is {problem}")  # pragma: no cover
+
+
+@functools.lru_cache(maxsize=None)
+def _load_resolved(key: str) -> dict[str, Any]:
+    raw = _raw(key)
     return _resolve(raw, raw, ())
 
 
 def raw_spec(api_or_path: str | Path) -> dict[str, Any]:
-    """The spec exactly as written (``$ref`` kept), a fresh copy the caller may change."""
-    path = _path_of(api_or_path)
-    return copy.deepcopy(_load_raw(str(path.resolve())))
+    """The spec exactly as written (``$ref`` kept; a key's overlay applied), a fresh copy the caller may change."""
+    return copy.deepcopy(_raw(_key_of(api_or_path)))
 
 
 def _resolve(root: dict[str, Any], node: Any, seen: tuple[str, ...]) -> Any:
@@ -86,12 +130,11 @@ def openapi_core_spec(api_or_path: str | Path) -> Any:
     """An ``openapi_core.OpenAPI`` for the spec, knowing the ``path`` string format."""
     from openapi_core import Config, OpenAPI
 
-    path = _path_of(api_or_path)
     config = Config(
         extra_format_validators={"path": _path_format},
         extra_format_unmarshallers={"path": str},
     )
-    return OpenAPI.from_dict(raw_spec(path), config=config)
+    return OpenAPI.from_dict(raw_spec(api_or_path), config=config)
 
 
 def _single_operation(spec: dict[str, Any]) -> dict[str, Any]:

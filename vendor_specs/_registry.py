@@ -10,6 +10,10 @@ A vendor is four files, laid out as in this repository::
 The packaged vendors come first. ``VENDOR_PATH`` (folders separated by ``os.pathsep``, as ``PYTHONPATH``)
 adds the vendors laid out the same way under each folder; a name already found is not replaced, and a
 folder that does not exist is ignored, as Python does for ``PYTHONPATH``.
+
+A spec *key* names a vendor's spec as a given implementation has it: ``openwebui`` is the page's contract,
+``openwebui@openwebui-0.12.4`` the same spec with an overlay applied (``vendor_specs._overlay``). Every
+function of this package that takes ``api`` takes a key, and caches per key.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from pathlib import Path
 
 from vendor_specs._errors import SpecError
 
-__all__ = ["ENV_VAR", "apis", "roots", "spec_dir", "spec_path"]
+__all__ = ["ENV_VAR", "KEY_SEP", "apis", "is_api", "overlay_ref", "roots", "spec_dir", "spec_path", "vendor_of"]
 
 ENV_VAR = "VENDOR_PATH"
+KEY_SEP = "@"  # vendor@overlay: a vendor name never contains it
 _HERE = Path(__file__).resolve().parent
 
 
@@ -55,9 +60,26 @@ def apis() -> tuple[str, ...]:
     return tuple(_found(roots()))
 
 
+def vendor_of(api: str) -> str:
+    """The vendor of a spec key: ``openwebui@openwebui-0.12.4`` -> ``openwebui``."""
+    return api.split(KEY_SEP, 1)[0]
+
+
+def overlay_ref(api: str) -> str | None:
+    """The overlay part of a spec key (a shipped overlay's name or a file path), None for the page's spec."""
+    _, sep, ref = api.partition(KEY_SEP)
+    return ref if sep else None
+
+
+def is_api(api: object) -> bool:
+    """Whether ``api`` is a spec key of a known vendor (``respan``, ``openwebui@openwebui-0.12.4``)."""
+    return isinstance(api, str) and vendor_of(api) in _found(roots()) and overlay_ref(api) != ""
+
+
 def spec_path(api: str) -> Path:
-    """The spec file of ``api``; :class:`SpecError` naming the known vendors for any other name."""
+    """The spec file of ``api``'s vendor (a key's overlay aside); :class:`SpecError` naming the known vendors
+    for any other name."""
     found = _found(roots())
-    if api not in found:
+    if vendor_of(api) not in found:
         raise SpecError(f"unknown API {api!r}: choose one of {', '.join(found)}")
-    return found[api]
+    return found[vendor_of(api)]

@@ -48,6 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--api", help=f"the vendor: {', '.join(vendor_specs.APIS)} (NDJSON: default for lines; HAR: only this vendor)"
     )
+    parser.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="validate against this implementation's overlay of --api's spec (see `contracts overlays`) instead of the page",
+    )
     parser.add_argument("--status", type=int, default=200, help="documented status of the body (default 200)")
     parser.add_argument("--ndjson", metavar="FILE", help="validate an NDJSON file (- for standard input)")
     parser.add_argument("--har", metavar="FILE", help="validate every matching entry of a HAR capture")
@@ -115,8 +120,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         limit = args.max_violations
         if args.host and mode != "har":
             raise UsageError("--host applies to HAR captures only (--har FILE)")
-        if args.api is not None and args.api not in vendor_specs.APIS:
+        if args.api is not None and not vendor_specs.is_api(args.api):
             raise UsageError(f"unknown API {args.api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+        if args.overlay is not None:
+            try:
+                args.api = vendor_specs.spec_key(args.api, args.overlay)  # the page's spec with the overlay applied
+            except vendor_specs.SpecError as exc:
+                raise UsageError(str(exc)) from None
         if mode == "payload":
             if args.api is None:
                 raise UsageError(f"--api is required for a single payload: one of {', '.join(vendor_specs.APIS)}")

@@ -150,7 +150,7 @@ def validate_har(
     A request violation that the server refused with a documented 4xx status is not a finding: it is
     kept in ``Result.refused`` (info). Answered 2xx (or 5xx), it is a violation.
     """
-    if api is not None and api not in vendor_specs.APIS:
+    if api is not None and not vendor_specs.is_api(api):
         raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
     apis = vendor_specs.APIS if api is None else (api,)
     rule = HostRule(hosts)

@@ -88,7 +88,7 @@ def _line(
 def _fast_check(api: Any, status: Any) -> Callable[[Any], bool] | None:
     """The raw jsonschema-rs check for orjson-decoded bodies of (api, status); None where the fast path may
     not decide (unknown API, undocumented status, no JSON schema, not orjson-safe)."""
-    if api not in vendor_specs.APIS or not isinstance(status, int) or isinstance(status, bool):
+    if not vendor_specs.is_api(api) or not isinstance(status, int) or isinstance(status, bool):
         return None
     try:
         op = documented_operation(api, status)

@@ -38,7 +38,7 @@ def _documented(api: str) -> tuple[Operation, frozenset[int]]:
 
 def documented_operation(api: str, status: int) -> Operation:
     """The vendor's operation; raises :class:`UnusableInput` for an unknown API or undocumented status."""
-    if api not in vendor_specs.APIS:
+    if not vendor_specs.is_api(api):
         raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
     op, statuses = _documented(api)
     if status not in statuses:

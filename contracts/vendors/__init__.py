@@ -30,8 +30,9 @@ class HarnessVendor(Protocol):
 
 def harness_vendor(api: str) -> HarnessVendor:
     """The harness vendor module of ``api``; :class:`UsageError` if there is none or it lacks ``CASES``."""
-    if api not in vendor_specs.APIS:
+    if not vendor_specs.is_api(api):
         raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    api = vendor_specs.vendor_of(api)  # a spec key's overlay: the vendor's module
     try:
         module = importlib.import_module(f"{__name__}.{api}")
     except ModuleNotFoundError as exc:

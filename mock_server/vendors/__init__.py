@@ -6,6 +6,12 @@ its spec, ``handler(ctx) -> body`` (raising ``VendorError`` for error answers). 
 record or a ``ctx.fixtures.memo`` view of one, never mutated afterwards, so its JSON is encoded once
 per fixture version. Which answer each situation gets, the id fields and the secret fields are facts
 of the spec (``vendor_specs``), not of the module.
+
+``api`` is a spec key: ``openwebui``, or ``openwebui@openwebui-0.12.4`` (the page's spec with an overlay).
+The module of a key is its vendor's module; it reads every spec fact for the key it is handed
+(``ctx.api``, ``fixtures.api``, ``errors(api)``), never for a name of its own, so that with an overlay it
+answers as that implementation does. Handlers work on page-shaped fixture records; the app turns their
+200 bodies into the overlay's shape (``mock_server.observed``).
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ class MockVendor(Protocol):
 
     #: JSON Schema (OAS 3.0 dialect) of one fixture identity: the token and the vendor's identity fields
     IDENTITY_SCHEMA: dict[str, Any]
-    #: the vendor's answers to errors its framework raises (unknown route, bad parameters, ...)
-    ERRORS: ErrorFormat
+
+    def errors(self, api: str) -> ErrorFormat:
+        """The vendor's answers to errors its framework raises (unknown route, bad parameters, ...) for spec key ``api``."""
 
     def authenticate(self, credential: str, fixtures: FixtureSet) -> dict[str, Any]:
         """The identity a credential of the spec's security scheme belongs to, or raise ``VendorError``."""
@@ -41,7 +48,7 @@ class MockVendor(Protocol):
     def authorize(self, ctx: Context) -> None:
         """Check the caller's context before any answer, a ``Prefer``-forced one included (e.g. SELISE's project key)."""
 
-    def served_form(self, record: dict[str, Any]) -> dict[str, Any]:
+    def served_form(self, api: str, record: dict[str, Any]) -> dict[str, Any]:
         """A fixture record as its owner is served it (validated against the spec's 200 schema on load)."""
 
     def check_record(self, record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
@@ -76,7 +83,7 @@ class MockVendor(Protocol):
 
 _MEMBERS = (
     "IDENTITY_SCHEMA",
-    "ERRORS",
+    "errors",
     "authenticate",
     "authorize",
     "served_form",
@@ -89,9 +96,11 @@ _MEMBERS = (
 
 
 def vendor(api: str) -> MockVendor:
-    """The mock vendor module of ``api``; :class:`UsageError` saying what is missing for any other."""
-    if api not in vendor_specs.APIS:
+    """The mock vendor module of ``api`` (a spec key: its vendor's module); :class:`UsageError` saying what is
+    missing for any other."""
+    if not vendor_specs.is_api(api):
         raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    api = vendor_specs.vendor_of(api)
     try:
         module = importlib.import_module(f"{__name__}.{api}")
     except ModuleNotFoundError as exc:

@@ -1,11 +1,13 @@
 """Open WebUI: bearer tokens of users; write/read access per caller; params stripped for read-only callers.
 
 Write access = admin, owner (the model's ``user_id``), or a ``write`` grant to the caller.
-Read access = write access, or a ``read`` grant to the caller (a public grant has principal_id ``*``).
+Read access = write access, or a ``read`` grant to the caller (a public grant has access_id ``*``; a group grant,
+access_type ``group``, is to the identity's ``groups``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,13 +23,13 @@ from mock_server.vendors._common import (
 from mock_server.vendors._learn import Identified, Observation, generated_id, spec_credential
 
 __all__ = [
-    "ERRORS",
     "IDENTITY_SCHEMA",
     "access",
     "authenticate",
     "authorize",
     "caller",
     "check_record",
+    "errors",
     "generated",
     "get_model",
     "identify",
@@ -35,7 +37,6 @@ __all__ = [
     "served_form",
 ]
 
-API = "openwebui"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token", "user_id", "role"],
@@ -46,12 +47,16 @@ IDENTITY_SCHEMA: dict[str, Any] = {
         "groups": {"type": "array", "items": {"type": "string"}},
     },
 }
-_MISSING_ID = spec_example(API, 422, "missing_id")["detail"][0]
-ERRORS = FastAPIErrors(API, template=_MISSING_ID, missing=_MISSING_ID)
 generated = echo_request
 
 
-def served_form(record: dict[str, Any]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=None)
+def errors(api: str) -> FastAPIErrors:
+    missing_id = spec_example(api, 422, "missing_id")["detail"][0]
+    return FastAPIErrors(api, template=missing_id, missing=missing_id)
+
+
+def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
     """The body an owner gets (``write_access`` is computed per caller, so it is not stored)."""
     return {**record, "write_access": True}
 
@@ -63,7 +68,7 @@ def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) 
 
 
 def authenticate(token: str, fixtures: FixtureSet) -> dict[str, Any]:
-    return bearer_identity(API, token, fixtures)
+    return bearer_identity(fixtures.api, token, fixtures)
 
 
 def authorize(ctx: Context) -> None:
@@ -71,8 +76,7 @@ def authorize(ctx: Context) -> None:
 
 
 def _grant_to(grant: dict[str, Any], identity: dict[str, Any]) -> bool:
-    kind = grant.get("principal_type", grant.get("access_type"))
-    principal = grant.get("principal_id", grant.get("access_id"))
+    kind, principal = grant["access_type"], grant["access_id"]
     if kind == "group":
         return principal in identity.get("groups", ())
     return principal in ("*", identity["user_id"])
@@ -94,12 +98,12 @@ def get_model(ctx: Context) -> dict[str, Any]:
     """operationId ``get_model``: ``GET /models/model?id=...``."""
     record = ctx.fixtures.models.get(ctx.query["id"])
     if record is None:
-        raise situation_error(API, "not_found")
+        raise situation_error(ctx.api, "not_found")
     assert ctx.identity is not None  # the spec's bearer security ran before this handler
     level = access(ctx.identity, record)
     if level is None:
-        raise situation_error(API, "denied")
-    return ctx.fixtures.memo((API, record["id"], level), lambda: _view(record, level))
+        raise situation_error(ctx.api, "denied")
+    return ctx.fixtures.memo(("view", record["id"], level), lambda: _view(record, level))
 
 
 def _view(record: dict[str, Any], level: str) -> dict[str, Any]:
@@ -129,12 +133,10 @@ def _principals(grants: list[dict[str, Any]], permission: str) -> tuple[set[str]
     for grant in grants:
         if grant.get("permission") != permission:
             continue
-        kind = grant.get("principal_type", grant.get("access_type"))
-        principal = grant.get("principal_id", grant.get("access_id"))
-        if kind == "group":
+        if grant.get("access_type") == "group":
             group = True
-        elif isinstance(principal, str):
-            users.add(principal)
+        elif isinstance(grant.get("access_id"), str):
+            users.add(grant["access_id"])
     return users, group
 
 
@@ -214,9 +216,7 @@ def _groups(identity: dict[str, Any], seen: Sequence[Observation]) -> list[str]:
         if access({**identity, "groups": groups}, obs.record) == wanted:
             continue
         for grant in obs.record.get("access_grants") or []:
-            kind = grant.get("principal_type", grant.get("access_type"))
-            principal = grant.get("principal_id", grant.get("access_id"))
-            if kind == "group" and grant.get("permission") == wanted and isinstance(principal, str):
-                groups.append(principal)
+            if grant.get("access_type") == "group" and grant.get("permission") == wanted:
+                groups.append(str(grant.get("access_id")))
                 break
     return groups

@@ -6,6 +6,7 @@ A model is organisation-owned when ``affiliation_category`` is ``custom``; its o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,12 +22,12 @@ from mock_server.vendors._common import (
 from mock_server.vendors._learn import Identified, Observation, spec_credential
 
 __all__ = [
-    "ERRORS",
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
     "caller",
     "check_record",
+    "errors",
     "generated",
     "identify",
     "observe",
@@ -35,7 +36,6 @@ __all__ = [
     "served_form",
 ]
 
-API = "respan"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token", "organization_id"],
@@ -47,13 +47,14 @@ generated = echo_request
 class _Errors(ErrorFormat):
     """DRF: a URL that resolves to no view, or a name that fails the path's pattern, is a plain 404."""
 
-    api = API
+    def __init__(self, api: str) -> None:
+        self.api = api
 
     def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
-        return situation_error(API, "not_found")
+        return situation_error(self.api, "not_found")
 
     def route_not_found(self) -> VendorError:
-        return situation_error(API, "not_found")
+        return situation_error(self.api, "not_found")
 
     def method_not_allowed(self, method: str, allow: str) -> VendorError:
         # DRF's MethodNotAllowed text; the spec documents no 405.
@@ -66,10 +67,12 @@ class _Errors(ErrorFormat):
         return VendorError(400, {"detail": message})
 
 
-ERRORS = _Errors()
+@functools.lru_cache(maxsize=None)
+def errors(api: str) -> ErrorFormat:
+    return _Errors(api)
 
 
-def served_form(record: dict[str, Any]) -> dict[str, Any]:
+def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
@@ -87,7 +90,7 @@ def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) 
 
 
 def authenticate(token: str, fixtures: FixtureSet) -> dict[str, Any]:
-    return bearer_identity(API, token, fixtures)
+    return bearer_identity(fixtures.api, token, fixtures)
 
 
 def authorize(ctx: Context) -> None:
@@ -98,11 +101,11 @@ def retrieve_custom_model(ctx: Context) -> dict[str, Any]:
     """operationId ``retrieve_custom_model``: ``GET /api/models/{model_name}/`` (literal ``/`` or ``%2F``)."""
     record = ctx.fixtures.models.get(ctx.path_params["model_name"])
     if record is None:
-        raise situation_error(API, "not_found")
+        raise situation_error(ctx.api, "not_found")
     org = owner(record)
     assert ctx.identity is not None  # the spec's bearer security ran before this handler
     if org is not None and org != ctx.identity["organization_id"]:
-        raise situation_error(API, "denied")
+        raise situation_error(ctx.api, "denied")
     return record
 
 

@@ -5,6 +5,7 @@ Project context = the ``project_key`` query parameter when given, else the ``X-B
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,15 +20,15 @@ from mock_server.vendors._common import (
     situation_error,
 )
 from mock_server.vendors._learn import Identified, Observation
-from vendor_specs import examples_for, json_body_schema, model_operation, situation, with_message
+from vendor_specs import json_body_schema, model_operation, situation, with_message
 
 __all__ = [
-    "ERRORS",
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
     "caller",
     "check_record",
+    "errors",
     "generated",
     "get_model_by_id",
     "identify",
@@ -35,7 +36,6 @@ __all__ = [
     "served_form",
 ]
 
-API = "selise"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token"],
@@ -47,27 +47,25 @@ IDENTITY_SCHEMA: dict[str, Any] = {
 }
 
 
-def _blocks_error(message: str) -> VendorError:
-    """The platform's 400 (the answer to a bad project key) carrying ``message``."""
-    answer = situation(API, "bad_credentials").preferred
-    schema = json_body_schema(model_operation(API).responses[str(answer.status)])
+def _blocks_error(api: str, message: str) -> VendorError:
+    """The answer to a bad project key (the spec's ``bad_credentials``) carrying ``message``."""
+    answer = situation(api, "bad_credentials").preferred
+    schema = json_body_schema(model_operation(api).responses[str(answer.status)])
     return VendorError(answer.status, with_message(schema, answer.body, message))
 
 
 class _Errors(FastAPIErrors):
     def bad_prefer(self, message: str) -> VendorError:
-        return _blocks_error(message)
+        return _blocks_error(self.api, message)
 
 
-ERRORS = _Errors(
-    API,
-    template=spec_example(API, 422, "documented")["detail"][0],
-    not_found=examples_for(API, 404).get("unknown_route", {}).get("value"),
-)
+@functools.lru_cache(maxsize=None)
+def errors(api: str) -> FastAPIErrors:
+    return _Errors(api, template=spec_example(api, 422, "documented")["detail"][0])
 
 
-def served_form(record: dict[str, Any]) -> dict[str, Any]:
-    return mask_secrets(API, record)
+def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
+    return mask_secrets(api, record)
 
 
 def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
@@ -91,9 +89,9 @@ def _project_key(ctx: Context) -> str:
     """The caller's project key (``project_key`` query, else ``X-Blocks-Key``); 400 when it is missing or unknown."""
     key = caller(ctx)
     if not key:
-        raise situation_error(API, "no_credentials")
+        raise situation_error(ctx.api, "no_credentials")
     if key not in ctx.fixtures.by_token:
-        raise _blocks_error(f"Project key '{key}' is unknown; use the key of an existing project")
+        raise _blocks_error(ctx.api, f"Project key '{key}' is unknown; use the key of an existing project")
     return str(key)
 
 
@@ -114,10 +112,10 @@ def get_model_by_id(ctx: Context) -> dict[str, Any]:
     key = _project_key(ctx)
     record = ctx.fixtures.models.get(ctx.path_params["model_id"])
     if record is None:
-        raise situation_error(API, "not_found")
+        raise situation_error(ctx.api, "not_found")
     if record["ProjectKey"] != key:
-        raise situation_error(API, "denied")
-    return ctx.fixtures.memo((API, ctx.path_params["model_id"]), lambda: mask_secrets(API, record))
+        raise situation_error(ctx.api, "denied")
+    return ctx.fixtures.memo(("view", ctx.path_params["model_id"]), lambda: mask_secrets(ctx.api, record))
 
 
 # --------------------------------------------------------------------------- recording (mock-server record)

@@ -5,10 +5,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import time
+from typing import Any
+
 import pytest
 
+import vendor_specs
+from contracts import checks
 from contracts.checks import consistency, error_contract, identity, looks_masked, secrets
-from vendor_specs import model_operation
+from vendor_specs import Operation, model_operation
 
 
 @pytest.mark.parametrize(
@@ -41,6 +48,7 @@ def test_a_secret_message_never_shows_the_key() -> None:
 
 # --------------------------------------------------------------------------- error_contract
 OWUI, SELISE = model_operation("openwebui"), model_operation("selise")
+GENESIS = model_operation("selise@selise-genesis")  # the platform library's 400 body (an overlay)
 
 
 def test_error_contract_ignores_success_and_server_errors_and_undocumented_statuses() -> None:
@@ -74,8 +82,11 @@ def test_error_contract_strict_messages() -> None:
     assert problem.where == ("responses", 404, "content")
     assert error_contract(OWUI, 404, "application/json", {"detail": "Gone"}, strict=False) == []
     # SELISE's 400 text names the unknown key (x-situations: exact-message false): only its shape is compared
-    body = {"is_success": False, "errors": {"message": "Project key 'x' is unknown"}}
+    body = {"detail": "Project key 'x' is unknown"}
     assert error_contract(SELISE, 400, "application/json", body, strict=True) == []
+    genesis = model_operation("selise@selise-genesis")  # the same with an overlay's body
+    body = {"is_success": False, "errors": {"message": "Project key 'x' is unknown"}}
+    assert error_contract(genesis, 400, "application/json", body, strict=True) == []
 
 
 # --------------------------------------------------------------------------- consistency
@@ -122,3 +133,148 @@ def test_identity() -> None:
     assert identity("respan", "a", 404, {"id": "b"}) == []
     assert identity("respan", "a", 200, "b") == []
     assert identity("selise", "m", 200, {"_id": "n"})[0].where == ("responses", 200)
+
+
+# --------------------------------------------------------------------------- boundaries and shapes beyond the three
+# specs (mutation testing, `make mutation`, found what the vendor specs alone do not pin down)
+def fake_op(responses: dict[str, Any]) -> Operation:
+    return Operation("respan", "GET", "/x", "x", {"responses": responses}, re.compile("^/x$"))
+
+
+def json_response(schema: dict[str, Any], **examples: Any) -> dict[str, Any]:
+    content: dict[str, Any] = {"schema": schema}
+    if examples:
+        content["examples"] = {name: {"value": value} for name, value in examples.items()}
+    return {"description": "x", "content": {"application/json": content}}
+
+
+DETAIL = {"type": "object", "x-message-field": "detail", "required": ["detail"], "properties": {"detail": {}}}
+
+
+def test_error_contract_judges_400_and_not_500() -> None:
+    op = fake_op({"400": json_response(DETAIL), "500": json_response(DETAIL), "499": json_response(DETAIL)})
+    assert error_contract(op, 400, "application/json", {}, strict=False) != []
+    assert error_contract(op, 499, "application/json", {}, strict=False) != []
+    assert error_contract(op, 500, "application/json", {}, strict=False) == []  # a 5xx is not_a_server_error's
+
+
+def test_error_contract_reads_the_schema_of_the_media_type_answered() -> None:
+    op = fake_op(
+        {
+            "404": {
+                "description": "x",
+                "content": {"application/json": {"schema": DETAIL}, "application/problem+json": {"schema": {}}},
+            }
+        }
+    )
+    assert error_contract(op, 404, "application/problem+json", {"title": "x"}, strict=False) == []
+    assert error_contract(op, 404, "application/json", {"title": "x"}, strict=False) != []
+
+
+def test_error_contract_with_no_required_fields_and_an_open_schema() -> None:
+    op = fake_op({"404": json_response({"type": "object", "properties": {"detail": {}}})})
+    assert error_contract(op, 404, "application/json", {"anything": 1}, strict=False) == []
+    # the platform library's 400 body is open (additionalProperties: true): more keys are fine
+    body = {"is_success": False, "errors": {"message": "Project key is required"}, "trace": "x"}
+    assert error_contract(GENESIS, 400, "application/json", body, strict=False) == []
+
+
+def test_error_contract_messages_and_locations_list_every_field() -> None:
+    schema = {**DETAIL, "required": ["detail", "code"], "properties": {"detail": {}, "code": {}}}
+    schema["additionalProperties"] = False
+    op = fake_op({"409": json_response(schema)})
+    (missing,) = error_contract(op, 409, "application/json", {}, strict=False)
+    assert (missing.message, missing.where) == ("409 body lacks documented field(s) detail, code", ("responses", 409))
+    (extra,) = error_contract(op, 409, "application/json", {"detail": 1, "code": 1, "b": 1, "a": 1}, strict=False)
+    assert (extra.message, extra.where) == ("409 body has undocumented field(s) a, b", ("responses", 409))
+    (not_json,) = error_contract(op, 409, "application/json", None, strict=False)
+    assert not_json.where == ("responses", 409)
+    two = fake_op({"409": {"description": "x", "content": {"application/json": {}, "text/plain": {}}}})
+    (media,) = error_contract(two, 409, "text/html", "x", strict=False)
+    assert media.message.endswith("documented: application/json, text/plain")
+
+
+def test_strict_messages_list_every_documented_text() -> None:
+    observed = model_operation("openwebui@openwebui-0.12.4")  # every 401 text of the implementation is exact
+    (problem,) = error_contract(observed, 401, "application/json", {"detail": "nope"}, strict=True)
+    assert problem.message == (
+        "401 detail 'nope' is not a documented text ('You do not have permission to access this resource. Please "
+        "contact your administrator for assistance.' | 'Not authenticated' | '401 Unauthorized' | 'Your session has "
+        "expired or the token is invalid. Please sign in again.')"
+    )
+
+
+def test_a_secret_that_is_not_a_string_is_not_masked() -> None:
+    assert not looks_masked(1234567890) and secrets("selise", {"ApiKey": 1234567890}) != []
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("***ABCDEFGH", False),  # upper-case letters are visible characters too
+        ("[REDACTED]1234", True),  # the mask word is no visible character
+        ("SK-****abcd", True),  # a key prefix in any case is not counted
+        ("****abcde", False),  # five characters of the key are too many
+        ("****abcd", True),
+    ],
+)
+def test_partial_mask_boundaries(value: str, masked: bool) -> None:
+    assert looks_masked(value) is masked
+
+
+def test_secret_messages_name_the_documented_mask_and_hide_short_values() -> None:
+    (problem,) = secrets("selise", {"ApiKey": "abcdefg"})
+    assert problem.message == "`ApiKey` is returned unmasked (abc…(7 chars)); documented: '***masked***'"
+    (short,) = secrets("selise", {"ApiKey": "abcdef"})
+    assert "(a short unmasked value)" in short.message and "abc" not in short.message
+
+
+def test_consistency_only_parses_date_time_fields() -> None:
+    body = vendor_specs.examples_for("respan", 200)["documented"]["value"]  # display_name etc. are no dates
+    assert consistency("respan", RESPAN, 200, body) == []
+    assert (
+        consistency(
+            "respan",
+            fake_op({"300": json_response({"properties": {"created_at": {"format": "date-time"}}})}),
+            300,
+            {"created_at": "x"},
+        )
+        == []
+    )
+
+
+def test_consistency_compares_instants_across_zones(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = {"created_at": "2025-01-01T10:00:00+05:00", "updated_at": "2025-01-01T06:00:00+00:00"}  # 05:00Z, 06:00Z
+    assert consistency("respan", RESPAN, 200, body) == []
+    lower = {"created_at": "2025-01-01t00:00:00z", "updated_at": "2025-01-01T00:00:00Z"}  # RFC 3339 allows both
+    assert consistency("respan", RESPAN, 200, lower) == []
+    monkeypatch.setenv("TZ", "America/New_York")  # a zone-less time is UTC, whatever the machine's zone
+    time.tzset()
+    try:
+        mixed = {"created_at": "2025-01-01T04:00:00", "updated_at": "2025-01-01T04:30:00+00:00"}
+        assert consistency("respan", RESPAN, 200, mixed) == []
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_consistency_locations_and_the_millisecond_boundary() -> None:
+    (order,) = consistency("openwebui", OWUI, 200, {"created_at": 2, "updated_at": 1})
+    assert order.where == ("responses", 200, "content", "application/json", "schema")
+    (ms,) = consistency("openwebui", OWUI, 200, {"created_at": 100000000001, "updated_at": 100000000001})[:1]
+    assert ms.where == ("responses", 200, "content", "application/json", "schema", "properties", "created_at")
+
+
+def test_consistency_without_a_timestamp_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    facts = vendor_specs.model_facts("openwebui")
+    monkeypatch.setattr(checks, "model_facts", lambda api: dataclasses.replace(facts, timestamps=None))
+    assert consistency("openwebui", OWUI, 200, {"created_at": 2, "updated_at": 1}) == []
+
+
+def test_secret_messages_list_every_documented_mask(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checks, "secret_fields", lambda api: {"ApiKey": ("b", 1, "a")})
+    (problem,) = secrets("selise", {"ApiKey": "sk-live-0123456789"})
+    assert problem.message.endswith("documented: 1, 'a', 'b'")
+    monkeypatch.setattr(checks, "secret_fields", lambda api: {"ApiKey": ()})  # no example shows the mask
+    (problem,) = secrets("selise", {"ApiKey": "sk-live-0123456789"})
+    assert problem.message.endswith("documented: a masked value")

@@ -75,10 +75,10 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
 
     store = {
         models["own"]: model(
-            models["own"], "u-owner", [{"principal_type": "user", "principal_id": "u-reader", "permission": "read"}]
+            models["own"], "u-owner", [{"access_type": "user", "access_id": "u-reader", "permission": "read"}]
         ),
         models["shared"]: model(
-            models["shared"], "u-admin", [{"principal_type": "user", "principal_id": "*", "permission": "read"}]
+            models["shared"], "u-admin", [{"access_type": "user", "access_id": "*", "permission": "read"}]
         ),
     }
 
@@ -87,10 +87,10 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
             return HTMLResponse("<!doctype html><html><body>Open WebUI</body></html>")
         token = _bearer(request)
         if token is None and "auth_ignored" not in faults:
-            return _error(api, 401, "not_authenticated", faults)
+            return _error(api, 401, "access_prohibited", faults)  # the page's one 401 body
         user = users.get(token or "")
         if user is None and token is not None and "bad_token_accepted" not in faults:
-            return _error(api, 401, "invalid_token", faults)
+            return _error(api, 401, "access_prohibited", faults)
         user = user or "u-admin"
         ident = request.query_params.get("id")
         if ident is None:
@@ -109,7 +109,7 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         if found is None:
             return _error(api, 404, "model_not_found", faults)
         write = user == "u-admin" or found["user_id"] == user
-        read = write or any(g["principal_id"] in (user, "*") for g in found["access_grants"])
+        read = write or any(g["access_id"] in (user, "*") for g in found["access_grants"])
         if "owner_refused_own_model" in faults and found["user_id"] == user:
             write = read = False  # ownership is ignored: the owner needs a grant like everyone else
         if not read and "leak_other_model" not in faults:
@@ -228,7 +228,7 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
     async def get_model(request: Request) -> Response:
         key = request.query_params.get("project_key") or request.headers.get("x-blocks-key")
         if key is None and "project_key_optional" not in faults:
-            return _error(api, 400, "missing_project_key", faults)
+            return _error(api, 400, "bad_request", faults)
         key = key or tokens["owner"]
         documented_key = _example(api, 200, "documented")["ProjectKey"]
         if "example_key_unmasked" in faults and request.query_params.get("project_key") == documented_key:
@@ -236,8 +236,8 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         if "bad_token_accepted" in faults and key not in (tokens["owner"], tokens["stranger"]):
             key = tokens["owner"]
         if key not in (tokens["owner"], tokens["stranger"]):
-            unknown = _example(api, 400, "missing_project_key")
-            unknown["errors"]["message"] = f"Unknown project key {key!r}"
+            unknown = _example(api, 400, "bad_request")
+            unknown["detail"] = f"Unknown project key {key!r}"
             return JSONResponse(unknown, status_code=400)
         ident = request.path_params["model_id"]
         found = store.get(ident)

@@ -41,7 +41,7 @@ def test_help_explains(capsys):
         (["--api", "respan", "--host", "no-such-host.invalid"], "cannot resolve host"),
         (["--api", "respan", "--journal-size", "-1"], "--journal-size must be 0 or more"),
         (["--api", "respan", "--prefer", "code=418"], "Prefer code=418 is not a documented status"),
-        (["--prefer", "example=observed_admin"], "cannot be served by respan"),
+        (["--prefer", "example=missing_id"], "cannot be served by respan"),
         (["--api", "respan", "--base-path", "/__mock"], "reserves for its own paths"),
         (["--api", "respan", "--journal", "/no/such/dir/j.ndjson"], "cannot write the journal"),
         (["--api", "respan", "--log-format", "xml"], "invalid choice: 'xml'"),

@@ -59,7 +59,7 @@ def test_a_browser_app_asks_the_journal_what_it_sent(run_mock, tmp_path):
         assert fetched["headers"]["authorization"] == "Bearer <reader>" and reader not in journal.text
         assert fetched["headers"]["origin"] == APP_ORIGIN
         assert fetched["response_body"]["write_access"] is False and fetched["response_body"]["params"] == {}
-        assert entries[2]["identity"] is None and entries[2]["response_body"] == {"detail": "Not authenticated"}
+        assert entries[2]["identity"] is None and entries[2]["response_body"] == {"detail": "Access prohibited"}
 
         # filters
         def ask(**params: str) -> list[dict]:

@@ -66,7 +66,7 @@ def test_openwebui_observation_drops_write_access_and_says_what_a_read_only_view
 
 
 def test_openwebui_a_group_grant_puts_the_identity_in_the_group() -> None:
-    grants = [{"principal_type": "group", "principal_id": "team-a", "permission": "read"}]
+    grants = [{"access_type": "group", "access_id": "team-a", "permission": "read"}]
     seen = [Observation({"id": "m", "user_id": "u-1", "access_grants": grants}, lacks="params")]
     found = vendor("openwebui").identify("openwebui", "reader", seen, "tok", {}, {})
     assert found.fields["groups"] == ["team-a"] and found.fields["role"] == "user"

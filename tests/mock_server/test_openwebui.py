@@ -64,6 +64,9 @@ def test_missing_id_is_fastapi_422(client):
     assert r.headers["content-type"] == "application/json"
 
 
+OBSERVED = "openwebui@openwebui-0.12.4"
+
+
 @pytest.mark.parametrize(
     ("headers", "example"),
     [
@@ -73,9 +76,18 @@ def test_missing_id_is_fastapi_422(client):
         ({"Authorization": "Bearer garbage"}, "invalid_token"),
     ],
 )
-def test_credentials_errors(client, headers, example):
+def test_credentials_errors_as_0_12_4_answers_them(make_client, headers, example):
+    r = make_client(API, overlay="openwebui-0.12.4").get(URL, params={"id": OWN}, headers=headers)
+    assert (r.status_code, r.json()) == (401, spec_example(OBSERVED, 401, example))
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer"}, {"Authorization": "Basic dTpw"}, {"Authorization": "Bearer garbage"}]
+)
+def test_credentials_errors_as_the_page_documents_them(client, headers):
+    """The page has one 401 body; without an overlay the mock answers every unauthorized request with it."""
     r = client.get(URL, params={"id": OWN}, headers=headers)
-    assert (r.status_code, r.json()) == (401, spec_example(API, 401, example))
+    assert (r.status_code, r.json()) == (401, spec_example(API, 401, "access_prohibited"))
 
 
 def test_credentials_checked_before_parameters(client):
@@ -106,7 +118,7 @@ def test_group_grants_and_page_shaped_grants(tmp_path, make_client):
     data["identities"]["stranger"]["groups"] = ["team-a"]
     model = data["models"][2]  # admin-only model
     model["access_grants"] = [
-        {"principal_type": "group", "principal_id": "team-a", "permission": "write"},
+        {"access_type": "group", "access_id": "team-a", "permission": "write"},
         {"access_type": "user", "access_id": data["identities"]["reader"]["user_id"], "permission": "read"},
     ]
     (tmp_path / "openwebui.yaml").write_text(yaml.safe_dump(data))

@@ -73,7 +73,7 @@ def test_undocumented_code_is_a_vendor_error(make_client, api, status):
 def test_unknown_example_lists_the_known_ones(make_client):
     url, headers = AUTH["openwebui"]
     r = make_client("openwebui").get(url, headers={**headers, "Prefer": "example=nope"})
-    assert r.status_code == 422 and "observed_admin" in r.text
+    assert r.status_code == 422 and "missing_id" in r.text and "access_prohibited" in r.text
 
 
 def test_prefer_does_not_bypass_auth(make_client):
@@ -88,17 +88,19 @@ def test_parse_prefer():
 @pytest.mark.parametrize(
     ("query", "headers", "example"),
     [
-        ("", {}, "missing_project_key"),
+        ("", {}, "bad_request"),
         ("?project_key=bogus", {}, None),
         ("", {"X-Blocks-Key": "bogus"}, None),
     ],
 )
 @pytest.mark.parametrize("prefer", ["code=200", "example=documented", "dynamic=true", "code=404"])
 def test_prefer_does_not_bypass_selise_project_key(make_client, query, headers, example, prefer):
-    r = make_client("selise").get(f"/models/model_123{query}", headers={**headers, "Prefer": prefer})
+    r = make_client("selise", overlay="selise-genesis").get(
+        f"/models/model_123{query}", headers={**headers, "Prefer": prefer}
+    )
     assert r.status_code == 400 and r.json()["is_success"] is False
     if example is not None:
-        assert r.json() == spec_example("selise", 400, example)
+        assert r.json() == spec_example("selise@selise-genesis", 400, example)
     else:
         assert "bogus" in r.json()["errors"]["message"]
 
@@ -119,8 +121,9 @@ def test_prefer_forces_the_status_once_the_project_context_holds(make_client):
 )
 @pytest.mark.parametrize("prefer", ["code=200", "dynamic=true", "code=404"])
 def test_prefer_does_not_bypass_openwebui_auth(make_client, headers, example, prefer):
-    r = make_client("openwebui").get("/api/models/model?id=gpt-4-custom", headers={**headers, "Prefer": prefer})
-    assert (r.status_code, r.json()) == (401, spec_example("openwebui", 401, example))
+    client = make_client("openwebui", overlay="openwebui-0.12.4")
+    r = client.get("/api/models/model?id=gpt-4-custom", headers={**headers, "Prefer": prefer})
+    assert (r.status_code, r.json()) == (401, spec_example("openwebui@openwebui-0.12.4", 401, example))
 
 
 DYNAMIC = {  # api -> (url, headers, {id field: requested id}, (created, updated))

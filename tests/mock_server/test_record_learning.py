@@ -62,10 +62,11 @@ def test_profile_callers_get_new_tokens_and_others_become_anonymous_identities_w
 def test_credentials_anywhere_in_an_answer_are_stored_as_the_callers_stand_in() -> None:
     learning = _learning(owner=OWNER)
     body = _body(OWNER)
-    body["meta"] = {**body["meta"], "description": f"call with {OWNER}", OWNER: [OWNER]}
-    learning.learn(OWNER, body)
-    meta = learning.recording().models[0].record["meta"]
-    assert meta["description"] == "call with new-owner" and meta["new-owner"] == ["new-owner"]
+    body["meta"] = {**body["meta"], "description": f"call with {OWNER}"}
+    body["params"] = {**body["params"], OWNER: [OWNER]}  # an open object: any key
+    assert learning.learn(OWNER, body).kind == "new"
+    record = learning.recording().models[0].record
+    assert record["meta"]["description"] == "call with new-owner" and record["params"]["new-owner"] == ["new-owner"]
 
 
 def test_secrets_are_stored_masked_and_selise_project_keys_as_the_callers_token() -> None:

@@ -32,13 +32,21 @@ def test_query_wins_over_header(client):
     assert (r.status_code, r.json()) == (422, spec_example(API, 422, "documented"))
 
 
-def test_missing_project_key_400(client):
+def test_missing_project_key_400_as_the_page_implies(client):
     r = client.get("/models/model_123")
-    assert (r.status_code, r.json()) == (400, spec_example(API, 400, "missing_project_key"))
-
-
-def test_unknown_project_key_400_same_shape(client):
+    assert (r.status_code, r.json()) == (400, spec_example(API, 400, "bad_request"))
     r = client.get("/models/model_123", params={"project_key": "nope"})
+    assert r.status_code == 400 and "nope" in r.json()["detail"]
+
+
+def test_missing_project_key_400_as_seliseblocks_genesis_answers(make_client):
+    client = make_client(API, overlay="selise-genesis")
+    r = client.get("/models/model_123")
+    assert (r.status_code, r.json()) == (400, spec_example("selise@selise-genesis", 400, "bad_request"))
+
+
+def test_unknown_project_key_400_same_shape(make_client):
+    r = make_client(API, overlay="selise-genesis").get("/models/model_123", params={"project_key": "nope"})
     body = r.json()
     assert r.status_code == 400 and body["is_success"] is False
     assert "nope" in body["errors"]["message"] and "unknown" in body["errors"]["message"]
@@ -73,4 +81,4 @@ def test_api_key_always_masked_and_providers():
 
 def test_encoded_slash_in_id_matches_no_route(client):
     r = client.get("/models/a%2Fb", headers={"X-Blocks-Key": KEYS["alpha"]})
-    assert (r.status_code, r.json()) == (404, spec_example(API, 404, "unknown_route"))
+    assert (r.status_code, r.json()) == (404, {"detail": "Not Found"})  # FastAPI's own, as the page implies

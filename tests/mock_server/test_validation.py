@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mock_server._connexion import InvalidParameters, ParameterValidator
-from mock_server.vendors.openwebui import ERRORS as OWUI
-from mock_server.vendors.selise import ERRORS as SELISE
+from mock_server.vendors.openwebui import errors as _owui_errors
+from mock_server.vendors.selise import errors as _selise_errors
+
+OWUI = _owui_errors("openwebui")
+SELISE = _selise_errors("selise")
 
 PARAMS = [
     {"name": "limit", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}},

@@ -16,7 +16,7 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
 from contracts.validate.payload import fast_valid, float_safe
 from tests.validate.strategies import TRICKY, any_json, mutated, values
-from vendor_specs import UnsupportedSchema, compile_schema, format_checker, load_spec
+from vendor_specs import UnsupportedSchema, compile_schema, format_checker, load_spec, to_json_schema
 
 CHECKER = format_checker("respan")
 
@@ -64,6 +64,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "annotations": {"type": "string", "description": "d", "example": 3, "x-secret": True, "deprecated": True},
     "empty": {},
     "empty combinators": {"allOf": [], "anyOf": [{"allOf": []}, {"type": "string"}]},
+    "empty any of": {"anyOf": []},
+    "empty one of": {"oneOf": []},
+    "empty enum": {"enum": []},
+    "pattern and format": {"type": "string", "pattern": "^2", "format": "date"},
+    "all of and a format": {"allOf": [{"type": "string"}], "format": "date", "minLength": 1},
 }
 EXTRA_VALUES = [
     2**31 - 1,
@@ -79,6 +84,7 @@ EXTRA_VALUES = [
     {"id": "x", "name": "n"},
     {"secret": "s", "name": "n"},
     "2025-12-01",
+    "1999-01-01",
     "aGVsbG8=",
     "not base64!",
 ]
@@ -122,6 +128,26 @@ def test_translated_keyword_agrees_with_openapi_cores_validator(name: str, write
         assert not quick or expected, f"{name}: jsonschema-rs accepts {value!r}, openapi-core does not"
 
 
+@pytest.mark.parametrize("write", [False, True], ids=["response", "request"])
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_listed_value_agrees(name: str, write: bool) -> None:
+    """The same comparison on every value listed above, for every schema: no draw can miss one."""
+    schema = SCHEMAS[name]
+    oracle = (OAS30WriteValidator if write else OAS30ReadValidator)(schema, format_checker=CHECKER).is_valid
+    predicate = compile_schema(schema, CHECKER, write=write)
+    for value in [v for v in TRICKY + EXTRA_VALUES if _finite(v)]:
+        assert fast_valid(predicate, value) == verdict(oracle, value), f"{name}: disagree on {value!r}"
+
+
+def test_bodies_are_responses_by_default() -> None:
+    """``compile_schema`` and ``to_json_schema`` without ``write`` judge a response: readOnly may be present."""
+    schema = SCHEMAS["read and write only"]
+    assert compile_schema(schema, CHECKER)({"id": "x", "name": "n"})
+    assert not compile_schema(schema, CHECKER, write=True)({"id": "x", "name": "n"})
+    translated, _ = to_json_schema(schema, CHECKER)
+    assert translated["properties"]["id"] == {"type": "string"} and translated["properties"]["secret"] == {"not": {}}
+
+
 @pytest.mark.parametrize(
     "keyword",
     [
@@ -131,8 +157,15 @@ def test_translated_keyword_agrees_with_openapi_cores_validator(name: str, write
     ],
 )
 def test_what_is_left_to_openapi_core_is_refused(keyword: dict[str, Any]) -> None:
-    with pytest.raises(UnsupportedSchema):
+    with pytest.raises(UnsupportedSchema, match="^keyword '.*' is left to openapi-core$"):
         compile_schema(keyword, CHECKER)
+
+
+def test_refusals_say_why() -> None:
+    with pytest.raises(UnsupportedSchema, match="^schema 5 is not an object$"):
+        compile_schema({"items": 5}, CHECKER)
+    with pytest.raises(UnsupportedSchema, match="^not translatable to a valid Draft 4 schema: "):
+        compile_schema({"type": "nonsense"}, CHECKER)
 
 
 def test_float_safety() -> None:

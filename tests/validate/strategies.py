@@ -73,7 +73,7 @@ _datetimes = st.datetimes(
 
 def _typed(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if "enum" in schema:
-        return st.sampled_from(schema["enum"])
+        return st.sampled_from(schema["enum"]) if schema["enum"] else st.nothing()
     if "oneOf" in schema:
         return st.one_of([values(sub) for sub in schema["oneOf"]])
     kind = schema.get("type")

@@ -16,7 +16,6 @@ from mock_server.vendors._common import (
 )
 from mock_server.vendors._learn import Identified, Observation, generated_id, spec_credential
 
-API = "acme"
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token", "team"],
@@ -27,13 +26,14 @@ IDENTITY_SCHEMA: dict[str, Any] = {
 class _Errors(ErrorFormat):
     """Every framework-level error in Acme's `{"message"}` shape; a path or id it cannot route is a 404."""
 
-    api = API
+    def __init__(self, api: str) -> None:
+        self.api = api
 
     def invalid_params(self, errors: list[dict[str, Any]]) -> VendorError:
-        return situation_error(API, "not_found")
+        return situation_error(self.api, "not_found")
 
     def route_not_found(self) -> VendorError:
-        return situation_error(API, "not_found")
+        return situation_error(self.api, "not_found")
 
     def method_not_allowed(self, method: str, allow: str) -> VendorError:
         return VendorError(405, {"message": f"{method} not allowed"}, {"Allow": allow})
@@ -42,19 +42,22 @@ class _Errors(ErrorFormat):
         return VendorError(500, {"message": "internal error"})
 
 
-ERRORS = _Errors()
+def errors(api: str) -> ErrorFormat:
+    return _Errors(api)
+
+
 generated = echo_request
 
 
 def authenticate(key: str, fixtures: FixtureSet) -> dict[str, Any]:
-    return bearer_identity(API, key, fixtures)
+    return bearer_identity(fixtures.api, key, fixtures)
 
 
 def authorize(ctx: Context) -> None:
     """Nothing beyond the key."""
 
 
-def served_form(record: dict[str, Any]) -> dict[str, Any]:
+def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
@@ -65,10 +68,10 @@ def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) 
 def get_thing(ctx: Context) -> dict[str, Any]:
     record = ctx.fixtures.models.get(ctx.path_params["thing_id"])
     if record is None:
-        raise situation_error(API, "not_found")
+        raise situation_error(ctx.api, "not_found")
     assert ctx.identity is not None
     if record["team"] != ctx.identity["team"]:
-        raise situation_error(API, "denied")
+        raise situation_error(ctx.api, "denied")
     return record
 
 
@@ -95,12 +98,12 @@ def identify(
 
 
 __all__ = [
-    "ERRORS",
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
     "caller",
     "check_record",
+    "errors",
     "generated",
     "get_thing",
     "identify",
