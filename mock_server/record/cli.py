@@ -29,13 +29,14 @@ __all__ = ["register"]
 
 _EPILOG = """\
 examples:
-  mock-server record --api openwebui --upstream http://staging:8080 --out ./recorded --profile staging.yaml \\
-      --base-path /api/v1          point the frontend at http://127.0.0.1:9100/api/v1, click around, Ctrl-C
+  mock-server record --api openwebui --overlay openwebui-0.12.4 --upstream http://staging:8080 --out ./recorded \\
+      --profile staging.yaml --base-path /api/v1     point the app at http://127.0.0.1:9100/api/v1, use it, Ctrl-C
   mock-server record --api respan --har capture.har --har-host staging.example.com --out ./recorded --profile p.yaml
-  mock-server --api openwebui --fixtures ./recorded --base-path /api/v1       replay what was recorded
-  contracts check --api openwebui --base-url http://127.0.0.1:9001/api/v1 --profile ./recorded/profiles/openwebui.yaml
+  mock-server --api openwebui --overlay openwebui-0.12.4 --fixtures ./recorded --base-path /api/v1     replay it
+  contracts check --api openwebui --overlay openwebui-0.12.4 --base-url http://127.0.0.1:9001/api/v1 \\
+      --profile ./recorded/profiles/openwebui.yaml
 
-Only 200 answers of the model operation that conform to the spec (request and response) are recorded, merged
+Only 200 answers of the model operation that conform to the spec (or --overlay's) are recorded, merged
 by id (a full view is never replaced by a read-only one). Each token of --profile becomes an identity of the
 same role with a new token, printed once; other callers become identities without a token. Real credentials
 never reach a file or the log; x-secret fields are stored masked.
@@ -102,10 +103,11 @@ def _run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.max_body_mb) and args.max_body_mb > 0):
         raise UsageError(f"--max-body-mb must be a positive number of megabytes, got {args.max_body_mb:g}")
     profile = _profile(args)
-    serve = f"mock-server --api {args.api} --fixtures {args.out}"
-    serve += f" --base-path {args.base_path}" if args.base_path is not None else ""
+    key = vendor_specs.spec_key(args.api, args.overlay)  # answers are judged by the overlay's spec, if any
+    serve = f"mock-server --api {args.api}" + (f" --overlay {args.overlay}" if args.overlay else "")
+    serve += f" --fixtures {args.out}" + (f" --base-path {args.base_path}" if args.base_path is not None else "")
     output = Output(
-        args.api,
+        key,
         args.out,
         serve=serve,
         header=[
@@ -117,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
         base_url=f"http://127.0.0.1:{vendor_specs.mock_port(args.api)}{_prefix(args)}",
     )
     output.check()
-    learning = Learning(args.api, profile.tokens if profile else None, source=args.profile or "")
+    learning = Learning(key, profile.tokens if profile else None, source=args.profile or "")
     if args.har is not None:
         return _from_capture(args, learning, output, profile)
     return _from_upstream(args, learning, output, profile)
@@ -142,8 +144,8 @@ def _from_capture(args: argparse.Namespace, learning: Learning, output: Output, 
     entries = read_har(args.har)
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     _introduce(learning, profile)
-    recorder = Recorder(args.api, learning, output, autosave=False)
-    judge = Judge(args.api, args.base_path, int(args.max_body_mb * 1_048_576))
+    recorder = Recorder(learning.api, learning, output, autosave=False)
+    judge = Judge(learning.api, args.base_path, int(args.max_body_mb * 1_048_576))
     summary = record_har(entries, recorder, judge, hosts)
     if not learning.model_count:
         why = _nothing(args.api, summary)
@@ -160,13 +162,14 @@ def _from_upstream(args: argparse.Namespace, learning: Learning, output: Output,
     from mock_server.record.recorder import Recorder
     from mock_server.serve import Listener, bind, run
 
-    recorder = Recorder(args.api, learning, output)
+    recorder = Recorder(learning.api, learning, output)
     app = create_proxy_app(
         args.api,
         args.upstream,
         base_path=args.base_path,
         timeout=args.timeout,
         max_body_mb=args.max_body_mb,
+        overlay=args.overlay,
         observer=recorder,
     )
     _probe(args.upstream, args.timeout)
@@ -219,6 +222,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     source.add_argument("--har", metavar="FILE", help="a browser capture (devtools: Save all as HAR) to record from")
     parser.add_argument("--out", required=True, metavar="DIR", help="where to write <api>.yaml and profiles/<api>.yaml")
+    parser.add_argument(
+        "--overlay",
+        metavar="NAME|FILE",
+        help="judge the answers by this implementation's overlay of the spec (e.g. openwebui-0.12.4) instead of the "
+        "page; the records are stored in the page's shape",
+    )
     parser.add_argument(
         "--profile",
         metavar="FILE",

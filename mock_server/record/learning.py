@@ -23,6 +23,7 @@ from typing import Any
 
 from mock_server.errors import FixtureError
 from mock_server.fixtures import FixtureSet, parse_fixtures
+from mock_server.observed import page_form
 from mock_server.vendors import vendor
 from mock_server.vendors._common import mask_secrets
 from mock_server.vendors._learn import Observation
@@ -64,6 +65,7 @@ class Caller:
 class _Kept:
     observation: Observation  # the fullest, then latest, view
     seen_by: tuple[tuple[str, str], ...]  # (caller, what its view lacked: "" for a full one), in order
+    made: tuple[str, ...] = ()  # fields the page requires that the implementation never sends: generated
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,9 @@ class Learning:
         """Learn from one conforming 200 body of the model operation, answered to ``credential``."""
         caller, created = self._caller(credential) if credential is not None else (None, False)
         who = caller.name if caller is not None else "a caller without credentials"
-        observed = self.module.observe(self.api, body, caller.stand_in if caller is not None else _NOBODY)
+        made: list[str] = []  # with an overlay: what the page requires and the implementation never sends
+        page_shaped = page_form(self.api, body, made)
+        observed = self.module.observe(self.api, page_shaped, caller.stand_in if caller is not None else _NOBODY)
         record = self._scrub(mask_secrets(self.api, observed.record))
         observation = Observation(record, observed.lacks)
         model_id = record.get(self.key)
@@ -179,7 +183,7 @@ class Learning:
         model_id = str(model_id)
         before_model = self._models.get(model_id)
         before_seen = caller.seen.get(model_id) if caller is not None else None
-        kind = self._merge(model_id, observation, who)
+        kind = self._merge(model_id, observation, who, tuple(place.partition(".")[2] for place in made))
         if caller is not None:
             caller.seen[model_id] = observation
         if kind in ("new", "fuller", "changed") or caller is not None and before_seen != observation:
@@ -200,17 +204,17 @@ class Learning:
                 return Learnt("refused", model_id, who, f"the mock could not serve it{_problem(exc)}")
         return Learnt(kind, model_id, who, observation.lacks if kind == "kept" else "")
 
-    def _merge(self, model_id: str, observation: Observation, who: str) -> str:
+    def _merge(self, model_id: str, observation: Observation, who: str, made: tuple[str, ...]) -> str:
         kept = self._models.get(model_id)
         seen_by = tuple(entry for entry in (kept.seen_by if kept else ()) if entry[0] != who)
         seen_by += ((who, observation.lacks),)
         if kept is None:
-            self._models[model_id] = _Kept(observation, seen_by)
+            self._models[model_id] = _Kept(observation, seen_by, made)
             return "new"
         if not observation.full and kept.observation.full:
             self._models[model_id] = replace(kept, seen_by=seen_by)
             return "kept"
-        self._models[model_id] = _Kept(observation, seen_by)
+        self._models[model_id] = _Kept(observation, seen_by, made)
         if observation.full and not kept.observation.full:
             return "fuller"
         return "same" if observation == kept.observation else "changed"
@@ -253,6 +257,10 @@ class Learning:
         notes = [f"seen by {views}"]
         if not kept.observation.full:
             notes.append(f"only partial views were seen: stored as shown, lacking {kept.observation.lacks}")
+        if kept.made:
+            notes.append(
+                f"generated (the page requires them, the implementation never sends them): {', '.join(kept.made)}"
+            )
         return RecordedModel(kept.observation.record, tuple(notes))
 
     def fixtures(self) -> FixtureSet:

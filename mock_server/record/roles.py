@@ -19,7 +19,7 @@ from mock_server.fixtures import FixtureSet
 from mock_server.identities import answer
 from mock_server.vendors import vendor
 from mock_server.vendors._learn import Observation
-from vendor_specs import TOKEN_ROLES
+from vendor_specs import TOKEN_ROLES, vendor_of
 
 __all__ = ["recorded_profile"]
 
@@ -52,7 +52,7 @@ def recorded_profile(api: str, fixtures: FixtureSet, base_url: str) -> tuple[dic
     notes["models.missing"] = "no model was recorded under this id"
     if notes.get("tokens.reader", "").startswith("left out"):
         del tokens["reader"]
-    return {"api": api, "base_url": base_url, "tokens": tokens, "models": models}, notes
+    return {"api": vendor_of(api), "base_url": base_url, "tokens": tokens, "models": models}, notes
 
 
 def _own(tokens: dict[str, str], ids: list[str], view: Any, notes: dict[str, str]) -> str | None:

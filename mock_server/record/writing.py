@@ -106,11 +106,13 @@ class Output:
     def __init__(
         self, api: str, directory: str | Path, *, header: list[str], base_url: str, serve: str | None = None
     ) -> None:
-        self.api = api
-        self.serve = serve or f"mock-server --api {api} --fixtures {directory}"
+        self.api = api  # a spec key: with an overlay, the fixtures are still the vendor's, page-shaped
+        vendor, overlay = vendor_specs.vendor_of(api), vendor_specs.overlay_ref(api)
+        self.options = f"--api {vendor}" + (f" --overlay {overlay}" if overlay else "")
+        self.serve = serve or f"mock-server {self.options} --fixtures {directory}"
         self.directory = Path(directory)
-        self.fixture_path = self.directory / f"{api}.yaml"
-        self.profile_path = self.directory / "profiles" / f"{api}.yaml"
+        self.fixture_path = self.directory / f"{vendor}.yaml"
+        self.profile_path = self.directory / "profiles" / f"{vendor}.yaml"
         self.header = header
         self.base_url = base_url
         self._written: tuple[str, str] | None = None
@@ -147,7 +149,7 @@ class Output:
         data, notes = recorded_profile(self.api, fixtures, self.base_url)
         header = [
             f"Harness profile for the recorded fixtures {self.fixture_path} (made by mock-server record):",
-            f"contracts check --api {self.api} --base-url {self.base_url} --profile {self.profile_path}",
+            f"contracts check {self.options} --base-url {self.base_url} --profile {self.profile_path}",
             f"with the mock serving them: {self.serve}",
         ]
         profile_text = render_profile(data, notes, header)

@@ -144,6 +144,7 @@ def test_upstream_down_is_exit_2_and_nothing_is_written(tmp_path: Path) -> None:
         ("", ["--out", "{tmp}/rec", "--profile", str(MOCK_PROFILES / "selise.yaml")], "describes selise, not --api"),
         ("", ["--out", "{tmp}/rec", "--profile", "{tmp}/none.yaml"], "--profile: profile {tmp}/none.yaml: cannot be"),
         ("", ["--out", "{tmp}/rec", "--port", "70000"], "--port 70000 is out of range"),
+        ("", ["--out", "{tmp}/rec", "--overlay", "openwebui-0.12.4"], "extends openwebui.yaml, not respan"),
     ],
 )
 def test_bad_input_is_exit_2_before_serving(tmp_path: Path, setup: str, args: list[str], expect: str) -> None:
@@ -205,3 +206,73 @@ def test_help_explains_record(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 0
     for words in ("--upstream URL", "--har FILE", "--out DIR", "--profile FILE", "--har-host", "Exit codes: 0"):
         assert words in out
+
+
+def test_an_implementation_is_recorded_by_its_overlay_and_stored_in_the_pages_shape(tmp_path: Path) -> None:
+    """Open WebUI 0.12.4 (the mock with its overlay plays it) answers in its own shape (`user: null`, grants with
+    ids): judged by the page nothing conforms; with --overlay every answer does, and the records are page-shaped
+    fixtures that a mock with the same overlay serves back as the implementation sent them."""
+    overlay, profile_path = "openwebui-0.12.4", MOCK_PROFILES / "openwebui.yaml"
+    profile = yaml.safe_load(profile_path.read_text())
+    ids = list(load_fixtures("openwebui", DEFAULT_DIR / "openwebui.yaml").models)
+    port = free_port()
+    real = f"http://127.0.0.1:{port}"
+    with running("--api", "openwebui", "--overlay", overlay, "--port", str(port), "--quiet", url=real + "/"):
+        outputs = {}
+        for mode in ("page", "overlay"):
+            at = free_port()
+            args = [
+                "record",
+                "--api",
+                "openwebui",
+                "--upstream",
+                real,
+                "--out",
+                str(tmp_path / mode),
+                "--port",
+                str(at),
+            ]
+            args += ["--profile", str(profile_path)] + (["--overlay", overlay] if mode == "overlay" else [])
+            with running(*args, url=f"http://127.0.0.1:{at}/") as recorder:
+                before = {
+                    (r, m): send(f"http://127.0.0.1:{at}", "openwebui", t, m)
+                    for r, t in profile["tokens"].items()
+                    for m in ids
+                }
+            outputs[mode] = recorder.stop()
+    assert not (tmp_path / "page").exists()
+    assert (
+        "not recorded: the exchange violates the openwebui spec: response body $.version_id: is not allowed"
+        in outputs["page"][1]
+    )
+    recorded = load_fixtures(
+        "openwebui", tmp_path / "overlay" / "openwebui.yaml"
+    )  # page-shaped: the page's spec loads it
+    assert recorded.models["acme/test-model:v1"]["access_grants"][0] == {
+        "access_type": "user",
+        "access_id": "5e1f2d3c-reader-4000-8000-000000000003",
+        "permission": "read",
+    }
+    text = (tmp_path / "overlay" / "openwebui.yaml").read_text()
+    assert "# generated (the page requires them, the implementation never sends them): user" in text
+    new = {role: recorded.identities[role]["token"] for role in profile["tokens"]}
+    replay_port = free_port()
+    replay = f"http://127.0.0.1:{replay_port}"
+    args = ("--api", "openwebui", "--overlay", overlay, "--fixtures", str(tmp_path / "overlay"))
+    with running(*args, "--port", str(replay_port), "--quiet", url=replay + "/"):
+        for (role, model_id), answer in before.items():
+            again = send(replay, "openwebui", new[role], model_id)
+            assert (again.status_code, again.json()) == (answer.status_code, answer.json()), (role, model_id)
+        check = [
+            str(BIN / "contracts"),
+            "check",
+            "--api",
+            "openwebui",
+            "--overlay",
+            overlay,
+            "--base-url",
+            replay + "/api",
+        ]
+        check += ["--profile", str(tmp_path / "overlay" / "profiles" / "openwebui.yaml"), "--max-examples", "5"]
+        done = subprocess.run(check, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -68,7 +68,8 @@ def test_the_workflow_runs_as_the_readme_shows_it(tmp_path: Path, monkeypatch: p
     record, *curls = _commands(record_block)
     staging_port, port, replay_port = free_port(), free_port(), free_port()
     staging = f"http://127.0.0.1:{staging_port}"
-    mock = RunningMock(["--api", "openwebui", "--base-path", "/api/v1", "--port", str(staging_port), "--quiet"])
+    staging_args = ["--api", "openwebui", "--overlay", "openwebui-0.12.4", "--base-path", "/api/v1"]  # as 0.12.4
+    mock = RunningMock([*staging_args, "--port", str(staging_port), "--quiet"])
     try:
         mock.wait_url(staging + "/")
         argv = [a.replace("http://staging:8080", staging) for a in record[1:]] + ["--port", str(port)]
