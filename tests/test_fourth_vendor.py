@@ -116,3 +116,19 @@ def test_the_recorder_records_the_vendor(acme: str, vendor_path: dict[str, str],
             assert (again.status_code, again.json()) == (answer.status_code, answer.json()), (role, thing)
     finally:
         replay.stop()
+
+
+def test_a_spec_without_its_modules_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "openapi").mkdir()
+    shutil.copy(DATA / "openapi" / "acme.yaml", tmp_path / "openapi" / "acme.yaml")
+    env = {**os.environ, "VENDOR_PATH": str(tmp_path)}
+    for command in (
+        ["mock-server", "--api", "acme"],
+        ["contracts", "check", "--api", "acme", "--base-url", "http://127.0.0.1:9"],
+    ):
+        done = subprocess.run(
+            [str(BIN / command[0]), *command[1:]], env=env, capture_output=True, text=True, timeout=60
+        )
+        role = "mock module" if command[0] == "mock-server" else "harness module"
+        assert done.returncode == 2, done.stderr
+        assert f"vendor 'acme' has a spec but no {role}: add acme.py to" in done.stderr, done.stderr

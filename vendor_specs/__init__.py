@@ -63,7 +63,18 @@ from vendor_specs._overlay import (
     overlays,
 )
 from vendor_specs._profile import MODEL_ROLES, TOKEN_ROLES, InvalidProfile, Profile, parse_profile, read_profile
-from vendor_specs._registry import ENV_VAR, KEY_SEP, apis, is_api, overlay_ref, roots, spec_dir, spec_path, vendor_of
+from vendor_specs._registry import (
+    ENV_VAR,
+    KEY_SEP,
+    apis,
+    is_api,
+    overlay_ref,
+    roots,
+    spec_dir,
+    spec_path,
+    vendor_module,
+    vendor_of,
+)
 from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._security import Credential, credentials, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
@@ -167,6 +178,7 @@ __all__ = [
     "spec_path",
     "to_json_schema",
     "varying_message",
+    "vendor_module",
     "vendor_of",
     "walk",
     "with_message",

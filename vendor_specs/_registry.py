@@ -19,12 +19,25 @@ function of this package that takes ``api`` takes a key, and caches per key.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 from pathlib import Path
+from types import ModuleType
 
 from vendor_specs._errors import SpecError
 
-__all__ = ["ENV_VAR", "KEY_SEP", "apis", "is_api", "overlay_ref", "roots", "spec_dir", "spec_path", "vendor_of"]
+__all__ = [
+    "ENV_VAR",
+    "KEY_SEP",
+    "apis",
+    "is_api",
+    "overlay_ref",
+    "roots",
+    "spec_dir",
+    "spec_path",
+    "vendor_module",
+    "vendor_of",
+]
 
 ENV_VAR = "VENDOR_PATH"
 KEY_SEP = "@"  # vendor@overlay: a vendor name never contains it
@@ -83,3 +96,21 @@ def spec_path(api: str) -> Path:
     if vendor_of(api) not in found:
         raise SpecError(f"unknown API {api!r}: choose one of {', '.join(found)}")
     return found[vendor_of(api)]
+
+
+def vendor_module(package: str, api: str, role: str) -> ModuleType:
+    """``<package>.<vendor>``, the module a layer keeps for ``api``'s vendor (``api`` may be a spec key);
+    :class:`SpecError` naming the file to add when the vendor has a spec but no such module (``role``: what
+    the module is, e.g. ``mock module``)."""
+    if not is_api(api):
+        raise SpecError(f"unknown API {api!r}: choose one of {', '.join(apis())}")
+    name = f"{package}.{vendor_of(api)}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        folders = importlib.import_module(package).__path__
+        raise SpecError(
+            f"vendor {vendor_of(api)!r} has a spec but no {role}: add {vendor_of(api)}.py to {list(folders)[0]}"
+        ) from None

@@ -7,8 +7,6 @@ Everything else the harness knows about a vendor is a fact of its spec (``x-mode
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
 from typing import Protocol, cast
 
 import vendor_specs
@@ -30,18 +28,10 @@ class HarnessVendor(Protocol):
 
 def harness_vendor(api: str) -> HarnessVendor:
     """The harness vendor module of ``api``; :class:`UsageError` if there is none or it lacks ``CASES``."""
-    if not vendor_specs.is_api(api):
-        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
-    api = vendor_specs.vendor_of(api)  # a spec key's overlay: the vendor's module
     try:
-        module = importlib.import_module(f"{__name__}.{api}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{api}":
-            raise
-        where = Path(__file__).parent / f"{api}.py"
-        raise UsageError(
-            f"vendor {api!r} has a spec but no harness module: add {where.name} (see {where.parent})"
-        ) from None
+        module = vendor_specs.vendor_module(__name__, api, "harness module")  # a spec key: its vendor's module
+    except vendor_specs.SpecError as exc:
+        raise UsageError(str(exc)) from None
     if not isinstance(getattr(module, "CASES", None), tuple):
         raise UsageError(f"harness module {module.__name__} must define CASES, a tuple of contracts.cases.Case")
     return cast(HarnessVendor, module)

@@ -16,10 +16,8 @@ answers as that implementation does. Handlers work on page-shaped fixture record
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Protocol, cast
 
 import vendor_specs
@@ -98,18 +96,11 @@ _MEMBERS = (
 def vendor(api: str) -> MockVendor:
     """The mock vendor module of ``api`` (a spec key: its vendor's module); :class:`UsageError` saying what is
     missing for any other."""
-    if not vendor_specs.is_api(api):
-        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
-    api = vendor_specs.vendor_of(api)
     try:
-        module = importlib.import_module(f"{__name__}.{api}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{api}":
-            raise
-        where = Path(__file__).parent / f"{api}.py"
-        raise UsageError(
-            f"vendor {api!r} has a spec but no mock module: add {where.name} (see {where.parent})"
-        ) from None
+        module = vendor_specs.vendor_module(__name__, api, "mock module")
+    except vendor_specs.SpecError as exc:
+        raise UsageError(str(exc)) from None
+    api = vendor_specs.vendor_of(api)
     missing = [name for name in _MEMBERS if not hasattr(module, name)]
     missing += [
         op.operation_id for op in vendor_specs.operations(api) if not callable(getattr(module, op.operation_id, None))

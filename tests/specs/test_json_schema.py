@@ -6,7 +6,6 @@ format checker openapi-core builds for the spec: the classes openapi-core valida
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
 from contracts.validate.payload import fast_valid, float_safe
-from tests.validate.strategies import TRICKY, any_json, mutated, values
+from tests.validate.strategies import TRICKY, any_json, finite, mutated, values
 from vendor_specs import UnsupportedSchema, compile_schema, format_checker, load_spec, to_json_schema
 
 CHECKER = format_checker("respan")
@@ -98,16 +97,6 @@ def verdict(check: Any, value: Any) -> bool:
         return False
 
 
-def _finite(value: Any) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_finite(v) for v in value)
-    return True
-
-
 @pytest.mark.parametrize("write", [False, True], ids=["response", "request"])
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 @settings(max_examples=50, deadline=None)
@@ -122,7 +111,7 @@ def test_translated_keyword_agrees_with_openapi_cores_validator(name: str, write
     )
     value = data.draw(source)
     quick, expected = fast_valid(predicate, value), verdict(oracle, value)
-    if _finite(value):
+    if finite(value):
         assert quick == expected, f"{name}: disagree on {value!r}"
     else:
         assert not quick or expected, f"{name}: jsonschema-rs accepts {value!r}, openapi-core does not"
@@ -135,7 +124,7 @@ def test_every_listed_value_agrees(name: str, write: bool) -> None:
     schema = SCHEMAS[name]
     oracle = (OAS30WriteValidator if write else OAS30ReadValidator)(schema, format_checker=CHECKER).is_valid
     predicate = compile_schema(schema, CHECKER, write=write)
-    for value in [v for v in TRICKY + EXTRA_VALUES if _finite(v)]:
+    for value in [v for v in TRICKY + EXTRA_VALUES if finite(v)]:
         assert fast_valid(predicate, value) == verdict(oracle, value), f"{name}: disagree on {value!r}"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-__all__ = ["TRICKY", "any_json", "mutated", "values"]
+__all__ = ["TRICKY", "any_json", "finite", "mutated", "values"]
 
 TRICKY: list[Any] = [
     None,
@@ -166,3 +166,14 @@ def mutated(draw: st.DrawFn, value: Any) -> Any:
     if action == "anything":
         return _replace(value, path, draw(st.sampled_from(TRICKY) | any_json))
     return _replace(value, path, draw(st.sampled_from(_CONFUSIONS[type(target)])))
+
+
+def finite(value: Any) -> bool:
+    """JSON proper: no NaN or infinity anywhere (orjson never produces them; openapi-core may accept them)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(finite(v) for v in value)
+    return True

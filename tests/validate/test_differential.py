@@ -8,7 +8,6 @@ integers). openapi-core's verdict is computed independently of the code under te
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ import vendor_specs
 from contracts.validate import validate_value
 from contracts.validate.payload import fast_valid
 
-from .strategies import TRICKY, any_json, mutated, values
+from .strategies import TRICKY, any_json, finite, mutated, values
 
 CASES = [(api, status) for api in vendor_specs.APIS for status in vendor_specs.documented_statuses(api)]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,21 +39,10 @@ def fast(api: str, status: int) -> Any:
     return predicate
 
 
-def _finite(value: Any) -> bool:
-    """JSON proper: no NaN or infinity anywhere (orjson never produces them)."""
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_finite(v) for v in value)
-    return True
-
-
 def agree(api: str, status: int, value: Any) -> bool:
     verdict = core_valid(api, status, value)
     quick = fast_valid(fast(api, status), value)
-    if _finite(value):
+    if finite(value):
         assert quick == verdict, f"jsonschema-rs and openapi-core disagree on {value!r}"
     else:  # NaN is no JSON value: the fast path may only leave it to openapi-core, never accept it wrongly
         assert not quick or verdict, f"jsonschema-rs accepts {value!r}, openapi-core does not"
