@@ -134,7 +134,7 @@ def _prefix(args: argparse.Namespace) -> str:
 
 def _from_capture(args: argparse.Namespace, learning: Learning, output: Output, profile: Profile | None) -> int:
     from mock_server.record.har import read_har, record_har
-    from mock_server.record.recorder import Recorder
+    from mock_server.record.recorder import Recorder, counted
     from mock_server.verdict import Judge
 
     try:
@@ -153,13 +153,14 @@ def _from_capture(args: argparse.Namespace, learning: Learning, output: Output, 
         return 1
     if not recorder.save():
         return 2
-    print(f"recorded {learning.model_count} models from {summary.answered} answers into {output.fixture_path}")
+    models, answers = counted(learning.model_count, "model"), counted(summary.answered, "answer")
+    print(f"recorded {models} from {answers} into {output.fixture_path}")
     return 0
 
 
 def _from_upstream(args: argparse.Namespace, learning: Learning, output: Output, profile: Profile | None) -> int:
     from mock_server.proxy import create_proxy_app
-    from mock_server.record.recorder import Recorder
+    from mock_server.record.recorder import Recorder, counted
     from mock_server.serve import Listener, bind, run
 
     recorder = Recorder(learning.api, learning, output)
@@ -181,7 +182,8 @@ def _from_upstream(args: argparse.Namespace, learning: Learning, output: Output,
     if recorder.unsaved:
         recorder.save()
     if learning.model_count:
-        print(f"recorded {learning.model_count} models into {output.fixture_path} (profile {output.profile_path})")
+        models = counted(learning.model_count, "model")
+        print(f"recorded {models} into {output.fixture_path} (profile {output.profile_path})")
     else:
         print(f"nothing recorded: no conforming 200 answer of {args.api}'s model operation came; nothing written")
     return 0

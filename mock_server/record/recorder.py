@@ -24,10 +24,15 @@ from mock_server.vendors._common import Context, FixtureSet
 from mock_server.verdict import Exchange, Verdict
 from vendor_specs import model_operation
 
-__all__ = ["Recorder"]
+__all__ = ["Recorder", "counted"]
 
 log = logging.getLogger("mock_server.record")
 _TOLD = ("new", "fuller", "changed", "kept")
+
+
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """``1 model``, ``2 models``."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 class Recorder:
@@ -124,10 +129,10 @@ class Recorder:
         try:
             if self.output.write(recording):
                 log.info(
-                    "record: wrote %s (%d models, %d identities) and %s",
+                    "record: wrote %s (%s, %s) and %s",
                     self.output.fixture_path,
-                    len(recording.models),
-                    len(recording.identities),
+                    counted(len(recording.models), "model"),
+                    counted(len(recording.identities), "identity", "identities"),
                     self.output.profile_path,
                 )
         except (OSError, FixtureError) as exc:

@@ -193,7 +193,7 @@ def test_a_non_conforming_answer_is_passed_on_logged_and_not_recorded(tmp_path: 
     recorded = load_fixtures("respan", out / "respan.yaml")
     assert list(recorded.models) == ["openai/gpt-4o"]
     assert recorded.identities["anonymous-1"]["token"] is None  # no profile: an identity nobody may call as
-    assert "no --profile tokens" in stdout and "recorded 1 models" in stdout
+    assert "no --profile tokens" in stdout and "recorded 1 model into" in stdout
 
 
 def test_help_explains_record(capsys: pytest.CaptureFixture[str]) -> None:
