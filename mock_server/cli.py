@@ -21,6 +21,8 @@ examples:
   mock-server --dynamic --seed 7                generated data, the same for the same id on every run
   mock-server --prefer 'code=404' --journal requests.ndjson
   mock-server --overlay openwebui-0.12.4        Open WebUI answering as 0.12.4 really does (user: null, ...)
+  mock-server record --api respan --upstream http://staging:8000 --out ./recorded --profile staging.yaml
+                                                learn fixtures from a real server (see mock-server record --help)
 
 
 requests may force a documented answer with `Prefer: code=404`, `Prefer: example=<name>` or
@@ -92,9 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     logs.add_arguments(parser)
     from mock_server.proxy import register as register_proxy  # here, not at import: keeps `mock-server` start fast
+    from mock_server.record.cli import register as register_record
 
-    subparsers = parser.add_subparsers(dest="command", metavar="{proxy}")
+    subparsers = parser.add_subparsers(dest="command", metavar="{proxy,record}")
     register_proxy(subparsers)
+    register_record(subparsers)
     return parser
 
 

@@ -4,6 +4,9 @@ Records are in the shape of the vendor's page. Every model record is validated, 
 against the page's 200 schema when it is loaded, and for a spec key with an overlay also in the overlay's
 shape (``mock_server.observed``) against the overlaid 200 schema; a bad file raises ``FixtureError`` naming
 the file, the record, the field, the spec and the problem.
+
+An identity with ``token: null`` is a caller nobody can act as (``mock-server record`` writes callers it
+saw but whose credentials it does not keep that way): its other fields still count for the vendor's rules.
 ``FixtureStore`` keeps the last good data and reloads a file when its mtime changes (a broken edit
 keeps the last good data and logs why).
 """
@@ -26,7 +29,7 @@ from mock_server.vendors import vendor
 from mock_server.vendors._common import FixtureSet
 from vendor_specs import body_validator, format_checker, model_facts, model_operation, response_schema, vendor_of
 
-__all__ = ["DEFAULT_DIR", "FixtureSet", "FixtureStore", "fixture_path", "load_fixtures"]
+__all__ = ["DEFAULT_DIR", "FixtureSet", "FixtureStore", "fixture_path", "load_fixtures", "parse_fixtures"]
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data"
 log = logging.getLogger("mock_server.fixtures")
@@ -57,6 +60,17 @@ def _first_error(api: str, body: dict[str, Any]) -> Any:
         pass
     validator = OAS30ReadValidator(response_schema(api, 200), format_checker=format_checker(api))
     return next(iter(sorted(validator.iter_errors(body), key=lambda e: list(e.path))), None)
+
+
+def _tokenless(schema: dict[str, Any]) -> dict[str, Any]:
+    """``IDENTITY_SCHEMA`` for an identity with ``token: null`` (checked without its token)."""
+    properties = {k: v for k, v in (schema.get("properties") or {}).items() if k != "token"}
+    required = [r for r in schema.get("required") or () if r != "token"]
+    return {**schema, "properties": properties, "required": required}
+
+
+def _path(error: Any) -> list[Any]:
+    return list(error.path)
 
 
 def _field(path: Any) -> str | None:
@@ -91,6 +105,21 @@ def _load(api: str, path: Path) -> FixtureSet:
         ) from None
     except yaml.YAMLError as exc:
         raise FixtureError(name, f"is not valid YAML ({' '.join(str(exc).split())})") from None
+    return _parse(api, data, name)
+
+
+def parse_fixtures(api: str, data: Any, source: str) -> FixtureSet:
+    """Validate already-parsed fixture data (named ``source`` in messages) as :func:`load_fixtures` does a file."""
+    try:
+        return _parse(api, data, source)
+    except FixtureError:
+        raise
+    except Exception as exc:
+        log.debug("checking fixture %s failed", source, exc_info=exc)
+        raise FixtureError(source, f"cannot be loaded ({type(exc).__name__}: {' '.join(str(exc).split())})") from None
+
+
+def _parse(api: str, data: Any, name: str) -> FixtureSet:
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("identities"), dict)
@@ -101,14 +130,19 @@ def _load(api: str, path: Path) -> FixtureSet:
     identities: dict[str, dict[str, Any]] = {}
     by_token: dict[str, dict[str, Any]] = {}
     id_validator = OAS30Validator(spec.IDENTITY_SCHEMA)
+    tokenless = OAS30Validator(_tokenless(spec.IDENTITY_SCHEMA))
     for ident_name, ident in data["identities"].items():
-        error = next(iter(sorted(id_validator.iter_errors(ident), key=lambda e: list(e.path))), None)
+        without = isinstance(ident, dict) and "token" in ident and ident["token"] is None
+        checked = {k: v for k, v in ident.items() if k != "token"} if without else ident
+        error = next(iter(sorted((tokenless if without else id_validator).iter_errors(checked), key=_path)), None)
         if error is not None:
             raise FixtureError(name, error.message, f"identity `{ident_name}`", _field(error.absolute_path))
         ident = {**ident, "name": str(ident_name)}
+        identities[str(ident_name)] = ident
+        if without:
+            continue
         if ident["token"] in by_token:
             raise FixtureError(name, "token is already used by another identity", f"identity `{ident_name}`", "token")
-        identities[str(ident_name)] = ident
         by_token[ident["token"]] = ident
     facts = model_facts(api)
     models: dict[str, dict[str, Any]] = {}

@@ -8,6 +8,7 @@ once per fixture version. The index page and the Swagger UI's Authorize dialog b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import vendor_specs
@@ -15,7 +16,7 @@ from mock_server.errors import VendorError
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context, FixtureSet
 
-__all__ = ["Identity", "identities", "readable_by_most"]
+__all__ = ["Identity", "answer", "identities", "readable_by_most"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class Identity:
     may_read: tuple[str, ...]  # fixture model ids this identity gets a 200 for
 
 
-def _reads(api: str, fixtures: FixtureSet, token: str, model_id: str) -> bool:
+def answer(api: str, fixtures: FixtureSet, token: str, model_id: str) -> dict[str, Any] | None:
+    """The 200 body the vendor module's handler gives ``token`` for ``model_id``, or None when it refuses."""
     module = vendor(api)
     op = vendor_specs.model_operation(api)
     param = vendor_specs.model_facts(api).id_parameter
@@ -43,16 +45,22 @@ def _reads(api: str, fixtures: FixtureSet, token: str, model_id: str) -> bool:
     }
     try:
         identity = module.authenticate(token, fixtures)
-        getattr(module, op.operation_id)(Context(api, fixtures, identity, scope))
+        body: dict[str, Any] = getattr(module, op.operation_id)(Context(api, fixtures, identity, scope))
     except VendorError:
-        return False
-    return True
+        return None
+    return body
+
+
+def _reads(api: str, fixtures: FixtureSet, token: str, model_id: str) -> bool:
+    return answer(api, fixtures, token, model_id) is not None
 
 
 def _compute(api: str, fixtures: FixtureSet) -> tuple[Identity, ...]:
     found = vendor_specs.credentials(api, vendor_specs.model_operation(api).definition)
     out = []
     for name, ident in fixtures.identities.items():
+        if ident["token"] is None:
+            continue  # nobody can call as it
         token = str(ident["token"])
         send = found[0].describe(token) if found else token
         may_read = tuple(model_id for model_id in fixtures.models if _reads(api, fixtures, token, model_id))

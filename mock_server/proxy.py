@@ -23,7 +23,7 @@ import logging
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import vendor_specs
@@ -33,7 +33,7 @@ from mock_server.errors import UsageError
 from mock_server.verdict import Exchange, Judge, Verdict
 from vendor_specs import Upstream, UpstreamError, UpstreamResponse
 
-__all__ = ["ProxyApp", "create_proxy_app", "register"]
+__all__ = ["ExchangeObserver", "ProxyApp", "create_proxy_app", "register"]
 
 log = logging.getLogger("mock_server.proxy")
 MB = 1_048_576
@@ -60,6 +60,18 @@ class _ClientGone(Exception):
 Scope = dict[str, Any]
 Receive = Any
 Send = Any
+
+
+class ExchangeObserver(Protocol):
+    """A hook into the proxy (``mock-server record`` is one): it is shown every exchange the proxy judged, and
+    says how a request target may appear in the log."""
+
+    def shown(self, target: str) -> str:
+        """The request target (path and query, as sent) as log lines may show it, e.g. with credentials hidden."""
+
+    def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> None:
+        """One judged exchange, before it is logged and answered; ``body`` is the response body decoded (gzip,
+        deflate), or why it could not be."""
 
 
 def _check(api: str, upstream: str, timeout: float, max_body_mb: float) -> None:
@@ -116,10 +128,12 @@ class ProxyApp:
         timeout: float = 30.0,
         max_body_mb: float = 16.0,
         overlay: str | None = None,
+        observer: ExchangeObserver | None = None,
     ) -> None:
         _check(api, upstream, timeout, max_body_mb)
         api = vendor_specs.spec_key(api, overlay)  # the overlaid spec, when validating against an implementation
         self.api = api
+        self.observer = observer
         self.strict = strict
         self.max_body_mb = max_body_mb
         max_body = int(max_body_mb * MB)
@@ -160,6 +174,8 @@ class ProxyApp:
         query: bytes = scope.get("query_string", b"")
         path = raw_path.decode("latin-1")
         where = path + ("?" + query.decode("latin-1") if query else "")
+        if self.observer is not None:
+            where = self.observer.shown(where)
         cut = (scope.get("extensions") or {}).get(URL_SIZE)
         if cut is not None:  # the HTTP server kept only the URL's first URL_LIMIT bytes: not sent on cut
             error = f"request target of {cut} bytes is over the {URL_LIMIT}-byte limit; not forwarded"
@@ -189,6 +205,8 @@ class ProxyApp:
             method, path, query, scope["headers"], upstream_answer.status, upstream_answer.headers, upstream_answer.body
         )
         verdict = await self._verdict(exchange)
+        if self.observer is not None:
+            self.observer.observe(exchange, verdict, self.judge.decoded(exchange))
         answer = _passed_back(method, upstream_answer)
         if self.strict and verdict.response_violated:
             answer = _json_answer(
@@ -316,11 +334,19 @@ def create_proxy_app(
     timeout: float = 30.0,
     max_body_mb: float = 16.0,
     overlay: str | None = None,
+    observer: ExchangeObserver | None = None,
 ) -> ProxyApp:
     """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path),
     validating against ``api``'s spec, or with ``overlay`` against that implementation's overlay of it."""
     return ProxyApp(
-        api, upstream, base_path=base_path, strict=strict, timeout=timeout, max_body_mb=max_body_mb, overlay=overlay
+        api,
+        upstream,
+        base_path=base_path,
+        strict=strict,
+        timeout=timeout,
+        max_body_mb=max_body_mb,
+        overlay=overlay,
+        observer=observer,
     )
 
 

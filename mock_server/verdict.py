@@ -145,7 +145,7 @@ class Judge:
             return False
         if content_type.lower() != "application/json" and content_type.lower() in content:
             return False  # openapi-core would pick the media type spelled with these very parameters
-        body = self._body(exchange)
+        body = self.decoded(exchange)
         if not isinstance(body, bytes) or not body or _LONG_DIGITS.search(body):
             return False
         check = self._bodies.get((op.operation_id, exchange.status))
@@ -157,11 +157,22 @@ class Judge:
             return False
         return check(value)
 
-    def _body(self, exchange: Exchange) -> bytes | str:
+    def decoded(self, exchange: Exchange) -> bytes | str:
+        """The response body without its Content-Encoding, or why it cannot be decoded."""
         encoding = exchange.response_header(b"content-encoding")
         if encoding is None or encoding.strip().lower() == "identity":
             return exchange.body
         return _decoded(exchange.body, encoding.encode("latin-1"), self.max_body)
+
+    def judged(self, exchange: Exchange) -> Verdict:
+        """The whole verdict on one exchange, in this thread (the proxy runs openapi-core off its event loop)."""
+        match = self.match(exchange.method, exchange.path)
+        if match is None:
+            return Verdict(None)
+        request_ok, response_ok = self.fast(match, exchange)
+        if request_ok and response_ok:
+            return Verdict(match.operation.operation_id)
+        return self.verdict(match, exchange, request_ok, response_ok)
 
     # ----------------------------------------------------------------- openapi-core
     def verdict(self, match: OperationMatch, exchange: Exchange, request_ok: bool, response_ok: bool) -> Verdict:
@@ -176,7 +187,7 @@ class Judge:
             refused, found = tuple(found), []
         note = ""
         if not response_ok:
-            body = self._body(exchange)
+            body = self.decoded(exchange)
             if isinstance(body, str):
                 note = body
             else:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from tests.mock_server.conftest import RunningMock, free_port
 
@@ -82,6 +83,39 @@ def test_the_validator_knows_the_vendor(vendor_path: dict[str, str], tmp_path: P
         timeout=60,
     )
     assert done.returncode == 1 and "$.updated_at: is not of type 'integer'" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_recorder_records_the_vendor(acme: str, vendor_path: dict[str, str], tmp_path: Path) -> None:
+    """`mock-server record` learns the vendor through its module's caller/observe/identify, and the mock serves
+    what it learnt by the vendor's rules, with the new tokens."""
+    port, out = free_port(), tmp_path / "recorded"
+    args = ["record", "--api", "acme", "--upstream", acme.removesuffix("/v2"), "--out", str(out)]
+    recorder = RunningMock([*args, "--profile", str(DATA / "profile.yaml"), "--port", str(port)], env=vendor_path)
+    keys = {"owner": "acme-red-key-0001", "stranger": "acme-blue-key-0002"}
+    try:
+        recorder.wait_url(f"http://127.0.0.1:{port}/")
+        before = {
+            (role, thing): httpx.get(f"http://127.0.0.1:{port}/v2/things/{thing}", headers={"X-Acme-Key": key})
+            for role, key in keys.items()
+            for thing in ("thing-1", "thing-2")
+        }
+    finally:
+        recorder.stop()
+    recorded = yaml.safe_load((out / "acme.yaml").read_text())
+    assert {name: {**ident, "token": "-"} for name, ident in recorded["identities"].items()} == {
+        "owner": {"token": "-", "team": "red"},
+        "stranger": {"token": "-", "team": "blue"},
+    }
+    replay_port = free_port()
+    replay = RunningMock(["--api", "acme", "--fixtures", str(out), "--port", str(replay_port)], env=vendor_path)
+    try:
+        replay.wait_url(f"http://127.0.0.1:{replay_port}/v2/things/x")
+        for (role, thing), answer in before.items():
+            headers = {"X-Acme-Key": recorded["identities"][role]["token"]}
+            again = httpx.get(f"http://127.0.0.1:{replay_port}/v2/things/{thing}", headers=headers)
+            assert (again.status_code, again.json()) == (answer.status_code, answer.json()), (role, thing)
+    finally:
+        replay.stop()
 
 
 def test_a_spec_without_its_modules_is_a_clear_error(tmp_path: Path) -> None:

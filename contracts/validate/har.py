@@ -7,10 +7,6 @@ A malformed entry (missing fields, undecodable body) is reported as unusable; th
 
 from __future__ import annotations
 
-import base64
-import binascii
-import functools
-import ipaddress
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,73 +16,30 @@ import vendor_specs
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
 from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_valid
-from vendor_specs import OperationMatch, documented_refusal, request_violations, response_violations
+from vendor_specs import (
+    HAR_NOT_ANSWERS,
+    InvalidHar,
+    OperationMatch,
+    documented_refusal,
+    har_body,
+    har_entries,
+    har_pairs,
+    request_violations,
+    response_violations,
+)
 
 __all__ = ["HostRule", "match_url", "validate_har", "validate_har_file"]
 
 
-_NOT_ANSWERS = {  # statuses a browser records that are not the API's answer
-    0: "no response (blocked, cancelled or failed in the browser)",
-    304: "304 Not Modified: the browser reused its cached copy, the capture has no answer to validate",
-}
-
-
-@functools.lru_cache(maxsize=None)
-def _hosts(api: str) -> frozenset[str]:
-    """The host names of ``api``'s ``servers`` (variables at their defaults)."""
-    return frozenset(server.host for server in vendor_specs.servers(api) if server.host)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _host_port(url: str) -> tuple[str, int | None]:
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:  # a port out of range in a captured URL: it cannot equal a --host port
-        port = -1
-    if port is None:
-        port = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return (parts.hostname or "").rstrip("."), port
-
-
-class HostRule:
-    """Which hosts of a capture belong to the API under test.
-
-    Given hosts (``HOST`` or ``HOST:PORT``, e.g. ``staging.example.com:8443``): only those. Otherwise the
-    host names of each spec's ``servers`` for that spec, plus loopback hosts (``localhost``, ``127.x.x.x``,
-    ``[::1]``: a mock or dev server) for every spec.
-    """
+class HostRule(vendor_specs.HostRule):
+    """Which hosts of a capture belong to the API under test (``vendor_specs.HostRule``); a malformed host is
+    :class:`UnusableInput`."""
 
     def __init__(self, hosts: Sequence[str] | None = None) -> None:
-        self.given: list[tuple[str, int | None]] = [self._parse(h) for h in hosts or ()]
-
-    @staticmethod
-    def _parse(value: str) -> tuple[str, int | None]:
-        text = value.strip()
-        parts = urlsplit(text if "://" in text else "//" + text)
         try:
-            port = parts.port
-        except ValueError:
-            raise UnusableInput(f"--host {value!r}: the port is not a number from 1 to 65535") from None
-        if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.username:
-            raise UnusableInput(f"--host {value!r} is not HOST or HOST:PORT, e.g. staging.example.com:8443")
-        if port is None and "://" in text:
-            port = {"http": 80, "https": 443}.get(parts.scheme.lower())
-        return parts.hostname.rstrip("."), port
-
-    def allows(self, api: str, url: str) -> bool:
-        host, port = _host_port(url)
-        if self.given:
-            return any(host == h and (p is None or port == p) for h, p in self.given)
-        return host in _hosts(api) or _is_loopback(host)
+            super().__init__(hosts)
+        except InvalidHar as exc:
+            raise UnusableInput(str(exc)) from None
 
 
 def match_url(
@@ -120,36 +73,6 @@ def _vendor_path(method: str, url: str, base_path: str | None, apis: tuple[str, 
     )
 
 
-def _pairs(items: Any, where: str) -> dict[str, str]:
-    if items is None:
-        return {}
-    if not isinstance(items, list) or not all(isinstance(i, dict) and "name" in i for i in items):
-        raise UnusableInput(f"{where} is not a list of {{name, value}} objects")
-    return {str(i["name"]): str(i.get("value", "")) for i in items if not str(i["name"]).startswith(":")}
-
-
-def _body(content: Any, max_bytes: int) -> bytes | None:
-    if not isinstance(content, dict) or content.get("text") is None:
-        return None
-    text = content["text"]
-    if not isinstance(text, str):
-        raise UnusableInput("response.content.text is not a string")
-    encoding = content.get("encoding")
-    if encoding == "base64":
-        if len(text) > max_bytes * 4 // 3 + 4:
-            raise UnusableInput(f"response body is over the {max_bytes:,}-byte limit; raise it with --max-body-mb")
-        try:
-            return base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise UnusableInput("response.content.text is marked base64 but is not valid base64") from None
-    if encoding not in (None, ""):
-        raise UnusableInput(
-            f"response.content.encoding {encoding!r} is not supported: a HAR body is plain text or base64; "
-            "re-export the HAR from the browser"
-        )
-    return text.encode("utf-8", "surrogatepass")
-
-
 def _entry(
     entry: Any,
     number: int,
@@ -172,8 +95,8 @@ def _entry(
     op = match.operation
     result.api, result.operation = op.api, op.operation_id
     try:
-        headers = _pairs(request.get("headers"), "request.headers")
-        cookies = _pairs(request.get("cookies"), "request.cookies")
+        headers = har_pairs(request.get("headers"), "request.headers")
+        cookies = har_pairs(request.get("cookies"), "request.cookies")
         query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
         request_found = request_violations(match, query, headers, cookies)
         result.violations += request_found
@@ -181,16 +104,16 @@ def _entry(
         status = response.get("status") if isinstance(response, dict) else None
         if not isinstance(status, int) or isinstance(status, bool):
             raise UnusableInput("has no response.status; re-export the HAR with responses")
-        if status in _NOT_ANSWERS:
-            result.skipped = _NOT_ANSWERS[status]
+        if status in HAR_NOT_ANSWERS:
+            result.skipped = HAR_NOT_ANSWERS[status]
             return result
         result.status = status
         if request_found and documented_refusal(op, status):  # the server did its job: the request is not its finding
             result.violations, result.refused = [], request_found
-        response_headers = {k.lower(): v for k, v in _pairs(response.get("headers"), "response.headers").items()}
+        response_headers = {k.lower(): v for k, v in har_pairs(response.get("headers"), "response.headers").items()}
         content = response.get("content") if isinstance(response.get("content"), dict) else {}
         content_type = response_headers.get("content-type") or content.get("mimeType") or None
-        body = _body(content, max_bytes)
+        body = har_body(content, max_bytes)
         if body is None and op.responses.get(str(status), {}).get("content"):
             result.problem = "response body was not captured (no content.text); export the HAR with content"
             return result
@@ -201,7 +124,7 @@ def _entry(
                 return result
         room = None if limit is None else max(limit - len(result.violations), 0)
         result.add_violations(response_violations(match, status, body, content_type, limit=room), limit)
-    except UnusableInput as exc:
+    except (UnusableInput, InvalidHar) as exc:
         result.problem = f"response body {exc}" if str(exc).startswith("is ") else str(exc)
     return result
 
@@ -231,9 +154,10 @@ def validate_har(
         raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
     apis = vendor_specs.APIS if api is None else (api,)
     rule = HostRule(hosts)
-    entries = har.get("log", {}).get("entries") if isinstance(har, dict) and isinstance(har.get("log"), dict) else None
-    if not isinstance(entries, list):
-        raise UnusableInput("is not a HAR file: no log.entries list; export it from the browser's network panel")
+    try:
+        entries = har_entries(har)
+    except InvalidHar as exc:
+        raise UnusableInput(str(exc)) from None
     report = Report()
     for number, entry in enumerate(entries, start=1):
         try:
@@ -244,7 +168,7 @@ def validate_har(
             report.unmatched += 1
             request = entry["request"]
             if _vendor_path(request["method"], request["url"], base_path, apis):
-                report.other_hosts[urlsplit(request["url"]).netloc.rsplit("@", 1)[-1].lower()] += 1
+                report.other_hosts[HostRule.shown(request["url"])] += 1
         else:
             report.add(result)
     return report

@@ -17,11 +17,13 @@ answers as that implementation does. Handlers work on page-shaped fixture record
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, cast
 
 import vendor_specs
 from mock_server.errors import UsageError
 from mock_server.vendors._common import Context, ErrorFormat, FixtureSet
+from mock_server.vendors._learn import Identified, Observation
 
 __all__ = ["MockVendor", "vendor"]
 
@@ -53,8 +55,42 @@ class MockVendor(Protocol):
     def generated(self, ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         """A ``Prefer: dynamic=true`` 200 body made plausible for the request."""
 
+    # What `mock-server record` asks (mock_server/vendors/_learn.py).
+    def caller(self, ctx: Context) -> str | None:
+        """The credential saying who sent a request (the bearer token, SELISE's project key), or None."""
 
-_MEMBERS = ("IDENTITY_SCHEMA", "errors", "authenticate", "authorize", "served_form", "check_record", "generated")
+    def observe(self, api: str, body: dict[str, Any], caller: str) -> Observation:
+        """A conforming 200 body of the model operation as the record a fixture stores (per-caller fields
+        removed; ``caller``, the stand-in for the caller's credential, wherever the body shows the caller's own
+        credential), and what the caller was not shown."""
+
+    def identify(
+        self,
+        api: str,
+        name: str,
+        seen: Sequence[Observation],
+        token: str | None,
+        models: Mapping[str, dict[str, Any]],
+        others: Mapping[str, dict[str, Any]],
+    ) -> Identified:
+        """The identity fields (besides ``token``) of the caller ``name`` that got the answers ``seen``, so that
+        the access rules give it those answers again: learnt where the answers show them, generated (and said
+        so) where they do not. ``token`` is its new token (None: nobody may call as it), ``models`` every
+        recorded record, ``others`` the identities worked out before it."""
+
+
+_MEMBERS = (
+    "IDENTITY_SCHEMA",
+    "errors",
+    "authenticate",
+    "authorize",
+    "served_form",
+    "check_record",
+    "generated",
+    "caller",
+    "observe",
+    "identify",
+)
 
 
 def vendor(api: str) -> MockVendor:

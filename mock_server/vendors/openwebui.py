@@ -8,6 +8,7 @@ access_type ``group``, is to the identity's ``groups``).
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mock_server.errors import spec_example
@@ -19,16 +20,20 @@ from mock_server.vendors._common import (
     echo_request,
     situation_error,
 )
+from mock_server.vendors._learn import Identified, Observation, generated_id, spec_credential
 
 __all__ = [
     "IDENTITY_SCHEMA",
     "access",
     "authenticate",
     "authorize",
+    "caller",
     "check_record",
     "errors",
     "generated",
     "get_model",
+    "identify",
+    "observe",
     "served_form",
 ]
 
@@ -106,3 +111,112 @@ def _view(record: dict[str, Any], level: str) -> dict[str, Any]:
     if level != "write":
         body["params"] = {}
     return body
+
+
+# --------------------------------------------------------------------------- recording (mock-server record)
+caller = spec_credential
+_ADMIN = "<admin>"  # stands for "an admin" among the user ids a caller may have
+
+
+def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
+    """``write_access`` is the caller's, not the model's; a read-only caller's ``params`` are not the model's."""
+    record = {key: value for key, value in body.items() if key != "write_access"}
+    if body.get("write_access") is True:
+        return Observation(record)
+    return Observation(record, lacks="params, {} for read-only callers")
+
+
+def _principals(grants: list[dict[str, Any]], permission: str) -> tuple[set[str], bool]:
+    """The user ids (``*``: everyone) a model's grants give ``permission``, and whether a group grant does too."""
+    users: set[str] = set()
+    group = False
+    for grant in grants:
+        if grant.get("permission") != permission:
+            continue
+        if grant.get("access_type") == "group":
+            group = True
+        elif isinstance(grant.get("access_id"), str):
+            users.add(grant["access_id"])
+    return users, group
+
+
+def identify(
+    api: str,
+    name: str,
+    seen: Sequence[Observation],
+    token: str | None,
+    models: Mapping[str, dict[str, Any]],
+    others: Mapping[str, dict[str, Any]],
+) -> Identified:
+    """Who the caller can be, from every answer it got: shown a model with write access, it is that model's
+    owner (``user_id``), an admin, or holds a write grant; shown it read-only, it is none of those and holds a
+    read grant. An identity named ``admin`` (the profile's role) is taken for an admin when no answer says
+    otherwise; a user id no answer narrows down is generated."""
+    may_be: set[str] | None = None  # None: any user id
+    never: set[str] = set()
+    read_only = [obs.record["id"] for obs in seen if not obs.full]
+    for obs in seen:
+        grants = obs.record.get("access_grants") or []
+        writers, group_writes = _principals(grants, "write")
+        if obs.full:
+            if "*" not in writers and not group_writes:
+                can = {_ADMIN, obs.record["user_id"], *writers}
+                may_be = can if may_be is None else may_be & can
+            continue
+        never |= {obs.record["user_id"], *writers}
+        readers, group_reads = _principals(grants, "read")
+        if "*" not in readers and not group_reads:
+            may_be = readers if may_be is None else may_be & readers
+    users = sorted((may_be or set()) - never - {_ADMIN})
+    notes: list[str] = []
+    admin = not read_only and (may_be == {_ADMIN} or (name == "admin" and (may_be is None or _ADMIN in may_be)))
+    if admin:
+        why = "write access to models of different owners" if may_be == {_ADMIN} else "named admin in the profile"
+        notes.append(f"role admin: {why}")
+        user_id = generated_id(api, name)
+        notes.append("user_id generated: an admin's own id shows in no answer")
+    elif users:
+        user_id = users[0]
+        named = [obs for obs in seen if user_id == obs.record["user_id"] or _named(user_id, obs.record)]
+        basis = ", ".join(f"{'write' if obs.full else 'read'} access to {obs.record['id']}" for obs in named)
+        notes.append(f"user_id {user_id}: the only user the answers allow ({basis})")
+        if len(users) > 1:
+            notes[-1] = f"user_id {user_id}: one of {', '.join(users)}, which the answers cannot tell apart"
+        if _ADMIN in (may_be or ()) and not read_only:
+            notes.append("role user: an admin would have been shown the same, and it is not named admin")
+    else:
+        user_id = generated_id(api, name)
+        if may_be is not None and not may_be - never:
+            shown = "the answers contradict each other (did the grants change while recording?); none"
+        elif read_only:
+            shown = f"it was shown only public or group models ({', '.join(read_only)}); none"
+        else:
+            shown = "no answer"
+        notes.append(f"user_id generated: {shown} showed which user it is")
+    identity: dict[str, Any] = {"user_id": user_id, "role": "admin" if admin else "user"}
+    if read_only and not admin:
+        notes.append(f"role user: shown {', '.join(read_only)} read-only (an admin has write access everywhere)")
+    groups = _groups(identity, seen)
+    if groups:
+        identity["groups"] = groups
+        notes.append(f"groups {', '.join(groups)}: a group grant is the only grant that explains what it was shown")
+    return Identified(identity, tuple(notes))
+
+
+def _named(user_id: str, record: dict[str, Any]) -> bool:
+    """Whether a grant of ``record`` names ``user_id``."""
+    return any(user_id in _principals(record.get("access_grants") or [], p)[0] for p in ("read", "write"))
+
+
+def _groups(identity: dict[str, Any], seen: Sequence[Observation]) -> list[str]:
+    """Groups the identity must be in for the access rules to give it what it was shown (group grants)."""
+    groups: list[str] = []
+    for obs in seen:
+        wanted = "write" if obs.full else "read"
+        if access({**identity, "groups": groups}, obs.record) == wanted:
+            continue
+        for grant in obs.record.get("access_grants") or []:
+            if grant.get("access_type") == "group" and grant.get("permission") == wanted:
+                groups.append(str(grant.get("access_id")))
+                break
+    return groups

@@ -7,6 +7,7 @@ A model is organisation-owned when ``affiliation_category`` is ``custom``; its o
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mock_server.errors import VendorError
@@ -18,14 +19,18 @@ from mock_server.vendors._common import (
     echo_request,
     situation_error,
 )
+from mock_server.vendors._learn import Identified, Observation, spec_credential
 
 __all__ = [
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
+    "caller",
     "check_record",
     "errors",
     "generated",
+    "identify",
+    "observe",
     "owner",
     "retrieve_custom_model",
     "served_form",
@@ -75,7 +80,7 @@ def owner(record: dict[str, Any]) -> int | None:
     """The owning organisation of a custom model; None for a global model."""
     if record.get("affiliation_category") != "custom":
         return None
-    return record["provider"]["organization_id"]
+    return (record.get("provider") or {}).get("organization_id")
 
 
 def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
@@ -102,3 +107,40 @@ def retrieve_custom_model(ctx: Context) -> dict[str, Any]:
     if org is not None and org != ctx.identity["organization_id"]:
         raise situation_error(ctx.api, "denied")
     return record
+
+
+# --------------------------------------------------------------------------- recording (mock-server record)
+caller = spec_credential
+
+
+def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
+    """Every caller that may read a model is shown all of it."""
+    return Observation(dict(body))
+
+
+def identify(
+    api: str,
+    name: str,
+    seen: Sequence[Observation],
+    token: str | None,
+    models: Mapping[str, dict[str, Any]],
+    others: Mapping[str, dict[str, Any]],
+) -> Identified:
+    """A caller shown a custom model belongs to its organisation (``provider.organization_id``); one shown only
+    global models gets an organisation that owns none of the recorded custom models."""
+    shown = [(obs.record["id"], org) for obs in seen if (org := owner(obs.record)) is not None]
+    if shown:
+        org = shown[0][1]
+        names = ", ".join(model for model, other in shown if other == org)
+        notes = [f"organization_id {org}: it was shown the custom model(s) {names} of that organisation"]
+        if len({o for _, o in shown}) > 1:
+            notes.append(f"it was also shown custom models of other organisations: {sorted({o for _, o in shown})}")
+        return Identified({"organization_id": org}, tuple(notes))
+    taken = {org for record in models.values() if (org := owner(record)) is not None}
+    taken |= {ident["organization_id"] for ident in others.values() if "organization_id" in ident}
+    org = max(taken, default=0) + 1
+    why = "it was shown only global models" if seen else "no answer was shown to it"
+    return Identified(
+        {"organization_id": org},
+        (f"organization_id {org} generated: {why}; it owns none of the recorded custom models",),
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import random
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mock_server.errors import VendorError, spec_example
@@ -18,23 +19,31 @@ from mock_server.vendors._common import (
     mask_secrets,
     situation_error,
 )
+from mock_server.vendors._learn import Identified, Observation
 from vendor_specs import json_body_schema, model_operation, situation, with_message
 
 __all__ = [
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
+    "caller",
     "check_record",
     "errors",
     "generated",
     "get_model_by_id",
+    "identify",
+    "observe",
     "served_form",
 ]
 
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["token"],
-    "properties": {"token": {"type": "string", "minLength": 1}},
+    "properties": {
+        "token": {"type": "string", "minLength": 1},
+        # a project whose key is not kept (token: null): the ProjectKey its models carry
+        "project": {"type": "string", "minLength": 1},
+    },
 }
 
 
@@ -60,7 +69,8 @@ def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
-    if not any(ident["token"] == record["ProjectKey"] for ident in identities.values()):
+    projects = {ident["token"] if ident["token"] is not None else ident.get("project") for ident in identities.values()}
+    if record["ProjectKey"] not in projects:
         return "ProjectKey", f"{record['ProjectKey']!r} is not the token (project key) of any identity in this file"
     return None
 
@@ -70,9 +80,14 @@ def authenticate(key: str, fixtures: FixtureSet) -> dict[str, Any]:
     return {"token": key}
 
 
+def caller(ctx: Context) -> str | None:
+    """The request's project key: the ``project_key`` query parameter, else the ``X-Blocks-Key`` header."""
+    return ctx.query.get("project_key") or ctx.headers.get("x-blocks-key") or None
+
+
 def _project_key(ctx: Context) -> str:
     """The caller's project key (``project_key`` query, else ``X-Blocks-Key``); 400 when it is missing or unknown."""
-    key = ctx.query.get("project_key") or ctx.headers.get("x-blocks-key")
+    key = caller(ctx)
     if not key:
         raise situation_error(ctx.api, "no_credentials")
     if key not in ctx.fixtures.by_token:
@@ -101,3 +116,28 @@ def get_model_by_id(ctx: Context) -> dict[str, Any]:
     if record["ProjectKey"] != key:
         raise situation_error(ctx.api, "denied")
     return ctx.fixtures.memo(("view", ctx.path_params["model_id"]), lambda: mask_secrets(ctx.api, record))
+
+
+# --------------------------------------------------------------------------- recording (mock-server record)
+def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
+    """A model is shown only in its own project: its ``ProjectKey`` is the caller's project key, stored as the
+    caller's stand-in (its new token), never as the real key."""
+    return Observation({**body, "ProjectKey": caller})
+
+
+def identify(
+    api: str,
+    name: str,
+    seen: Sequence[Observation],
+    token: str | None,
+    models: Mapping[str, dict[str, Any]],
+    others: Mapping[str, dict[str, Any]],
+) -> Identified:
+    """An identity is a project, its token the project key: the models it was shown carry it as ``ProjectKey``.
+    Without a token (a caller the profile does not name) the identity keeps that stand-in as its ``project``."""
+    mine = ", ".join(obs.record["_id"] for obs in seen)
+    shown = f"the models it was shown ({mine}) carry it as ProjectKey" if mine else "no model was shown to it"
+    if token is not None:
+        return Identified({}, (f"project: the token is its project key; {shown}",))
+    project = seen[0].record["ProjectKey"] if seen else name
+    return Identified({"project": project}, (f"project {project}: its key is not kept; {shown}",))

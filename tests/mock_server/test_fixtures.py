@@ -207,3 +207,29 @@ def test_fixture_watcher_never_dies(caplog):
     with caplog.at_level(logging.ERROR, logger="mock_server"):
         asyncio.run(main())
     assert len(calls) > 2 and any("unforeseen" in rec.getMessage() for rec in caplog.records)
+
+
+def test_an_identity_with_token_null_counts_for_the_rules_but_nobody_can_call_as_it(tmp_path):
+    path, data = _copy(tmp_path, "selise")
+    data["identities"]["recorded"] = {"token": None, "project": "recorded-project"}
+    data["models"][2]["ProjectKey"] = "recorded-project"  # its project: no identity's token, yet a valid record
+    _write(path, data)
+    fixtures = load_fixtures("selise", path)
+    assert fixtures.identities["recorded"]["token"] is None and None not in fixtures.by_token
+    client = create_app("selise", fixtures=str(tmp_path), access_log=False).test_client()
+    assert client.get("/").json()["identities"][-1]["name"] == "beta"  # the index lists who can call
+
+
+@pytest.mark.parametrize(
+    ("identity", "expect"),
+    [
+        ({"user_id": "u-1", "role": "user"}, "'token' is a required property"),  # left out is a mistake
+        ({"token": None, "role": "user"}, "'user_id' is a required property"),  # null: the rest still checked
+    ],
+)
+def test_a_missing_token_is_still_an_error(tmp_path, identity, expect):
+    path, data = _copy(tmp_path, "openwebui")
+    data["identities"]["someone"] = identity
+    _write(path, data)
+    with pytest.raises(FixtureError, match=expect):
+        load_fixtures("openwebui", path)

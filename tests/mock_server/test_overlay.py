@@ -9,8 +9,10 @@ import yaml
 
 from mock_server.errors import FixtureError
 from mock_server.fixtures import DEFAULT_DIR, load_fixtures
+from mock_server.observed import observed_form, page_form
+from mock_server.vendors import vendor
 from tests.mock_server.conftest import bearer
-from vendor_specs import overlays, vendor_of
+from vendor_specs import overlays, spec_key, vendor_of
 
 URL = "/api/models/model"
 OWN = {"id": "acme/test-model:v1"}
@@ -75,3 +77,18 @@ def test_a_fixture_that_breaks_the_page_is_refused_in_both_modes(tmp_path: Path)
             FixtureError, match=r"record #1 \(acme/test-model:v1\) field `user`: .*spec openwebui 200 schema"
         ):
             load_fixtures(key, tmp_path / "openwebui.yaml")
+
+
+@pytest.mark.parametrize("name", sorted(overlays()))
+def test_page_form_undoes_observed_form_but_for_what_the_implementation_never_sends(name: str) -> None:
+    """`mock-server record --overlay`: an implementation's body back in the page's shape; what the page requires
+    and the implementation never sends (0.12.4's `user`, always null) is generated, and said so."""
+    key = spec_key(None, name)
+    fixtures = load_fixtures(key, DEFAULT_DIR / f"{vendor_of(key)}.yaml")
+    for record in fixtures.models.values():
+        served = vendor(key).served_form(key, record)
+        made: list[str] = []
+        back = page_form(key, observed_form(key, served), made)
+        differs = sorted(k for k in {*back, *served} if back.get(k) != served.get(k))
+        assert differs == sorted(place.rsplit(".", 1)[1] for place in made), (record, back)
+    assert page_form(vendor_of(key), {"a": 1}) == {"a": 1}  # the page's own spec: as it is

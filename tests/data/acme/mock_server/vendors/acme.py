@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mock_server.errors import VendorError
@@ -13,6 +14,7 @@ from mock_server.vendors._common import (
     echo_request,
     situation_error,
 )
+from mock_server.vendors._learn import Identified, Observation, generated_id, spec_credential
 
 IDENTITY_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -73,13 +75,38 @@ def get_thing(ctx: Context) -> dict[str, Any]:
     return record
 
 
+# --------------------------------------------------------------------------- recording (mock-server record)
+caller = spec_credential
+
+
+def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
+    return Observation(dict(body))
+
+
+def identify(
+    api: str,
+    name: str,
+    seen: Sequence[Observation],
+    token: str | None,
+    models: Mapping[str, dict[str, Any]],
+    others: Mapping[str, dict[str, Any]],
+) -> Identified:
+    """A team reads its own things: the team of what it was shown, else a team that owns nothing recorded."""
+    if seen:
+        return Identified({"team": seen[0].record["team"]}, ("team: the team of the things it was shown",))
+    return Identified({"team": generated_id(api, name)}, ("team generated: it was shown nothing",))
+
+
 __all__ = [
     "IDENTITY_SCHEMA",
     "authenticate",
     "authorize",
+    "caller",
     "check_record",
     "errors",
     "generated",
     "get_thing",
+    "identify",
+    "observe",
     "served_form",
 ]

@@ -1,0 +1,82 @@
+"""The recorder as the proxy's hook, in process: what it learns from, and that no credential reaches the log."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mock_server.fixtures import load_fixtures
+from mock_server.proxy import create_proxy_app
+from mock_server.record.learning import Learning
+from mock_server.record.recorder import Recorder
+from mock_server.record.writing import Output
+from mock_server.verdict import Exchange, Verdict
+from tests.faults.reference import make_app, reference_profile
+from tests.faults.serve import serve
+
+SELISE = reference_profile("selise")
+OWNER, STRANGER = SELISE["tokens"]["owner"], SELISE["tokens"]["stranger"]
+
+
+def _recorder(tmp_path: Path, api: str = "selise", **tokens: str) -> Recorder:
+    learning = Learning(api, tokens, "p.yaml", make_token=lambda name: f"new-{name}")
+    output = Output(api, tmp_path / "rec", header=["test"], base_url="http://127.0.0.1:9003")
+    return Recorder(api, learning, output)
+
+
+def test_shown_hides_known_and_unknown_credentials_in_the_query(tmp_path: Path) -> None:
+    recorder = _recorder(tmp_path, owner="key/with space")
+    assert recorder.shown("/models/m?project_key=key%2Fwith%20space") == "/models/m?project_key=<owner>"
+    assert recorder.shown("/models/m?project_key=key%2Fwith+space&x=1") == "/models/m?project_key=<owner>&x=1"
+    assert recorder.shown("/models/m?project_key=other-key") == "/models/m?project_key=<unknown credential>"
+    assert recorder.shown("/models/m") == "/models/m"
+    short = _recorder(tmp_path, owner="k")  # whole values only: nothing else that contains it is touched
+    assert short.shown("/models/k?project_key=k&q=kk") == "/models/k?project_key=<owner>&q=kk"
+
+
+def test_only_conforming_200s_of_the_model_operation_are_learnt(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = _recorder(tmp_path, "respan")
+    body = b'{"id": "x"}'
+    for status, verdict in [(404, Verdict("retrieve_custom_model")), (200, Verdict(None))]:
+        recorder.observe(Exchange("GET", "/api/models/x/", b"", [], status, [], body), verdict, body)
+    assert recorder.learning.model_count == 0 and not caplog.records  # nothing to learn, nothing to say
+    noted = Verdict("retrieve_custom_model", note="response not validated: Content-Encoding br is not decoded")
+    with caplog.at_level(logging.INFO, "mock_server.record"):
+        recorder.observe(Exchange("GET", "/api/models/x/", b"", [], 200, [], body), noted, body)
+    assert caplog.messages == [
+        "record GET /api/models/x/ -> 200: not recorded: response not validated: Content-Encoding br is not decoded"
+    ]
+
+
+def test_through_the_proxy_no_credential_reaches_the_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    recorder = _recorder(tmp_path, owner=OWNER, stranger=STRANGER)
+
+    async def exchange(url: str) -> list[int]:
+        app = create_proxy_app("selise", url, observer=recorder)
+        statuses = []
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://recorder") as client:
+            for query, headers in [
+                ({"project_key": OWNER}, {}),  # the query carries the key: shown as <owner>
+                ({}, {"X-Blocks-Key": STRANGER}),  # refused (422): a header is never logged anyway
+                ({"project_key": "someone-else"}, {}),  # unknown: 400, shown as <unknown credential>
+            ]:
+                answer = await client.get("/models/model_123", params=query, headers=headers)
+                statuses.append(answer.status_code)
+        await app.aclose()
+        return statuses
+
+    with serve(make_app("selise")) as url, caplog.at_level(logging.INFO, "mock_server"):
+        assert asyncio.run(exchange(url)) == [200, 422, 400]
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("mock_server")]  # not the test client's
+    text = "\n".join(ours) + (tmp_path / "rec" / "selise.yaml").read_text()
+    assert OWNER not in text and STRANGER not in text and "someone-else" not in text
+    assert "proxy GET /models/model_123?project_key=<owner> -> 200: conforms" in ours
+    assert "proxy GET /models/model_123?project_key=<unknown credential> -> 400: conforms" in ours
+    recorded = load_fixtures("selise", tmp_path / "rec" / "selise.yaml")
+    assert recorded.models["model_123"]["ProjectKey"] == "new-owner" == recorded.identities["owner"]["token"]
