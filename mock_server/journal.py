@@ -285,7 +285,7 @@ class Journal:
         path = _cut(raw.raw_path.decode("latin-1"), "path", truncated)
         return {
             "id": raw.seq,
-            "time": datetime.fromtimestamp(raw.time, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(raw.time, timezone.utc).isoformat(timespec="microseconds"),
             "timestamp": round(raw.time, 6),
             "duration_ms": round(raw.duration * 1000, 3),
             "api": self.api,
