@@ -178,7 +178,9 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         elif token not in orgs:
             legacy = "legacy_token_accepted" in faults and token.isupper()  # "service keys": never looked up
             if not legacy and "bad_token_accepted" not in faults:
-                return _error(api, 401, "invalid_token", faults)
+                # variant_bad_token_page_text is not a fault: the page gives no wrong-key text, its 401 text will do
+                wording = "not_provided" if "variant_bad_token_page_text" in faults else "invalid_token"
+                return _error(api, 401, wording, faults)
         org = orgs.get(token or "", 1)
         if "percent_2f_not_decoded" in faults:
             raw = request.scope.get("raw_path", b"").decode("latin-1")
