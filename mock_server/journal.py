@@ -6,7 +6,8 @@ answer's body, and the fixtures then in force. Turning that into JSON (``Journal
 when someone reads it (``GET /__mock/requests``) or when ``--journal FILE`` appends it, so a mock nobody
 asks stays fast. Credentials never leave as tokens: a fixture identity's token, wherever it appears in
 a header or query value, is shown as ``<name>``; the value of a credential header or query parameter of
-the spec's security schemes that no identity holds is shown as ``<unknown token>``.
+the spec's security schemes (or of any ``Authorization`` header) that no identity holds is shown as
+``<unknown token>``, and every other cookie value as ``<redacted>``.
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def _content(parts: tuple[bytes, ...], size: int, content_type: str, name: str, 
     return data.decode("utf-8", errors="replace")
 
 
+_ALWAYS_CREDENTIALS = frozenset({"authorization", "proxy-authorization"})
+
+
 class _Redactor:
     """Replaces tokens by identity names in one entry's headers and query values."""
 
@@ -112,6 +116,15 @@ class _Redactor:
     def identity(self, value: str, prefix: str = "") -> str | None:
         token = value[len(prefix) :].strip() if prefix and value.lower().startswith(prefix.lower()) else value
         return self.identities.get(token)
+
+    def cookies(self, value: str) -> str:
+        """A Cookie header with every value shown as its identity name, or ``<redacted>``: browsers send the
+        cookies of every localhost port (a real Open WebUI session's ``token`` included) to the mock."""
+        shown = []
+        for pair in value.split(";"):
+            name, eq, cookie = pair.strip().partition("=")
+            shown.append(f"{name}={self.names.get(cookie.strip(), '<redacted>')}" if eq else "<redacted>")
+        return "; ".join(shown)
 
     def value(self, value: str, credential: str | None) -> str:
         for token, name in self.names.items():
@@ -277,9 +290,14 @@ class Journal:
         for key, raw_value in raw.headers:
             name = key.decode("latin-1")
             text = _cut(raw_value.decode("latin-1"), f"headers.{name}", truncated)
-            prefix = redactor.headers.get(name)
-            identity = identity or redactor.identity(text, prefix or "")
-            text = redactor.value(text, prefix)
+            if name.lower() == "cookie":
+                text = redactor.cookies(text)
+            else:
+                prefix = redactor.headers.get(name.lower())
+                if prefix is None and name.lower() in _ALWAYS_CREDENTIALS:  # not the spec's scheme, still a secret
+                    prefix = text.split(" ", 1)[0] if " " in text.strip() else ""
+                identity = identity or redactor.identity(text, prefix or "")
+                text = redactor.value(text, prefix)
             headers[name] = f"{headers[name]}, {text}" if name in headers else text
         response_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw.response_headers}
         path = _cut(raw.raw_path.decode("latin-1"), "path", truncated)

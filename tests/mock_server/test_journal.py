@@ -140,6 +140,24 @@ def test_unknown_credentials_are_not_shown(make_client):
     assert entry["status"] == 401
 
 
+def test_cookies_and_other_authorization_headers_are_not_shown(make_client):
+    """A browser sends every localhost cookie to the mock (a real Open WebUI session's ``token`` among them);
+    an Authorization header the vendor's scheme does not use is still a secret."""
+    own = identities("openwebui")["owner"]
+    cookie = f"token=eyJREALSECRETJWT; theme=dark; mine={own}; flag"
+    client = make_client("openwebui")
+    client.get("/api/models/model", params={"id": "x"}, headers={**bearer("openwebui", "owner"), "Cookie": cookie})
+    (entry,) = client.get("/__mock/requests").json()["requests"]
+    assert entry["headers"]["cookie"] == "token=<redacted>; theme=<redacted>; mine=<owner>; <redacted>"
+    assert entry["identity"] == "owner" and "eyJ" not in json.dumps(entry) and own not in json.dumps(entry)
+
+    client = make_client("selise")  # its scheme is X-Blocks-Key; a gateway's bearer token rides along
+    client.get("/models/x", headers={"Authorization": "Bearer eyJGATEWAYJWT", "Cookie": "session=abc123"})
+    (entry,) = client.get("/__mock/requests").json()["requests"]
+    assert entry["headers"]["authorization"] == "Bearer <unknown token>", entry["headers"]
+    assert entry["headers"]["cookie"] == "session=<redacted>"
+
+
 def test_journal_size_zero_keeps_nothing(make_client):
     client = make_client("respan", journal_size=0)
     client.get("/api/models/openai/gpt-4/", headers=bearer("respan", "acme"))
