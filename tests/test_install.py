@@ -7,6 +7,7 @@ Needs the package index (pip's own configuration): skipped, saying so, when pip 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -121,7 +122,10 @@ def test_contracts_check_of_the_mock_with_the_shipped_profile(installed: Path, m
         )
     )
     assert "PASSED: 0 failure(s)" in out and "site-packages" in out  # the profile came from the installed wheel
-    assert ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    cases = list(ET.parse(tmp_path / "junit.xml").getroot().iter("testcase"))
+    assert cases and all(c.get("classname") and c.get("name") for c in cases), [c.attrib for c in cases]
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["exit_code"] == 0 and report["findings"] == [], report["findings"]
 
 
 def test_plugin_options_are_in_pytest_help(installed: Path) -> None:
