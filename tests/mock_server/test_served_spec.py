@@ -19,6 +19,13 @@ def test_servers_is_the_url_the_mock_is_served_at(make_client, api):
 
 
 @pytest.mark.parametrize("api", sorted(BASE))
+def test_nothing_served_names_the_build_environment(make_client, api):
+    """What a user's browser receives names the vendor's page and URL, never this project's build files."""
+    text = make_client(api).get(f"{BASE[api]}/openapi.json").text
+    assert "seeds" not in text and ".txt" not in text and "shared/" not in text
+
+
+@pytest.mark.parametrize("api", sorted(BASE))
 def test_security_schemes_list_the_fixture_tokens(make_client, api):
     spec = make_client(api).get(f"{BASE[api]}/openapi.json").json()
     fixtures = load_fixtures(api, DATA / f"{api}.yaml")
