@@ -132,3 +132,26 @@ def test_a_spec_without_its_modules_is_a_clear_error(tmp_path: Path) -> None:
         role = "mock module" if command[0] == "mock-server" else "harness module"
         assert done.returncode == 2, done.stderr
         assert f"vendor 'acme' has a spec but no {role}: add acme.py to" in done.stderr, done.stderr
+
+
+def test_a_broken_vendor_module_is_a_clear_error(vendor_path: dict[str, str]) -> None:
+    """A user's vendor module that does not import is named with the error, exit 2, no traceback."""
+    folder = Path(vendor_path["VENDOR_PATH"])
+    with (folder / "mock_server" / "vendors" / "acme.py").open("a", encoding="utf-8") as mock_module:
+        mock_module.write("\ndef broken(:\n")
+    with (folder / "contracts" / "vendors" / "acme.py").open("a", encoding="utf-8") as harness_module:
+        harness_module.write("\nimport a_module_nobody_installed\n")
+    for command, said in (
+        (["mock-server", "--api", "acme", "--port", "0"], "SyntaxError: invalid syntax (line"),
+        (
+            ["contracts", "check", "--api", "acme", "--base-url", "http://127.0.0.1:9"],
+            "ModuleNotFoundError: No module named 'a_module_nobody_installed'",
+        ),
+    ):
+        done = subprocess.run(
+            [str(BIN / command[0]), *command[1:]], env=vendor_path, capture_output=True, text=True, timeout=60
+        )
+        layer = "mock_server" if command[0] == "mock-server" else "contracts"
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert f"{folder / layer / 'vendors' / 'acme.py'} cannot be imported: {said}" in done.stderr, done.stderr
+        assert done.stderr.rstrip().endswith("fix that file"), done.stderr

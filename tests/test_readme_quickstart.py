@@ -69,3 +69,29 @@ def test_quickstart_curl_answers_200_with_the_model(argv: list[str], mock_ports:
     query = dict(parse_qsl(parts.query))
     wanted = query.get("id") or unquote(parts.path.split("/models/", 1)[1]).rstrip("/")
     assert wanted in {str(body.get(k)) for k in ("id", "model_name", "_id")}, body
+
+
+def _prefer_curls() -> list[list[str]]:
+    """The README's `Prefer` commands, with the shell variable they use filled in."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Forcing a response: `Prefer`", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    variables = dict(shlex.split(line)[0].split("=", 1) for line in block.splitlines() if re.match(r"^\w+=", line))
+    lines = [line.split("  #", 1)[0] for line in block.splitlines() if line.startswith("curl ")]
+    return [shlex.split(re.sub(r"\$(\w+)", lambda m: variables[m.group(1)], line)) for line in lines]
+
+
+@pytest.mark.parametrize("argv", _prefer_curls(), ids=lambda argv: argv[argv.index("-H", 2) + 1])
+def test_the_readme_prefer_commands_get_what_they_ask(argv: list[str], mock_ports: dict[int, int]) -> None:
+    from vendor_specs import examples_for  # the spec says which example and status each Prefer names
+
+    headers = dict(h.split(": ", 1) for flag, h in zip(argv, argv[1:], strict=False) if flag == "-H")
+    url = argv[-1]
+    port = int(re.search(r"127\.0\.0\.1:(\d+)", url).group(1))  # type: ignore[union-attr]
+    response = httpx.get(url.replace(f":{port}/", f":{mock_ports[port]}/"), headers=headers, timeout=5)
+    prefer = dict(part.strip().split("=", 1) for part in headers["Prefer"].split(","))
+    if "example" in prefer:
+        (status,) = [s for s in (200, 401, 403, 404) if prefer["example"] in examples_for("respan", s)]
+        assert response.json() == examples_for("respan", status)[prefer["example"]]["value"]
+    else:
+        status = int(prefer.get("code", 200))
+    assert response.status_code == status, response.text

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType
@@ -109,8 +110,24 @@ def vendor_module(package: str, api: str, role: str) -> ModuleType:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name != name:
-            raise
+            raise _unimportable(name, role, exc) from exc
         folders = importlib.import_module(package).__path__
         raise SpecError(
             f"vendor {vendor_of(api)!r} has a spec but no {role}: add {vendor_of(api)}.py to {list(folders)[0]}"
         ) from None
+    except Exception as exc:  # a VENDOR_PATH module with a syntax error, a failing import, ...
+        raise _unimportable(name, role, exc) from exc
+
+
+def _unimportable(name: str, role: str, exc: BaseException) -> SpecError:
+    """The error for a vendor module that exists but fails to import, naming its file."""
+    try:
+        found = importlib.util.find_spec(name)
+    except Exception:  # its package failed too
+        found = None
+    origin = (found.origin if found is not None else None) or name
+    if isinstance(exc, SyntaxError):
+        text = f"{exc.msg} (line {exc.lineno} of {exc.filename})"
+    else:
+        text = str(exc)
+    return SpecError(f"the {role} {origin} cannot be imported: {type(exc).__name__}: {text}; fix that file")
