@@ -21,9 +21,18 @@ def test_every_package_directory_is_listed_in_pyproject() -> None:
     for top in ("vendor_specs", "mock_server", "contracts"):
         for init in (ROOT / top).rglob("__init__.py"):
             found.add(".".join(init.parent.relative_to(ROOT).parts))
-    # the top-level openapi/ folder, shipped inside vendor_specs; the mock's fixtures and profiles
-    data_only = {"vendor_specs.openapi", "mock_server.data", "mock_server.data.profiles"}
+    # data folders are data-only packages (else setuptools warns at every build): the top-level openapi/
+    # folder shipped inside vendor_specs, its overlays, the mock's fixtures and profiles
+    data_only = {"vendor_specs." + ".".join(d.relative_to(ROOT).parts) for d in _data_dirs(ROOT / "openapi")}
+    data_only |= {".".join(d.relative_to(ROOT).parts) for d in _data_dirs(ROOT / "mock_server" / "data")}
+    assert {"vendor_specs.openapi.overlays", "mock_server.data.profiles"} <= data_only
     assert found | data_only == set(SETUPTOOLS["packages"])
+    for package in data_only:
+        assert SETUPTOOLS["package-data"][package] == ["*.yaml"], package
+
+
+def _data_dirs(top: Path) -> list[Path]:
+    return [d for d in [top, *top.rglob("*")] if d.is_dir() and any(f.suffix == ".yaml" for f in d.iterdir())]
 
 
 def test_every_python_package_is_the_folder_of_its_name() -> None:
