@@ -307,22 +307,12 @@ class ProxyApp:
                 extra=facts,
             )
             return
-        for violation in verdict.refused:
-            log.info(
-                "proxy %s %s -> %d: refused with the documented %d, as it should be: %s",
-                method,
-                where,
-                status,
-                status,
-                violation,
-                extra=facts,
-            )
-        for violation in verdict.violations:
-            log.warning("proxy %s %s -> %d: %s", method, where, status, violation, extra=facts)
-        if verdict.note:
-            log.info("proxy %s %s -> %d: %s", method, where, status, verdict.note, extra=facts)
-        elif not verdict.violations:
-            log.info("proxy %s %s -> %d: conforms", method, where, status, extra=facts)
+        # One record per exchange: what was refused as it should be, every violation, the verdict's note.
+        said = [f"refused with the documented {status}, as it should be: {v}" for v in verdict.refused]
+        said += [str(v) for v in verdict.violations]
+        said += [verdict.note] if verdict.note else []
+        level = logging.WARNING if verdict.violations else logging.INFO
+        log.log(level, "proxy %s %s -> %d: %s", method, where, status, "; ".join(said) or "conforms", extra=facts)
 
 
 def create_proxy_app(
