@@ -48,6 +48,7 @@ def _write(path: str, text: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    _hypothesis_cache_out_of_the_working_directory()
     progress = reporter(sys.stderr)  # a live bar on a terminal, plain lines in CI
     try:
         result = _run(args, progress)
@@ -104,6 +105,19 @@ def _run(args: argparse.Namespace, progress: ProgressReporter) -> RunResult:
             overlay=args.overlay,
         )
     )
+
+
+def _hypothesis_cache_out_of_the_working_directory() -> None:
+    """Hypothesis caches what it reads of source files in ``.hypothesis/`` under the working directory, which
+    for ``contracts check`` is the user's project: the command keeps it in the user's cache folder instead
+    (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``vendor-model-contracts/hypothesis``), unless
+    ``HYPOTHESIS_STORAGE_DIRECTORY`` says where. The pytest plugin leaves Hypothesis' settings to the host."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    set_hypothesis_home_dir(cache / "vendor-model-contracts" / "hypothesis")
 
 
 def _silence_stdout() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from contracts.cli import main
-from tests.contracts.fixtures import closed_port, raw_tcp, reference_profile
+from tests.contracts.fixtures import closed_port, mock_process, raw_tcp, reference_profile
 
 pytestmark = pytest.mark.slow
 CONTRACTS = str(Path(sys.executable).with_name("contracts"))
@@ -311,3 +312,22 @@ def test_progress_bar_on_a_real_terminal(reference) -> None:
     assert "fuzzing" in screen
     assert "contracts:" in screen  # the phase lines, printed above the bar
     assert out.decode().startswith("contracts check respan at ") and "PASSED" in out.decode()
+
+
+def test_a_run_leaves_no_hypothesis_folder_in_the_users_project(tmp_path: Path) -> None:
+    """Hypothesis' cache goes to the user's cache folder, not into the project `contracts check` runs in."""
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    project.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"} | {"XDG_CACHE_HOME": str(cache)}
+    with mock_process("respan") as url:
+        proc = subprocess.run(
+            [CONTRACTS, *check("respan", url, "--profile", "mock")],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert list(project.iterdir()) == []
+    assert (cache / "vendor-model-contracts" / "hypothesis").is_dir()
