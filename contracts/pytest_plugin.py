@@ -82,6 +82,11 @@ class _SessionRun:
         self.config = config
         self._result: RunResult | ContractsError | None = None
 
+    @property
+    def unjudged(self) -> bool:
+        """The run ended without a verdict on the target (unreachable, a refused token, ...: exit 2 in the CLI)."""
+        return isinstance(self._result, Exception)
+
     def get(self) -> RunResult:
         from contracts.errors import ContractsError
         from contracts.runner import run
@@ -206,12 +211,34 @@ def pytest_configure(config: pytest.Config) -> None:
     except ContractsError as exc:
         raise pytest.UsageError(f"contracts: {exc}") from None
     plan = _Plan(_SessionRun(run_config), tuple(CHECK_DOCS))
+    config.pluginmanager.register(_ExitStatus(plan), "contracts-exit-status")
     if args:
         _select(plan, args)
         plan.claimed = [arg for arg, _ in args]
         # pytest resolves every argument as a path; ours are not, so they leave the list it sees
         config.args[:] = [arg for arg in config.args if arg not in plan.claimed]
     config.stash[_PLAN] = plan
+
+
+class _ExitStatus:
+    """A target the harness cannot judge makes the session's exit status 2, as ``contracts check`` does, when
+    nothing else failed: CI tells "the server is down" from "the server breaks its contract"."""
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.others_failed = False
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed and not report.nodeid.startswith(f"{NODE_ROOT}::"):
+            self.others_failed = True
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if (
+            self.plan.session_run.unjudged
+            and not self.others_failed
+            and session.exitstatus == pytest.ExitCode.TESTS_FAILED
+        ):
+            session.exitstatus = pytest.ExitCode.INTERRUPTED  # 2
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -289,6 +316,15 @@ class ContractCheck(pytest.Item):
     @property
     def check(self) -> str:
         return self.name
+
+    def setup(self) -> None:
+        """The session's run; a target it cannot judge is an error of each check (E), not a failure."""
+        from contracts.errors import ContractsError
+
+        try:
+            self.session_run.get()
+        except ContractsError as exc:
+            pytest.fail(f"contracts: the target could not be judged: {exc}", pytrace=False)
 
     def runtest(self) -> None:
         from contracts.report import consequences_by_check

@@ -193,10 +193,24 @@ def test_plugin_without_profile_skips_with_reason(pytester: pytest.Pytester, ref
 
 
 @pytest.mark.slow
-def test_plugin_unreachable_target_fails_with_one_line(pytester: pytest.Pytester) -> None:
+def test_plugin_unreachable_target_is_an_error_and_exit_2(pytester: pytest.Pytester) -> None:
+    """Not one failure per check: each check is an error saying why, and the session ends 2 as the CLI does."""
+    pytester.makepyfile("def test_host_own():\n    assert True\n")
     result = pytester.runpytest_subprocess(*options("selise", f"http://127.0.0.1:{closed_port()}"))
-    assert "failed" in result.parseoutcomes()
-    result.stdout.fnmatch_lines(["*connection refused (is it running, on that port?)*"])
+    outcomes = result.parseoutcomes()
+    assert "failed" not in outcomes and outcomes["passed"] == 1 and outcomes["errors"] >= 10, outcomes
+    assert result.ret == 2
+    result.stdout.fnmatch_lines(
+        ["*contracts: the target could not be judged: *connection refused (is it running, on that port?)*"]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+@pytest.mark.slow
+def test_plugin_unreachable_target_and_a_failing_host_test_is_exit_1(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_host_own():\n    assert False\n")
+    result = pytester.runpytest_subprocess(*options("selise", f"http://127.0.0.1:{closed_port()}"))
+    assert result.ret == 1 and result.parseoutcomes()["failed"] == 1
 
 
 @pytest.mark.slow
