@@ -196,7 +196,9 @@ def _parse_iso(value: str) -> dt.datetime | None:
 
 
 def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem]:
-    """Timestamps in a 2xx body: ISO 8601 where documented as date-time, seconds where integers, updated >= created."""
+    """Timestamps in a 2xx body: ISO 8601 where documented as date-time, seconds where integers, updated >= created.
+    A timestamp whose type the spec leaves open is judged only against its pair, when both are ISO 8601
+    date-times or both numbers: never for its format."""
     if not 200 <= status < 300 or not isinstance(body, dict):
         return []
     response = op.responses.get(str(status)) or {}
@@ -205,6 +207,7 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
     where = ("responses", status, "content", "application/json", "schema")
     problems = []
     values: dict[str, float] = {}
+    kinds: dict[str, str] = {}  # of untyped timestamps: "date-time" or "number"
     for name, prop in props.items():
         value = body.get(name)
         if value is None:
@@ -218,8 +221,14 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
                 values[name] = parsed.timestamp()
         elif prop.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):
             values[name] = float(value)
+        elif "type" not in prop and "format" not in prop:
+            instant = _untyped_instant(value)
+            if instant is not None:
+                kinds[name], values[name] = instant
     pair = model_facts(api).timestamps
     for created, updated in [pair] if pair else []:
+        if kinds.get(created) != kinds.get(updated):
+            continue  # an ISO date beside a number: two readings, no order to judge
         if created in values and updated in values:
             if values[updated] < values[created]:
                 message = f"`{updated}` ({body[updated]!r}) is before `{created}` ({body[created]!r})"
@@ -229,6 +238,16 @@ def consistency(api: str, op: Operation, status: int, body: Any) -> list[Problem
                     message = f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds"
                     problems.append(Problem(message, where + ("properties", name), "Unix seconds", (name,), body[name]))
     return problems
+
+
+def _untyped_instant(value: Any) -> tuple[str, float] | None:
+    """A value of a timestamp the spec types nowhere, as (kind, comparable number), or None."""
+    if isinstance(value, str):
+        parsed = _parse_iso(value)
+        return ("date-time", parsed.timestamp()) if parsed is not None else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return ("number", float(value))
+    return None
 
 
 def identity(api: str, requested: str | None, status: int, body: Any) -> list[Problem]:

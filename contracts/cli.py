@@ -112,12 +112,9 @@ def _hypothesis_cache_out_of_the_working_directory() -> None:
     for ``contracts check`` is the user's project: the command keeps it in the user's cache folder instead
     (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``vendor-model-contracts/hypothesis``), unless
     ``HYPOTHESIS_STORAGE_DIRECTORY`` says where. The pytest plugin leaves Hypothesis' settings to the host."""
-    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
-        return
-    from hypothesis.configuration import set_hypothesis_home_dir
-
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    set_hypothesis_home_dir(cache / "vendor-model-contracts" / "hypothesis")
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):  # read by Hypothesis when it first stores something
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(cache / "vendor-model-contracts" / "hypothesis")
 
 
 def _silence_stdout() -> None:

@@ -10,6 +10,7 @@ import http
 import random
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
@@ -183,16 +184,30 @@ _MAX_GAP = 180 * 86400
 def _plausible_timestamps(body: dict[str, Any], created: str, updated: str, rng: random.Random) -> None:
     """Make a generated body's (created, updated) pair plausible, in place: ``updated >= created``, and
     integers are Unix seconds of recent years. ISO 8601 strings are only reordered (the generator's
-    date-times are already recent)."""
-    first, last = body.get(created), body.get(updated)
-    if isinstance(first, int) or isinstance(last, int):
+    date-times are already recent). A pair the spec gives no type (Respan's) is drawn as anything: it
+    becomes ISO 8601, as the fixtures have it."""
+    present = [name for name in (created, updated) if name in body]
+    values = [body[name] for name in present]
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         start = rng.randint(_UNIX_LOW, _UNIX_HIGH)
-        if isinstance(first, int):
-            body[created] = start
-        if isinstance(last, int):
-            body[updated] = start + rng.randint(0, _MAX_GAP) if isinstance(first, int) else start
-    elif isinstance(first, str) and isinstance(last, str) and last < first:
-        body[created], body[updated] = last, first
+        for name in present:
+            body[name] = start + rng.randint(0, _MAX_GAP) if name == updated and created in present else start
+    elif all(isinstance(v, str) and _is_iso(v) for v in values):
+        if len(values) == 2 and values[1] < values[0]:
+            body[created], body[updated] = values[1], values[0]
+    else:
+        start = rng.randint(_UNIX_LOW, _UNIX_HIGH)
+        for name in present:
+            gap = rng.randint(0, _MAX_GAP) if name == updated and created in present else 0
+            body[name] = datetime.fromtimestamp(start + gap, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _is_iso(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def echo_request(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:

@@ -105,16 +105,38 @@ def test_consistency_only_judges_2xx_objects() -> None:
 
 
 def test_consistency_iso_dates_and_order() -> None:
-    ok = {"created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}
-    assert consistency("respan", RESPAN, 200, ok) == []
-    (problem,) = consistency("respan", RESPAN, 200, {**ok, "updated_at": "2024-12-31T23:59:59Z"})
-    assert problem.message == "`updated_at` ('2024-12-31T23:59:59Z') is before `created_at` ('2025-01-01T00:00:00Z')"
-    (problem,) = consistency("respan", RESPAN, 200, {**ok, "created_at": "Mon, 01 Jan 2024 10:00:00 GMT"})
+    ok = {"CreatedDate": "2025-01-01T00:00:00Z", "LastUpdatedDate": "2025-01-01T00:00:00Z"}
+    assert consistency("selise", SELISE, 200, ok) == []
+    (problem,) = consistency("selise", SELISE, 200, {**ok, "LastUpdatedDate": "2024-12-31T23:59:59Z"})
+    assert problem.message == (
+        "`LastUpdatedDate` ('2024-12-31T23:59:59Z') is before `CreatedDate` ('2025-01-01T00:00:00Z')"
+    )
+    (problem,) = consistency("selise", SELISE, 200, {**ok, "CreatedDate": "Mon, 01 Jan 2024 10:00:00 GMT"})
     assert problem.message.endswith("is not an ISO 8601 date-time")
-    assert problem.where[-2:] == ("properties", "created_at")
-    assert (problem.rule, problem.field) == ("format: date-time", ("created_at",))
-    naive = {"created_at": "2025-01-01T00:00:00", "updated_at": "2025-01-01T00:00:00+00:00"}
-    assert consistency("respan", RESPAN, 200, naive) == []  # no zone: read as UTC
+    assert problem.where[-2:] == ("properties", "CreatedDate")
+    assert (problem.rule, problem.field) == ("format: date-time", ("CreatedDate",))
+    naive = {"CreatedDate": "2025-01-01T00:00:00", "LastUpdatedDate": "2025-01-01T00:00:00+00:00"}
+    assert consistency("selise", SELISE, 200, naive) == []  # no zone: read as UTC
+
+
+def test_consistency_of_timestamps_the_page_does_not_type() -> None:
+    """Respan's page shows no created_at/updated_at (newer docs name them, without a format): any form passes,
+    and the pair is still ordered when both are ISO 8601 or both numbers."""
+    assert "type" not in RESPAN.responses["200"]["content"]["application/json"]["schema"]["properties"]["created_at"]
+    for created, updated in [
+        ("Mon, 01 Jan 2024 10:00:00 GMT", "2023-01-01T00:00:00Z"),  # not ISO: not compared, not a format problem
+        (1735689600, "2025-01-01T00:00:00Z"),  # a number beside an ISO date: two readings
+        (1735689600, 1735689600000),  # seconds then milliseconds: in order
+        ("2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z"),
+        (None, "x"),
+    ]:
+        assert consistency("respan", RESPAN, 200, {"created_at": created, "updated_at": updated}) == [], created
+    (iso,) = consistency(
+        "respan", RESPAN, 200, {"created_at": "2025-01-02T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}
+    )
+    (numbers,) = consistency("respan", RESPAN, 200, {"created_at": 1735689600, "updated_at": 1735689599.5})
+    for problem in (iso, numbers):
+        assert problem.message.startswith("`updated_at` (") and problem.rule == "updated_at >= created_at"
 
 
 def test_consistency_unix_seconds() -> None:

@@ -46,11 +46,19 @@ def test_a_text_the_page_does_not_give_is_not_compared(reference) -> None:
     assert not any(a.exact_message for a in situation("respan", "bad_credentials").answers)
     profile = reference_profile("respan")
     with reference("respan", ("variant_bad_token_page_text",)) as url:
-        result = run(RunConfig(api="respan", base_url=url, profile=profile, max_examples=5, seed=3, strict_messages=True))
+        result = run(
+            RunConfig(api="respan", base_url=url, profile=profile, max_examples=5, seed=3, strict_messages=True)
+        )
     assert result.failures == [], [str(f) for f in result.failures]
     with reference("respan", ("real_server_wording",)) as url:
-        result = run(RunConfig(api="respan", base_url=url, profile=profile, max_examples=5, seed=3, strict_messages=True))
+        result = run(
+            RunConfig(api="respan", base_url=url, profile=profile, max_examples=5, seed=3, strict_messages=True)
+        )
     named = " ".join(f.message for f in result.failures)
-    for text in ("Authentication credentials were not provided.", "Cannot access objects owned by others", "Not found."):
+    for text in (
+        "Authentication credentials were not provided.",
+        "Cannot access objects owned by others",
+        "Not found.",
+    ):
         assert f"'{text}'" in named, named
     assert "Invalid token." not in named, named
