@@ -8,8 +8,9 @@ done once per schema:
 - ``nullable: true`` with ``type: T``: ``type: [T, "null"]`` (``nullable`` means nothing without ``type``);
 - ``readOnly`` / ``writeOnly`` (read = a response, write = a request): the property that must not be
   present becomes ``{"not": {}}`` and leaves ``required``;
-- ``format``: every format openapi-core's checker knows is checked by that very checker (a Python call per
-  string); ``int32``/``int64`` (which apply to numbers) become bounds on integers; a format it does not know
+- ``format``: ``date-time`` becomes regular expressions with openapi-core's exact rules (run by
+  jsonschema-rs, no Python call); every other format openapi-core's checker knows is checked by that very
+  checker (a Python call per string); ``int32``/``int64`` (which apply to numbers) become bounds on integers; a format it does not know
   is ignored, as openapi-core ignores it; ``pattern`` is checked by openapi-core's own pattern keyword;
 - Draft 4 keywords as OAS 3.0 has them (boolean ``exclusiveMinimum``, ``1.0`` is not an ``integer``);
 - annotations and ``x-`` extensions dropped. ``discriminator``, ``$ref`` and ``multipleOf`` raise
@@ -42,6 +43,23 @@ _UNSUPPORTED = ("discriminator", "$ref", "multipleOf")
 _SUBSCHEMA = ("items", "not")
 _SUBSCHEMAS = ("allOf", "anyOf", "oneOf")
 _INT_BOUNDS = {"int32": 31, "int64": 63}  # openapi-schema-validator's is_int32/is_int64 on integers
+
+
+# openapi-core's date-time check: rfc3339-validator on the upper-cased string (a dependency of
+# openapi-schema-validator; without it openapi-core checks no date-time and neither does this module).
+_RFC3339_CHECK = OAS30ReadValidator.FORMAT_CHECKER.checkers.get("date-time")
+# The same rules as regular expressions jsonschema-rs runs: RFC3339_REGEX (ASCII digits, `T`/`Z` in either
+# case, hours 00-23, seconds 00-59: no leap second, offsets up to 23:59, and Python's `$`, which also
+# matches before one trailing newline), a day that exists in its month (29 February in leap years only),
+# and no year 0000. tests/specs/test_json_schema.py compares it with rfc3339-validator.
+_D = "[0-9]"
+_LEAP_YEAR = f"(?:{_D}{_D}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_MONTH_DAY = "(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+_TIME = f"[Tt](?:[01]{_D}|2[0-3]):[0-5]{_D}:[0-5]{_D}(?:\\.{_D}+)?(?:[Zz]|[+-](?:[01]{_D}|2[0-3]):[0-5]{_D})\\n?$"
+_DATE_TIME: list[dict[str, Any]] = [
+    {"pattern": f"^(?:{_D}{{4}}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29){_TIME}"},
+    {"not": {"type": "string", "pattern": "^0000-"}},
+]
 
 
 class UnsupportedSchema(Exception):
@@ -105,6 +123,8 @@ class _Translator:
         return out
 
     def _format(self, name: Any) -> list[dict[str, Any]]:
+        if name == "date-time" and self.checker.checkers.get(name) == _RFC3339_CHECK:
+            return _DATE_TIME  # the same rules, checked by jsonschema-rs itself instead of a Python call
         if name in _INT_BOUNDS:
             bits = _INT_BOUNDS[name]
             in_range = {"minimum": -(1 << bits), "maximum": (1 << bits) - 1}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 
@@ -162,3 +162,34 @@ def test_float_safety() -> None:
     assert not float_safe({"properties": {"a": {"multipleOf": 3}}})
     assert not float_safe({"maximum": 2**60})
     assert float_safe({"enum": [2**70, "x"]}) is False
+
+
+# A string of date-time shape with every field drawn from a wider range than RFC 3339 allows (year 0000,
+# month 13, day 31 of any month, 29 February of any year, hour 24, second 60, offsets past 23:59), either
+# case of T and Z, optional fraction, and Python's trailing-newline quirk: where the rules can disagree.
+NEAR_DATE_TIME = st.from_regex(
+    r"\A(0000|1900|2000|2023|2024|[0-9]{4})-(0[0-9]|1[0-3])-([0-3][0-9])[Tt ]([0-2][0-9]):([0-6][0-9]):([0-6][0-9])"
+    r"(\.[0-9]{0,3})?([Zz]|[+-][0-2][0-9]:?[0-6][0-9])?(\n|\n\n|x)?\Z"
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(value=NEAR_DATE_TIME | st.text(max_size=30))
+@example("2024-02-29T00:00:00Z")
+@example("2000-02-29T00:00:00Z")
+@example("1900-02-29T00:00:00Z")
+@example("2023-02-29T00:00:00Z")
+@example("0000-02-29T00:00:00Z")
+@example("2025-04-31T00:00:00Z")
+@example("2016-12-31T23:59:60Z")
+@example("2025-01-01t00:00:00z\n")
+def test_date_time_patterns_agree_with_rfc3339_validator(value: str) -> None:
+    """``date-time`` is checked by regular expressions in jsonschema-rs (no Python call per string): they must
+    accept exactly what openapi-core's checker (rfc3339-validator) accepts."""
+    predicate = compile_schema({"type": "string", "format": "date-time"}, CHECKER)
+    assert predicate(value) == CHECKER.conforms(value, "date-time"), repr(value)
+
+
+def test_date_time_is_checked_without_a_python_call() -> None:
+    translated, formats = to_json_schema({"type": "string", "format": "date-time"}, CHECKER)
+    assert formats == {} and "pattern" in str(translated)
