@@ -57,18 +57,18 @@ def _shown(headers: Iterable[tuple[str, str]], secrets: Mapping[str, str] | None
         if name.lower() in CLIENT_HEADERS:
             continue
         name = "-".join(word[:1].upper() + word[1:] for word in name.split("-"))
-        for secret, role in (secrets or {}).items():
-            if secret and secret in value:
-                value = value.replace(secret, f"<{role}>")
-        out.append((name, value))
+        out.append((name, _hide(value, secrets)))
     return out
 
 
-def _hide(url: str, secrets: Mapping[str, str] | None) -> str:
-    for secret, role in (secrets or {}).items():
-        if secret and secret in url:
-            url = url.replace(secret, f"<{role}>")
-    return url
+def _hide(text: str, secrets: Mapping[str, str] | None) -> str:
+    """``text`` with every credential in ``secrets`` replaced by ``<role>`` in one pass, the longest first, so
+    that a short credential never rewrites a placeholder already written for another."""
+    found = sorted((secret for secret in secrets or {} if secret and secret in text), key=len, reverse=True)
+    if not found:
+        return text
+    pattern = re.compile("|".join(re.escape(secret) for secret in found))
+    return pattern.sub(lambda m: f"<{secrets[m.group(0)]}>", text)  # type: ignore[index]
 
 
 def curl_command(
