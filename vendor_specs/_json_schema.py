@@ -123,7 +123,7 @@ class _Translator:
         return out
 
     def _format(self, name: Any) -> list[dict[str, Any]]:
-        if name == "date-time" and self.checker.checkers.get(name) == _RFC3339_CHECK:
+        if name == "date-time" and _RFC3339_CHECK is not None and self.checker.checkers.get(name) == _RFC3339_CHECK:
             return _DATE_TIME  # the same rules, checked by jsonschema-rs itself instead of a Python call
         if name in _INT_BOUNDS:
             bits = _INT_BOUNDS[name]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import time
 from typing import Any
@@ -314,3 +315,94 @@ def test_secret_messages_list_every_documented_mask(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(checks, "secret_fields", lambda api: {"ApiKey": ()})  # no example shows the mask
     (problem,) = secrets("selise", {"ApiKey": "sk-live-0123456789"})
     assert problem.message.endswith("documented: a masked value")
+
+
+# --------------------------------------------------------------------------- every field of a problem
+BODY_SCHEMA = ("responses", 200, "content", "application/json", "schema")
+
+
+def test_consistency_problems_name_rule_field_and_value() -> None:
+    order = {"created_at": "2025-01-02T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}
+    assert consistency("respan", RESPAN, 200, order) == [
+        checks.Problem(
+            "`updated_at` ('2025-01-01T00:00:00Z') is before `created_at` ('2025-01-02T00:00:00Z')",
+            BODY_SCHEMA,
+            "updated_at >= created_at",
+            ("updated_at",),
+            "2025-01-01T00:00:00Z",
+        )
+    ]
+    ms = consistency("openwebui", OWUI, 200, {"created_at": 1704067200000, "updated_at": 1704067200000})
+    assert ms[0] == checks.Problem(
+        "`created_at` = 1704067200000 looks like milliseconds; documented: Unix seconds",
+        (*BODY_SCHEMA, "properties", "created_at"),
+        "Unix seconds",
+        ("created_at",),
+        1704067200000,
+    )
+    rfc1123 = {"CreatedDate": "Mon, 01 Jan 2024 10:00:00 GMT", "LastUpdatedDate": "2025-01-01T00:00:00Z"}
+    assert consistency("selise", SELISE, 200, rfc1123) == [
+        checks.Problem(
+            "`CreatedDate` = 'Mon, 01 Jan 2024 10:00:00 GMT' is not an ISO 8601 date-time",
+            (*BODY_SCHEMA, "properties", "CreatedDate"),
+            "format: date-time",
+            ("CreatedDate",),
+            "Mon, 01 Jan 2024 10:00:00 GMT",
+        )
+    ]
+
+
+def test_untyped_timestamps_that_are_no_instants_are_not_compared() -> None:
+    for created, updated in [(True, False), ([2], [1]), ({"s": 2}, {"s": 1})]:
+        assert consistency("respan", RESPAN, 200, {"created_at": created, "updated_at": updated}) == [], created
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [{"type": "string"}, {"format": "date-time"}, {"type": "number"}],
+    ids=["string without format", "format without type", "number"],
+)
+def test_only_a_timestamp_with_neither_type_nor_format_is_read_freely(prop: dict[str, Any]) -> None:
+    """A string field is no date unless the spec says date-time; a number is ordered only when it is an integer
+    (Unix seconds); a date-time without a type is judged as a date-time string, never as a number."""
+    op = fake_op({"200": json_response({"properties": {"created_at": prop, "updated_at": prop}})})
+    reversed_iso = {"created_at": "2025-01-02T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}
+    reversed_numbers = {"created_at": 2.5, "updated_at": 1.5}
+    found = consistency("respan", op, 200, reversed_iso) + consistency("respan", op, 200, reversed_numbers)
+    if prop == {"format": "date-time"}:
+        assert [p.rule for p in found] == ["updated_at >= created_at"]  # the ISO pair only
+    else:
+        assert found == []
+
+
+def test_identity_problem_names_the_rule() -> None:
+    (problem,) = identity("respan", "a/b", 200, {"id": "b", "model_name": "a/b"})
+    assert problem == checks.Problem(
+        "asked for 'a/b', `id` is 'b'", ("responses", 200), "the requested id (x-model id-fields)", ("id",), "b"
+    )
+
+
+# --------------------------------------------------------------------------- redacted (report excerpts)
+LEAK = "sk-live-abcdefghijkl"
+
+
+def test_redacted_hides_an_unmasked_secret_wherever_it_is() -> None:
+    body = json.dumps({"models": [{"ApiKey": LEAK, "Name": "modèle"}], "ApiKey": "***masked***"}).encode()
+    shown = json.loads(checks.redacted("selise", body))
+    assert shown == {"models": [{"ApiKey": "sk-…(20 chars)", "Name": "modèle"}], "ApiKey": "***masked***"}
+    assert "modèle".encode() in checks.redacted("selise", body)  # UTF-8, not \\u escapes
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"Name": "no secret field here"}',
+        b'{"ApiKey": "***masked***", "Name": "x"}',  # the documented mask
+        b'{"ApiKey": "sk-****abcd", "Name": "x"}',  # a partial mask
+        b'{"ApiKey": 1234567890123}',  # not a string: the schema check's business
+        b"ApiKey: not JSON",
+    ],
+)
+def test_redacted_leaves_a_body_without_a_leak_as_it_is(body: bytes) -> None:
+    assert checks.redacted("selise", body) is body
+    assert checks.redacted("respan", b'{"ApiKey": "%s"}' % LEAK.encode()) == b'{"ApiKey": "%s"}' % LEAK.encode()

@@ -110,3 +110,81 @@ def test_findings_without_an_exchange_stand_alone() -> None:
         [seen("timeout", "within --timeout", exchange=""), seen("body_size", "within --max-body-mb", exchange="")]
     )
     assert tally.size == 2 and all(f.consequences == () for f in tally.findings())
+
+
+# ------------------------------------------------------------------ each rule of nest() and _fold(), one by one
+def test_two_findings_on_one_answer_are_nested_too() -> None:
+    media = seen("content_type_conformance", "documented media type", value='"text/html"')
+    body = seen("identity", "JSON object", path="$")
+    assert nest([body, media]) == [(media, [body])]
+
+
+def test_a_body_that_is_not_json_holds_what_needs_json() -> None:
+    not_json = seen("response_schema_conformance", "valid JSON")
+    field = seen("identity", "the requested id", path="$.id")
+    status = seen("auth", "no_credentials: 401")
+    assert nest([field, status, not_json]) == [(not_json, [field]), (status, [])]
+    media = seen("content_type_conformance", "documented media type", value='"text/html"')
+    assert nest([not_json, media]) == [(media, [not_json])]  # not JSON follows from an undocumented media type
+
+
+def test_only_the_server_error_check_at_5xx_holds_everything() -> None:
+    undocumented = seen("status_code_conformance", "documented status", status=500)
+    identity = seen("identity", "an id sent as is: 200", status=500)
+    assert nest([undocumented, identity]) == [(undocumented, []), (identity, [])]
+    unknown = seen("body_size", "within --max-body-mb", status=None)  # a check outside CHECK_ORDER, no status
+    assert nest([unknown, undocumented]) == [(undocumented, []), (unknown, [])]
+
+
+def test_different_fields_on_one_answer_are_causes_of_their_own() -> None:
+    a = seen("response_schema_conformance", "required", path="$.a")
+    b = seen("response_schema_conformance", "required", path="$.b")
+    assert nest([a, b]) == [(a, []), (b, [])]
+
+
+def test_findings_without_an_exchange_are_never_nested_under_each_other() -> None:
+    tally = Tally()
+    media = seen("content_type_conformance", "documented media type", exchange="", value='"text/html"')
+    tally.add([media, seen("identity", "JSON object", path="$", exchange="")])
+    assert [(f.check, f.consequences) for f in tally.findings()] == [
+        ("content_type_conformance", ()),
+        ("identity", ()),
+    ]
+
+
+def test_of_equally_short_reproductions_the_first_is_kept() -> None:
+    tally = Tally()
+    first = seen("auth", "no_credentials: 401", curl="curl -X GET a", exchange="1")
+    tally.add([first, replace(first, curl="curl -X GET b", exchange="2")])
+    (finding,) = tally.findings()
+    assert finding.curl == "curl -X GET a" and finding.count == 2
+
+
+def test_folding_across_exchanges() -> None:
+    """Different checks seeing the same field (any index) or media type on different exchanges: one finding,
+    held by the spec's own check; a folded finding's own consequences come along, flattened; the order of the
+    other findings stays; different media types stay apart."""
+    tally = Tally()
+    problem, html = '"application/problem+json"', '"text/html"'
+    lone = seen("error_contract", "required", status=401, path="$.detail", exchange="a")  # a group of one
+    tally.add([lone])
+    vendor_media = seen("error_contract", "documented media type", status=404, exchange="b", value=problem)
+    follows = seen("error_contract", "required", status=404, path="$.detail", exchange="b")
+    tally.add([vendor_media, follows])
+    tally.add([seen("content_type_conformance", "documented media type", status=404, exchange="c", value=problem)])
+    tally.add([seen("auth", "documented media type", status=404, exchange="d", value=html)])
+    tally.add([seen("identity", "the requested id", path="$.items[2].id", exchange="e")])
+    tally.add([seen("response_schema_conformance", "the requested id", path="$.items[0].id", exchange="f")])
+    findings = tally.findings()
+    assert [(f.check, f.status, f.path or f.value) for f in findings] == [
+        ("error_contract", 401, "$.detail"),
+        ("content_type_conformance", 404, problem),
+        ("auth", 404, html),
+        ("response_schema_conformance", 200, "$.items[0].id"),
+    ]
+    media = findings[1]
+    assert [(c.check, c.rule, c.consequences) for c in media.consequences] == [
+        ("error_contract", "documented media type", ()),
+        ("error_contract", "required", ()),
+    ]
+    assert [(c.check, c.consequences) for c in findings[3].consequences] == [("identity", ())]

@@ -154,3 +154,22 @@ def test_statuses_keep_the_pages_order_without_repeats() -> None:
     answer = situation("respan", "not_found").preferred
     twice = Situation("x", "", (answer, answer))
     assert twice.statuses() == (404,)
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_check_facts_passes_every_shipped_spec(api: str) -> None:
+    assert facts_module.check_facts(api) is None
+
+
+def test_check_facts_names_what_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(facts_module, "load_spec", lambda api: {"info": {"x-mock-port": "9001"}})
+    monkeypatch.setattr(facts_module, "model_facts", lambda api: None)
+    monkeypatch.setattr(facts_module, "situations", lambda api: ())
+    monkeypatch.setattr(facts_module, "secret_fields", lambda api: {})
+    with pytest.raises(SpecError, match=r"^spec x: `info.x-mock-port`"):
+        facts_module.check_facts("x")
+
+
+def test_walk_visits_every_key_at_every_depth() -> None:
+    value = {"a": {"b": 1}, "l": [{"c": [2, {"d": None}]}]}
+    assert [key for key, _ in facts_module.walk(value)] == ["a", "b", "l", "c", "d"]
