@@ -24,7 +24,7 @@ from contracts.runner import (
     parse_header,
     run,
 )
-from vendor_specs import APIS, SpecError, __version__
+from vendor_specs import APIS, SpecError, __version__, missing_roots
 
 __all__ = ["build_parser", "main"]
 
@@ -224,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for entry in missing_roots():  # before parsing: `--api` of a vendor found nowhere is refused there
+        print(f"contracts: VENDOR_PATH names {entry!r}, which is not a folder (ignored)", file=sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from mock_server import logs
 from mock_server.errors import MockServerError, UsageError
-from vendor_specs import APIS, SpecError, __version__, base_path, mock_port, spec_key, vendor_of
+from vendor_specs import APIS, SpecError, __version__, base_path, missing_roots, mock_port, spec_key, vendor_of
 
 __all__ = ["build_parser", "main"]
 
@@ -156,6 +156,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for entry in missing_roots():  # before parsing: `--api` of a vendor found nowhere is refused there
+        print(f"mock-server: VENDOR_PATH names {entry!r}, which is not a folder (ignored)", file=sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -155,3 +155,19 @@ def test_a_broken_vendor_module_is_a_clear_error(vendor_path: dict[str, str]) ->
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
         assert f"{folder / layer / 'vendors' / 'acme.py'} cannot be imported: {said}" in done.stderr, done.stderr
         assert done.stderr.rstrip().endswith("fix that file"), done.stderr
+
+
+def test_a_vendor_path_that_is_no_folder_is_said(tmp_path: Path) -> None:
+    """Ignored, as PYTHONPATH ignores such entries, but said: else the user sees only `invalid choice`."""
+    env = {**os.environ, "VENDOR_PATH": str(tmp_path / "no-such-folder")}
+    for command in (["mock-server", "--api", "acme"], ["contracts", "check", "--api", "acme"]):
+        done = subprocess.run(
+            [str(BIN / command[0]), *command[1:]], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 2, done.stderr
+        first = done.stderr.splitlines()[0]
+        assert (
+            first
+            == f"{command[0]}: VENDOR_PATH names {str(tmp_path / 'no-such-folder')!r}, which is not a folder (ignored)"
+        )
+        assert "invalid choice: 'acme'" in done.stderr

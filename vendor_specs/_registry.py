@@ -33,6 +33,7 @@ __all__ = [
     "apis",
     "is_api",
     "overlay_ref",
+    "missing_roots",
     "roots",
     "spec_dir",
     "spec_path",
@@ -58,6 +59,11 @@ def roots() -> tuple[Path, ...]:
         if entry.strip() and Path(entry).is_dir():
             found.append(Path(entry).resolve())
     return tuple(found)
+
+
+def missing_roots() -> tuple[str, ...]:
+    """The ``VENDOR_PATH`` entries that are not folders (ignored, as for ``PYTHONPATH``; a command says so)."""
+    return tuple(e for e in os.environ.get(ENV_VAR, "").split(os.pathsep) if e.strip() and not Path(e).is_dir())
 
 
 @functools.lru_cache(maxsize=None)
