@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from contracts.baseline import Accepted, load_baseline
-    from contracts.checks import CHECK_DOCS
+    from contracts.registry import CHECKS, Check, check
+    from contracts.reply import Problem, Reply
     from contracts.diagnosis import Diagnosis
     from contracts.errors import BaselineError, ContractsError, ProfileError, ReportFileError, TargetError, UsageError
     from contracts.findings import CheckOutcome, Finding
@@ -27,21 +28,25 @@ if TYPE_CHECKING:
     from contracts.runner import RunConfig, RunResult, run
 
 __all__ = [
-    "CHECK_DOCS",
+    "CHECKS",
     "Accepted",
     "BaselineError",
+    "Check",
     "CheckOutcome",
     "ContractsError",
     "Diagnosis",
     "Finding",
+    "Problem",
     "Profile",
     "ProfileError",
     "Progress",
+    "Reply",
     "ReportFileError",
     "RunConfig",
     "RunResult",
     "TargetError",
     "UsageError",
+    "check",
     "load_baseline",
     "load_profile",
     "load_run",
@@ -56,7 +61,11 @@ __all__ = [
 _MODULE_OF = {
     "Accepted": "contracts.baseline",
     "load_baseline": "contracts.baseline",
-    "CHECK_DOCS": "contracts.checks",
+    "CHECKS": "contracts.registry",
+    "Check": "contracts.registry",
+    "check": "contracts.registry",
+    "Problem": "contracts.reply",
+    "Reply": "contracts.reply",
     "Diagnosis": "contracts.diagnosis",
     "ReportFileError": "contracts.errors",
     "render_html": "contracts.html",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from contracts.checks import CHECK_DOCS
+from contracts.registry import CHECKS
 from contracts.errors import BaselineError
 from contracts.findings import Finding
 
@@ -61,9 +61,9 @@ def load_baseline(path: str | Path) -> list[Accepted]:
         unknown = sorted(set(entry) - {"check", "operation", "reason"})
         if unknown:
             raise BaselineError(f"baseline {source}: entry {i} has unknown key(s) {', '.join(unknown)}")
-        if check not in CHECK_DOCS:
+        if check not in CHECKS:
             raise BaselineError(
-                f"baseline {source}: entry {i} names unknown check `{check}`; known checks: {', '.join(CHECK_DOCS)}"
+                f"baseline {source}: entry {i} names unknown check `{check}`; known checks: {', '.join(CHECKS.names())}"
             )
         operation = entry.get("operation")
         out.append(Accepted(check, str(operation) if operation is not None else None, reason.strip()))

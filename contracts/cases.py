@@ -1,48 +1,50 @@
-"""Explicit cases: requests Schemathesis cannot make (known tokens, known ids, literal slashes).
+"""The harness's own requests (:mod:`contracts.plan`), sent and judged by every registered check.
 
-Each case is a function ``(ctx) -> list[Finding]`` registered in ``CASES`` with the check it reports
-under and the profile data it needs; without that data it is skipped with a reason.
+Each answer becomes a :class:`~contracts.reply.Reply` carrying the rules that predict it; every check of
+:data:`~contracts.registry.CHECKS` with a judge judges it. Requests of one scenario (the same caller reading the
+same model) must get the same answer however the credential and the id are written: a deviation seen in only
+some of them is the rule of what differs (the id's form, the credential's place, which of two credentials
+decides), not of the scenario. A vendor module may add cases of its own (:class:`Case`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from contracts import checks
 from contracts.findings import CheckOutcome, Finding
 from contracts.observed import Observed
+from contracts.plan import Probe, plan, predictions
 from contracts.profile import Profile
+from contracts.registry import CHECKS
+from contracts.reply import Problem, Reply
 from contracts.target import BAD_TOKEN, Exchange, Target
 from vendor_specs import (
+    Credential,
     Operation,
-    OperationMatch,
     Situation,
-    Violation,
-    json_body_schema,
-    message_field,
-    message_of,
+    json_pointer,
     model_facts,
     model_operation,
-    response_violations,
+    placements,
+    rule_at,
+    rules,
     situation,
 )
 
-__all__ = ["CASES", "Case", "CaseContext", "run_cases"]
+__all__ = ["Case", "CaseContext", "judge", "probe_id", "run_cases"]
 
 
 @dataclass
 class CaseContext:
-    api: str
+    api: str  # the spec key the run judges by
     profile: Profile
     target: Target
     strict: bool
     findings: list[Finding] = field(default_factory=list)
     deadline: float | None = None  # time.monotonic() by which the run must stop (--max-time)
-    seen_answers: dict[str, set[int]] = field(
-        default_factory=dict
-    )  # situation -> statuses seen, where several are allowed
+    seen_answers: dict[str, set[int]] = field(default_factory=dict)  # situation -> statuses, where several are allowed
 
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -62,86 +64,74 @@ class CaseContext:
     def label(self) -> str:
         return f"{self.op.method} {self.op.path}"
 
-    def token(self, role: str) -> str | None:
-        return self.profile.token(role)
+    def token(self, caller: str) -> str | None:
+        """The credential ``caller`` sends: none, the made-up one, or the profile's token of that role."""
+        return BAD_TOKEN if caller == "invalid" else self.profile.token(caller)
 
     def send(self, ident: str | None, role: str | None, *, literal: bool = False, token: str | None = None) -> Exchange:
         if token is None and role is not None:
             token = self.profile.token(role)
         return self.target.send(self.op, self.id_param, ident, token=token, role=role, literal=literal)
 
+    def send_probe(self, probe: Probe, where: dict[str, Credential]) -> Exchange:
+        placed = []
+        for place, caller in probe.sent:
+            token = self.token(caller)
+            if token is not None:
+                placed.append((where[place], token, "invalid" if caller == "invalid" else caller))
+        return self.target.send(self.op, self.id_param, probe.ident, literal=probe.literal, placed=placed)
+
     def observed(self, ex: Exchange) -> Observed:
         return ex.observed(self.api, self.op)
 
     def finding(self, check: str, message: str, ex: Exchange, *where: str | int, rule: str = "") -> Finding:
-        """A finding of this case on ``ex``; ``rule`` names what the spec requires (e.g. the situation's status)."""
+        """A finding of ``check`` on ``ex``; ``rule`` names what the spec requires (e.g. the situation's status)."""
         return self.observed(ex).finding(check, message, *where, rule=rule)
 
-    def problem(self, check: str, ex: Exchange, problem: checks.Problem, prefix: str = "") -> Finding:
-        return self.observed(ex).problem(check, problem, prefix)
+    def reply(self, ex: Exchange, caller: str | None = None, model: str | None = None, probe: Probe | None = None) -> Reply:
+        """``ex``'s answer as the checks see it."""
+        assert ex.status is not None
+        path_params = {}
+        for p in self.op.parameters:
+            if p["name"] == self.id_param and p["in"] == "path" and ex.requested_id is not None:
+                path_params[p["name"]] = ex.requested_id
+        return Reply(
+            self.api,
+            self.op,
+            ex.status,
+            ex.content_type,
+            ex.body,
+            ex.requested_id,
+            caller,
+            model,
+            self.token(caller) if caller not in (None, "anonymous") else None,
+            self.strict,
+            "explicit",
+            predictions(self.api, probe) if probe is not None else (),
+            path_params,
+        )
 
     def response_checks(self, ex: Exchange) -> list[Finding]:
-        """The checks every answer gets: spec conformance, error contract, secrets, consistency, identity.
-
-        An answer the guard cut (timeout, over the size limit) or did not send is reported once for the run
-        by the runner, from the guard's record; one that never came (connection refused, not HTTP) here."""
+        """Every check on ``ex``'s answer (a vendor case's own request: no rule predicts it). An answer the guard
+        cut (timeout, over the size limit) or did not send is reported once for the run by the runner, from the
+        guard's record; one that never came (connection refused, not HTTP) here."""
         if ex.error is not None:
             if ex.cut in ("timeout", "too_big", "skipped"):
                 return []
             return [self.finding("not_a_server_error", f"{ex.method} {ex.url}: {ex.error}", ex, rule="an answer")]
-        assert ex.status is not None
         seen = self.observed(ex)
-        out = [seen.violation(v) for v in self._openapi_errors(ex)]
-        body = ex.json()
-        for name, problems in (
-            ("error_contract", checks.error_contract(self.op, ex.status, ex.media_type, body, self.strict)),
-            ("secrets", checks.secrets(self.api, body)),
-            ("consistency", checks.consistency(self.api, self.op, ex.status, body)),
-            ("identity", checks.identity(self.api, ex.requested_id, ex.status, body)),
-        ):
-            out += [seen.problem(name, p) for p in problems]
-        return out
+        return [seen.problem(check, problem) for check, problem in judge(self.reply(ex))]
 
-    def _openapi_errors(self, ex: Exchange) -> list[Violation]:
-        path_params: dict[str, str] = {}
-        for p in self.op.parameters:
-            if p["name"] == self.id_param and p["in"] == "path" and ex.requested_id is not None:
-                path_params[p["name"]] = ex.requested_id
-        return response_violations(OperationMatch(self.op, path_params), ex.status or 0, ex.body, ex.content_type)
 
-    def expect(self, check: str, ex: Exchange, name: str, what: str) -> list[Finding]:
-        """``ex`` must be answered as the spec's situation ``name`` says: one of its documented answers
-        (status, body shape and, with --strict-messages, the example's message)."""
-        allowed = self.situation(name)
-        if ex.error is not None:
-            return []  # reported once, as `timeout` or `not_a_server_error`, by response_checks
-        answers = [a for a in allowed.answers if a.status == ex.status]
-        want = " or ".join(str(s) for s in allowed.statuses())
-        if not answers:
-            message = f"{what}: expected {want}, got {ex.status}"
-            return [self.finding(check, message, ex, "responses", allowed.preferred.status, rule=f"{name}: {want}")]
-        status = answers[0].status
-        if len(allowed.answers) > 1:
-            self.seen_answers.setdefault(name, set()).add(status)
-        body = ex.json()
-        problems = checks.error_contract(self.op, status, ex.media_type, body, strict=False)
-        out = [self.problem(check, ex, p, f"{what}: ") for p in problems]
-        if not out and self.strict and all(a.exact_message for a in answers):
-            schema = json_body_schema(self.op.responses[str(status)]) or {}
-            wanted = [message_of(schema, a.body) for a in answers]
-            got = message_of(schema, body)
-            if None not in wanted and got not in wanted:
-                shown = " or ".join(repr(w) for w in wanted)
-                field = message_field(schema)
-                problem = checks.Problem(
-                    f"detail {got!r}, documented {shown}", ("responses", status), "documented message", field, got
-                )
-                out.append(self.problem(check, ex, problem, f"{what}: "))
-        return out
+def judge(reply: Reply) -> list[tuple[str, Problem]]:
+    """Every registered check with a judge, on ``reply``: (check, problem) for each problem."""
+    return [(check.name, problem) for check in CHECKS.judges() if check.judge for problem in check.judge(reply)]
 
 
 @dataclass(frozen=True)
 class Case:
+    """A vendor's own explicit case: ``run(ctx)`` sends what it needs and returns its findings."""
+
     check: str
     needs_tokens: tuple[str, ...]
     needs_models: tuple[str, ...]
@@ -163,106 +153,122 @@ def _documented_id(ctx: CaseContext) -> str:
     return "contracts-model"  # pragma: no cover
 
 
-def auth_case(ctx: CaseContext) -> list[Finding]:
-    ident = probe_id(ctx)
-    ex = ctx.send(ident, None)
-    out = ctx.expect("auth", ex, "no_credentials", "request without credentials") + ctx.response_checks(ex)
-    ex = ctx.send(ident, "invalid", token=BAD_TOKEN)
-    out += ctx.expect("auth", ex, "bad_credentials", "request with an invalid credential") + ctx.response_checks(ex)
-    return out
+@dataclass
+class _Sent:
+    probe: Probe
+    exchange: Exchange
+    reply: Reply
+    problems: list[tuple[str, Problem]]
 
 
-def not_found_case(ctx: CaseContext) -> list[Finding]:
-    ident = ctx.profile.model("missing") or "contracts-no-such-model-0000"
-    ex = ctx.send(ident, "owner")
-    return ctx.expect("error_contract", ex, "not_found", f"missing model {ident!r}") + ctx.response_checks(ex)
+def _variant_rule(ctx: CaseContext, probe: Probe, where: dict[str, Credential]) -> str:
+    """The rule of what makes ``probe`` differ from the other requests of its scenario ('' for none)."""
+    if len(probe.sent) > 1:
+        decides = [r for r in rules(ctx.api) if r.expect is not None and r.expect.decided_by]
+        return decides[0].id if decides else ""
+    if probe.sent and len(where) > 1:
+        found = rule_at(ctx.api, where[probe.sent[0][0]].pointer)
+        if found is not None:
+            return found.id
+    if "/" in probe.ident:
+        index = next(i for i, p in enumerate(ctx.op.parameters) if p["name"] == ctx.id_param)
+        pointer = json_pointer("paths", ctx.op.path, ctx.op.method.lower(), "parameters", index, "description")
+        found = rule_at(ctx.api, pointer)
+        if found is not None:
+            return found.id
+    return ""
 
 
-def access_case(ctx: CaseContext) -> list[Finding]:
-    own = ctx.profile.model("own")
-    ex = ctx.send(own, "stranger")
-    out = ctx.expect("access_control", ex, "denied", f"`stranger` reading models.own {own!r}")
-    out += ctx.response_checks(ex)
-    ex = ctx.send(own, "owner")
-    if ex.error is None and ex.status != 200:
-        message = f"`owner` reading models.own {own!r}: expected 200, got {ex.status or ex.error}"
-        out.append(ctx.finding("access_control", message, ex, "responses", 200, rule="owner reads models.own: 200"))
-    out += ctx.response_checks(ex)
-    return out
+def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential]) -> None:
+    """A prediction broken by some requests of a scenario but not all is the rule of what they differ in."""
+    if len(group) < 2:
+        return
 
+    def keys(sent: _Sent) -> set[tuple[object, ...]]:
+        predicted = {p.rule.id for p in sent.reply.predictions}
+        return {(c, p.rule_id, p.rule, p.field) for c, p in sent.problems if p.rule_id in predicted}
 
-def identity_case(ctx: CaseContext) -> list[Finding]:
-    out: list[Finding] = []
-    for role in ("own", "shared"):
-        ident = ctx.profile.model(role)
-        if ident is None:
+    every = [keys(s) for s in group]
+    common = set.intersection(*every)
+    fine = [s for s, k in zip(group, every, strict=True) if not (k - common)]
+    for sent, own in zip(group, every, strict=True):
+        odd = own - common
+        rule_id = _variant_rule(ctx, sent.probe, where) if odd else ""
+        if not rule_id:
             continue
-        forms = (("with literal slashes", True), ("with %2F", False)) if "/" in ident else (("as is", False),)
-        for form, literal in forms:
-            ex = ctx.send(ident, "owner", literal=literal)
-            if ex.error is None and ex.status != 200:
-                message = f"models.{role} {ident!r} sent {form}: expected 200, got {ex.status or ex.error}"
-                rule = f"an id sent {form}: 200"
-                out.append(ctx.finding("identity", message, ex, "responses", 200, rule=rule))
-            out += ctx.response_checks(ex)
+        check = next(r.check for r in rules(ctx.api) if r.id == rule_id)
+        other = f"; {fine[0].probe.variant(where) or 'otherwise'}: {fine[0].exchange.status}" if fine else ""
+        sent.problems = [
+            (check, replace(p, message=f"{p.message} ({sent.probe.variant(where)}{other})", rule_id=rule_id))
+            if (c, p.rule_id, p.rule, p.field) in odd
+            else (c, p)
+            for c, p in sent.problems
+        ]
+
+
+def _unjudged(ctx: CaseContext) -> list[str]:
+    """The rules that predict answers this profile cannot ask for (no token of the role, no model of the kind)."""
+    out = []
+    for rule in rules(ctx.api):
+        if rule.expect is None or rule.expect.decided_by:
+            continue
+        callers = [c for c in rule.when.get("caller", ("anonymous",)) if c in ("anonymous", "invalid") or ctx.profile.token(c)]
+        models = [m for m in rule.when.get("model", ("missing",)) if m == "missing" or ctx.profile.model(m)]
+        if not callers or not models:
+            lacks = [f"tokens.{c}" for c in rule.when.get("caller", ())] if not callers else []
+            lacks += [f"models.{m}" for m in rule.when.get("model", ())] if not models else []
+            out.append(f"rule {rule.id} ({rule.check}) not judged: the profile has no {' or '.join(lacks)}")
     return out
-
-
-#: ids real clients send and naive servers trip over: spaces, non-ASCII, percent signs, dot segments, length.
-UNUSUAL_IDS = ("a b", "modèle-ünïcode", "100%", "../etc/passwd", "a:b@c", "x" * 300, "%2F", "\u0000")
-
-
-def unusual_ids_case(ctx: CaseContext) -> list[Finding]:
-    """Unusual ids are answered with a documented status, never a 5xx."""
-    out: list[Finding] = []
-    for ident in UNUSUAL_IDS:
-        ex = ctx.send(ident, "owner" if ctx.profile.token("owner") else None)
-        if ex.status is not None and ex.status >= 500:
-            message = f"id {ident[:40]!r} answered {ex.status} (a server error)"
-            out.append(ctx.finding("not_a_server_error", message, ex, "responses", rule="no 5xx"))
-        out += ctx.response_checks(ex)
-    return out
-
-
-def secrets_case(ctx: CaseContext) -> list[Finding]:
-    ex = ctx.send(ctx.profile.model("own"), "owner")
-    return ctx.response_checks(ex)
-
-
-CASES: tuple[Case, ...] = (
-    Case("auth", (), (), auth_case),
-    Case("not_a_server_error", (), (), unusual_ids_case),
-    Case("error_contract", ("owner",), (), not_found_case),
-    Case("access_control", ("owner", "stranger"), ("own",), access_case),
-    Case("identity", ("owner",), ("own",), identity_case),
-    Case("secrets", ("owner",), ("own",), secrets_case),
-)
 
 
 def run_cases(
     ctx: CaseContext, extra: tuple[Case, ...] = (), on_case: Callable[[int, int], None] | None = None
-) -> tuple[list[Finding], list[CheckOutcome]]:
-    """The shared cases, then ``extra`` (the vendor's own); a case without its profile data is skipped.
-    ``on_case(done, total)`` is told after each case (a progress display)."""
+) -> tuple[list[Finding], list[CheckOutcome], list[str]]:
+    """Send the plan, judge every answer, then ``extra`` (the vendor's own cases). Returns the findings, which
+    checks ran, and notes on the rules this profile could not judge. ``on_case(done, total)`` is told as it goes."""
+    where = {c.scheme: c for c in placements(ctx.api, ctx.op)}
+    probes = plan(ctx.api, ctx.profile)
+    total = len(probes) + len(extra)
+    sent: list[_Sent] = []
     findings: list[Finding] = []
     outcomes: list[CheckOutcome] = []
-    every = (*CASES, *extra)
-    for done, case in enumerate(every, 1):
+    for done, probe in enumerate(probes):
+        if on_case is not None and done % 8 == 0:
+            on_case(done, total)
+        if ctx.out_of_time() or ctx.target.guard.is_broken(ctx.label) is not None:
+            break
+        ex = ctx.send_probe(probe, where)
+        if ex.error is not None:
+            findings += ctx.response_checks(ex)
+            continue
+        reply = ctx.reply(ex, probe.caller, probe.model, probe)
+        for p in reply.predictions:
+            if p.situation is not None and len(ctx.situation(p.situation).answers) > 1:
+                if ex.status in ctx.situation(p.situation).statuses():
+                    ctx.seen_answers.setdefault(p.situation, set()).add(ex.status)
+        sent.append(_Sent(probe, ex, reply, judge(reply)))
+    groups: dict[tuple[str, str, str], list[_Sent]] = {}
+    for item in sent:
+        groups.setdefault(item.probe.scenario, []).append(item)
+    for group in groups.values():
+        _attribute(ctx, group, where)
+    for item in sent:
+        seen = ctx.observed(item.exchange)
+        findings += [seen.problem(check, problem) for check, problem in item.problems]
+    cut = ctx.target.guard.is_broken(ctx.label)
+    skipped = "--max-time ran out before it" if ctx.out_of_time() else None
+    if cut is not None:
+        skipped = f"not all sent: {ctx.label} {'timed out' if cut.kind == 'timeout' else 'answered over the size limit'}"
+    outcomes += [CheckOutcome(c.name, ctx.label, skipped=skipped if not sent else None) for c in CHECKS.judges()]
+    for done, case in enumerate(extra, len(probes)):
         if on_case is not None:
-            on_case(done - 1, len(every))
-        if ctx.out_of_time():
-            outcomes.append(CheckOutcome(case.check, ctx.label, skipped="--max-time ran out before it"))
-            continue
-        cut = ctx.target.guard.is_broken(ctx.label)
-        if cut is not None:
-            why = "timed out" if cut.kind == "timeout" else "answered over the size limit"
-            outcomes.append(CheckOutcome(case.check, ctx.label, skipped=f"not sent: {ctx.label} {why} before"))
-            continue
+            on_case(done, total)
         missing = [f"tokens.{t}" for t in case.needs_tokens if ctx.profile.token(t) is None]
         missing += [f"models.{m}" for m in case.needs_models if ctx.profile.model(m) is None]
-        if missing:
-            outcomes.append(CheckOutcome(case.check, ctx.label, skipped=f"the profile has no {', '.join(missing)}"))
+        if ctx.out_of_time() or missing:
+            why = "--max-time ran out before it" if not missing else f"the profile has no {', '.join(missing)}"
+            outcomes.append(CheckOutcome(case.check, ctx.label, skipped=why))
             continue
         outcomes.append(CheckOutcome(case.check, ctx.label))
         findings += case.run(ctx)
-    return findings, outcomes
+    return findings, outcomes, _unjudged(ctx)

@@ -8,17 +8,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from contracts.checks import CHECK_DOCS
 from contracts.errors import ContractsError
 from contracts.html import render_html
 from contracts.named_profiles import NAMED_PROFILES
 from contracts.progress import ProgressReporter, reporter
 from contracts.report import render_json, render_junit, render_matrix, render_text
 from contracts.runfile import load_run
+from contracts.registry import CHECKS
 from contracts.runner import (
     DEFAULT_MAX_BODY_MB,
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_TIMEOUT,
+    FAIL_ON,
     RunConfig,
     RunResult,
     parse_header,
@@ -28,14 +29,21 @@ from vendor_specs import APIS, SpecError, __version__, missing_roots
 
 __all__ = ["build_parser", "main"]
 
-_EPILOG = (
-    "checks:\n"
-    + "\n".join(f"  {name:30} {doc}" for name, doc in CHECK_DOCS.items())
-    + (
-        "\n\nexit codes: 0 conformant, 1 contract violations found, 2 usage/profile/spec/connection problem"
-        " (or --max-time ran out before any violation was found)"
+def _epilog() -> str:
+    """The registered checks (each with the number of page rules it judges per vendor), then the exit codes."""
+    lines = ["checks (in report order; rules: how many of each vendor's page rules it judges):"]
+    for c in CHECKS:
+        judged = ", ".join(f"{api} {len(c.rule_ids(api))}" for api in APIS if c.rule_ids(api))
+        lines.append(f"  {c.name:30} {c.description}" + (f" [rules: {judged}]" if judged else ""))
+    lines.append(
+        "\nseverities: failure = breaks what the page states; warning = breaks what the spec infers where the page "
+        "is silent, or differs from a text the page gives verbatim (`contracts rules --api API` lists the rules)"
     )
-)
+    lines.append(
+        "\nexit codes: 0 conformant (warnings allowed unless --fail-on warning), 1 failures found, 2 usage/profile/"
+        "spec/connection problem (or --max-time ran out before any failure was found)"
+    )
+    return "\n".join(lines)
 
 
 def _write(path: str, text: str) -> None:
@@ -103,6 +111,7 @@ def _run(args: argparse.Namespace, progress: ProgressReporter) -> RunResult:
             wait=args.wait,
             headers=dict(parse_header(h) for h in args.header or ()),
             overlay=args.overlay,
+            fail_on=args.fail_on,
         )
     )
 
@@ -134,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="test a live server against its vendor spec",
-        epilog=_EPILOG,
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("--api", required=True, choices=APIS, help="which vendor's spec the server implements")
@@ -164,7 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--seed", type=int, help="Hypothesis seed (default: random, printed in the report)")
     check.add_argument("--baseline", metavar="FILE", help="YAML of accepted findings (check, operation, reason)")
-    check.add_argument("--strict-messages", action="store_true", help="also require the documented `detail` texts")
+    check.add_argument(
+        "--strict-messages",
+        action="store_true",
+        help="a text the page gives verbatim (an error's `detail`) that the server words differently is a failure, "
+        "not a warning",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="failure",
+        help="the lowest severity that fails the run (exit 1): failure (default) or warning",
+    )
     check.add_argument(
         "--timeout",
         type=float,
@@ -212,8 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--html", metavar="PATH", help="write the runs as one self-contained HTML page")
     report.set_defaults(func=_report)
     from contracts.overlays import register as register_overlays
+    from contracts.ruletable import register as register_rules
 
     register_overlays(sub)
+    register_rules(sub)
     try:
         from contracts.validate.cli import register
     except ImportError:

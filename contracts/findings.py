@@ -141,6 +141,8 @@ class Finding:
     count: int = 1
     sources: tuple[str, ...] = ()
     consequences: tuple[Finding, ...] = ()
+    rule_id: str = ""  # the page's rule it breaks (x-rules), '' when no rule holds it
+    severity: str = "failure"  # failure (breaks what the page states), warning (what the spec infers, a text), note
     exchange: str = field(default="", compare=False)
 
     @property
@@ -148,10 +150,10 @@ class Finding:
         return (self.check, self.operation)
 
     @property
-    def cause(self) -> tuple[str, str, int | None, str, str]:
+    def cause(self) -> tuple[str, str, int | None, str, str, str]:
         """What makes two occurrences the same finding: check, operation, status, rule and the JSON path with
         its array indexes as ``[*]`` (the same wrong field in every element of a list is one cause)."""
-        return (self.check, self.operation, self.status, self.rule, re.sub(r"\[\d+\]", "[*]", self.path))
+        return (self.check, self.operation, self.status, self.rule, re.sub(r"\[\d+\]", "[*]", self.path), self.rule_id)
 
     @property
     def id(self) -> str:
@@ -169,7 +171,10 @@ class Finding:
     def __str__(self) -> str:
         seen = f" (seen {self.count} times: {', '.join(self.sources)})" if self.count > 1 and self.sources else ""
         seen = seen or (f" (seen {self.count} times)" if self.count > 1 else "")
-        lines = [f"[{self.check}] {self.operation}: {self.message}{seen}"]
+        tag = f"{self.check}" + (f" · {self.severity}" if self.severity != "failure" else "")
+        lines = [f"[{tag}] {self.operation}: {self.message}{seen}"]
+        if self.rule_id:
+            lines.append(f"  page rule {self.rule_id}")
         if self.path or self.rule:
             field_ = f"field {self.path}; " if self.path else ""
             value = f"; value {self.value}" if self.value is not None else ""

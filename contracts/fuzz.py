@@ -1,9 +1,10 @@
 """Property-based testing of every operation with Schemathesis (examples, coverage, fuzzing phases).
 
-The vendor checks of :mod:`contracts.checks` judge every generated response too, through an ``after_call``
-hook registered on the harness's own schema: they are never put into Schemathesis' global check registry
-(``@schemathesis.check``), so another Schemathesis user in the same process (a host project's own tests,
-next to the pytest plugin) never gets them. Schemathesis 4 has no per-schema check list; ``after_call`` is
+The harness's checks (:data:`contracts.registry.CHECKS` of kind ``harness``) judge every generated response too,
+through an ``after_call`` hook registered on the harness's own schema: they are never put into Schemathesis'
+global check registry (``@schemathesis.check``), so another Schemathesis user in the same process (a host
+project's own tests, next to the pytest plugin) never gets them; Schemathesis runs its own built-ins, the
+checks of kind ``schemathesis``. Schemathesis 4 has no per-schema check list; ``after_call`` is
 its per-schema hook that sees every request and response, shrinking included. Auth goes through
 ``[auth.openapi.<scheme>]``: Schemathesis adds it to generated cases and still generates the
 unauthenticated ones ``ignored_auth`` needs.
@@ -27,19 +28,20 @@ import schemathesis
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName
 
-from contracts import checks
+from contracts import checks as _registered  # noqa: F401  (registers the checks)
 from contracts.errors import TargetError
 from contracts.failures import failure_finding
 from contracts.findings import CheckOutcome, Finding, curl_command, request_excerpt, response_excerpt
 from contracts.guard import MARKER, Guard
+from contracts.masking import redacted
 from contracts.merge import Tally
 from contracts.observed import Observed
 from contracts.progress import Progress, ProgressReporter
+from contracts.registry import CHECKS
+from contracts.reply import Problem, Reply
 from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
 
 __all__ = [
-    "BUILTIN_CHECKS",
-    "CUSTOM_CHECKS",
     "HTTP_LAYER_HEADERS",
     "FuzzResult",
     "fuzz",
@@ -47,17 +49,6 @@ __all__ = [
     "vendor_problems",
 ]
 
-BUILTIN_CHECKS = (
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-    "negative_data_rejection",
-    "missing_required_header",
-    "ignored_auth",
-)
-CUSTOM_CHECKS = ("error_contract", "secrets", "consistency", "identity")
 PHASES = ("examples", "coverage", "fuzzing")
 # Header fields the HTTP layer owns, never the API contract (lower case):
 # - message framing, RFC 9112 section 6: Content-Length, Transfer-Encoding (a request whose framing the
@@ -147,18 +138,44 @@ def sendable_over_http(ctx: Any, case: Any) -> bool:
     return sent <= declared
 
 
-def vendor_problems(api: str, strict: bool, case: Any, response: Any) -> dict[str, list[checks.Problem]]:
-    """The vendor checks (:data:`CUSTOM_CHECKS`) on one Schemathesis exchange: check name -> its problems."""
-    op = _operation(api, case)
-    body = _json(response)
-    status = response.status_code
-    found = {
-        "error_contract": checks.error_contract(op, status, _media_type(response), body, strict),
-        "secrets": checks.secrets(api, body),
-        "consistency": checks.consistency(api, op, status, body),
-        "identity": checks.identity(api, _requested_id(api, case), status, body),
-    }
-    return {name: problems for name, problems in found.items() if problems}
+def _caller(request: Any, tokens: dict[str, str]) -> tuple[str, str | None]:
+    """Who sent a generated request, by the credential it carries: a profile role, ``invalid`` or ``anonymous``
+    (and that credential)."""
+    sent = " ".join(
+        [str(v) for v in (request.headers or {}).values()] + [str(request.url)]
+    )
+    for token, role in sorted(tokens.items(), key=lambda item: len(item[0]), reverse=True):
+        if token and token in sent:
+            return role, token
+    return "anonymous", None
+
+
+def vendor_problems(
+    api: str, strict: bool, case: Any, response: Any, tokens: dict[str, str] | None = None
+) -> dict[str, list[Problem]]:
+    """The harness's checks on one Schemathesis exchange: check name -> its problems. No rule predicts a generated
+    request's answer (its caller and model are not the profile's); the checks every answer gets judge it."""
+    caller, credential = _caller(response.request, tokens or {})
+    reply = Reply(
+        api,
+        _operation(api, case),
+        response.status_code,
+        _header(response, "content-type") or None,
+        getattr(response, "content", b"") or b"",
+        _requested_id(api, case),
+        caller,
+        None,
+        credential,
+        strict,
+        "generated",
+    )
+    found: dict[str, list[Problem]] = {}
+    for check in CHECKS.judges():
+        if check.kind == "harness" and check.judge is not None:
+            problems = list(check.judge(reply))
+            if problems:
+                found[check.name] = problems
+    return found
 
 
 def _observed(
@@ -182,7 +199,7 @@ def _observed(
         content_type.split(";")[0].strip().lower(),
         curl_command(method, url, headers, secrets),
         request_excerpt(method, url, headers, secrets),
-        response_excerpt(status, content_type or None, checks.redacted(api, content or b""), secrets),
+        response_excerpt(status, content_type or None, redacted(api, content or b""), secrets),
         exchange,
     )
 
@@ -197,6 +214,7 @@ def fuzz(
     guard: Guard,
     strict: bool,
     secrets: dict[str, str] | None = None,
+    tokens: dict[str, str] | None = None,
     deadline: float | None = None,
     headers: dict[str, str] | None = None,
     progress: ProgressReporter = lambda event: None,
@@ -230,7 +248,7 @@ def fuzz(
     broken = [label for label in by_label if guard.is_broken(label) is not None]
     for label in broken:
         reason = f"not run: {label} {_why(guard, label)} in the explicit cases (its generated requests would too)"
-        result.outcomes += [CheckOutcome(name, label, skipped=reason) for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS)]
+        result.outcomes += [CheckOutcome(name, label, skipped=reason) for name in _names()]
     if len(broken) == len(by_label):
         return result
 
@@ -248,7 +266,7 @@ def fuzz(
         tick(current[0])
         if _header(response, MARKER):
             return
-        problems = vendor_problems(api, strict, case, response)
+        problems = vendor_problems(api, strict, case, response, tokens)
         if not problems:
             return
         request = response.request
@@ -313,7 +331,7 @@ def fuzz(
     schema.hooks.register_hook_with_name(sendable, "filter_case")
     schema.hooks.register_hook_with_name(not_cut, "filter_failure")
     schema.hooks.register_hook_with_name(after_call, "after_call")
-    schema.config.checks.update(included_check_names=list(BUILTIN_CHECKS))
+    schema.config.checks.update(included_check_names=list(CHECKS.names("schemathesis")))
     stream = from_schema(schema).execute()
     for event in stream:
         if deadline is not None and time.monotonic() >= deadline:
@@ -339,8 +357,13 @@ def fuzz(
     result.tally.add(replace(f, sources=("fuzzing",)) for found in vendor_found.values() for f in found)
     for label in by_label:
         if label not in broken:
-            result.outcomes += [CheckOutcome(name, label) for name in (*BUILTIN_CHECKS, *CUSTOM_CHECKS)]
+            result.outcomes += [CheckOutcome(name, label) for name in _names()]
     return result
+
+
+def _names() -> tuple[str, ...]:
+    """The checks a Schemathesis run judges: its built-ins and the harness's."""
+    return CHECKS.names("schemathesis", "harness")
 
 
 def _why(guard: Guard, label: str) -> str:

@@ -13,8 +13,8 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING
 
-from contracts.checks import CHECK_DOCS
 from contracts.findings import Finding
+from contracts.registry import CHECKS
 from contracts.report import cells, verdict
 from vendor_specs import __version__
 
@@ -52,11 +52,17 @@ pre { background: #f9fafb; border: 1px solid var(--line); border-radius: 6px; pa
 .cell.follows { color: var(--follow); background: var(--follow-bg); }
 .cell.passed { color: var(--pass); background: var(--pass-bg); }
 .cell.accepted { color: var(--accept); background: var(--accept-bg); }
+.cell.warned { color: var(--follow); background: var(--follow-bg); }
 .cell.skipped, .cell.none { color: var(--skip); background: var(--skip-bg); font-weight: 400; }
 .matrix th.checkname { white-space: nowrap; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; } .matrix th small { font-weight: 400; color: var(--muted); }
 .finding { border: 1px solid var(--line); border-left: 5px solid var(--fail); border-radius: 6px;
   padding: 12px 16px; margin: 12px 0; }
 .finding.accepted { border-left-color: var(--accept); }
+.finding.warning { border-left-color: var(--follow); } .finding.warning .check { color: var(--follow); }
+.severity { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; padding: 1px 6px;
+  border-radius: 4px; margin-right: 6px; }
+.severity.failure { color: #fff; background: var(--fail); } .severity.warning { color: #fff; background: var(--follow); }
+.severity.note { color: #fff; background: var(--skip); }
 .finding dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; }
 .finding dt { color: var(--muted); } .finding dd { margin: 0; }
 .exchange { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin-top: 8px; }
@@ -68,6 +74,7 @@ details summary { cursor: pointer; color: var(--muted); margin-top: 8px; }
 
 _LEGEND = (
     ("failed", "failed: findings of its own"),
+    ("warned", "warned: only warnings (the page is silent; the spec infers) or texts"),
     ("follows", "follows: only findings that follow from another check's"),
     ("accepted", "accepted by the baseline"),
     ("passed", "passed"),
@@ -91,18 +98,18 @@ def _summary(results: list[RunResult]) -> str:
     rows = []
     for i, r in enumerate(results):
         v = verdict(r)
-        follows = sum(len(f.consequences) for f in r.failures)
+        follows = sum(len(f.consequences) for f in r.open)
         rows.append(
             "<tr>"
             f'<td><span class="verdict {v}">{v}</span></td>'
             f"<td><strong>{_e(r.api)}</strong></td><td><code>{_e(r.root)}</code></td>"
             f"<td>{len(r.failures)}" + (f" <small>(+{follows} that follow)</small>" if follows else "") + "</td>"
-            f"<td>{len(r.accepted)}</td><td>{r.requests}</td><td>{r.seconds:.1f} s</td>"
+            f"<td>{len(r.warnings)}</td><td>{len(r.accepted)}</td><td>{r.requests}</td><td>{r.seconds:.1f} s</td>"
             f"<td><small>{_e(r.profile)}, seed {r.seed}</small></td>"
             f'<td><a href="#run-{i}">findings</a></td>'
             "</tr>"
         )
-    head = "<tr><th>verdict</th><th>API</th><th>base URL</th><th>failures</th><th>accepted</th><th>requests</th><th>time</th><th>profile</th><th></th></tr>"
+    head = "<tr><th>verdict</th><th>API</th><th>base URL</th><th>failures</th><th>warnings</th><th>accepted</th><th>requests</th><th>time</th><th>profile</th><th></th></tr>"
     return f'<section id="runs"><table class="runs">{head}{"".join(rows)}</table></section>'
 
 
@@ -139,8 +146,8 @@ def _matrix(results: list[RunResult]) -> str:
         table.append(found)
         for op in dict.fromkeys(op for _, op in sorted(found) if op != "*"):
             columns.append((i, op))
-    checks = [c for c in CHECK_DOCS if any(c == k for t in table for k, _ in t)]
-    checks += sorted({k for t in table for k, _ in t if k not in CHECK_DOCS})
+    checks = [c for c in CHECKS.names() if any(c == k for t in table for k, _ in t)]
+    checks += sorted({k for t in table for k, _ in t if k not in CHECKS})
     head = "".join(
         f"<th>{_e(results[i].api)}<br><small>{_e(op)}</small>"
         + (f"<br><small>{_e(results[i].root)}</small>" if len(results) > 1 else "")
@@ -162,7 +169,7 @@ def _matrix(results: list[RunResult]) -> str:
             shown = "skipped" if state == "skipped" else body
             tds.append(f'<td class="cell {state}" data-check="{_e(check)}" data-run="{i}"{title}>{shown}</td>')
         rows.append(
-            f'<tr><th class="checkname" title="{_e(CHECK_DOCS.get(check, ""))}">{_e(check)}</th>{"".join(tds)}</tr>'
+            f'<tr><th class="checkname" title="{_e(CHECKS[check].description if check in CHECKS else "")}">{_e(check)}</th>{"".join(tds)}</tr>'
         )
     legend = "".join(f'<span class="cell {s}">{_e(t)}</span>' for s, t in _LEGEND)
     return (
@@ -176,6 +183,8 @@ def _finding(run: int, f: Finding) -> str:
     rows = []
     if f.path:
         rows.append(("field", f"<code>{_e(f.path)}</code>"))
+    if f.rule_id:
+        rows.append(("page rule", f"<code>{_e(f.rule_id)}</code>"))
     if f.rule:
         rows.append(("rule", f"<code>{_e(f.rule)}</code>"))
     if f.value is not None:
@@ -189,8 +198,9 @@ def _finding(run: int, f: Finding) -> str:
         rows.append(("accepted", _e(f.accepted)))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [
-        f'<article class="finding{" accepted" if f.accepted else ""}" id="{_anchor(run, f)}">',
-        f'<h3><span class="check">[{_e(f.check)}]</span> {_e(f.operation)}: {_e(f.message)}</h3><dl>{dl}</dl>',
+        f'<article class="finding {" accepted" if f.accepted else f.severity}" id="{_anchor(run, f)}">',
+        f'<h3><span class="severity {_e(f.severity)}">{_e(f.severity)}</span>'
+        f'<span class="check">[{_e(f.check)}]</span> {_e(f.operation)}: {_e(f.message)}</h3><dl>{dl}</dl>',
     ]
     if f.curl:
         parts.append(f"<h4>Reproduce{' (the shortest of them)' if f.count > 1 else ''}</h4><pre>{_e(f.curl)}</pre>")
@@ -224,7 +234,8 @@ def _run_details(i: int, r: RunResult) -> str:
     parts = [f'<section id="run-{i}"><h2>Findings: {_e(_run_label(r))}</h2>']
     if not r.findings:
         parts.append("<p>No findings.</p>")
-    for f in sorted(r.findings, key=lambda f: (f.accepted is not None, f.check)):
+    rank = {"failure": 0, "warning": 1, "note": 2}
+    for f in sorted(r.findings, key=lambda f: (f.accepted is not None, rank.get(f.severity, 3), CHECKS.order(f.check))):
         parts.append(_finding(i, f))
     if r.skipped:
         rows = "".join(

@@ -21,27 +21,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from contracts.findings import Finding
+from contracts.registry import CHECKS
 
-__all__ = ["CHECK_ORDER", "Tally", "nest"]
+__all__ = ["Tally", "nest"]
 
-#: which of several checks seeing the same thing holds it: the spec's own checks first, then the vendor checks
-CHECK_ORDER = (
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_schema_conformance",
-    "error_contract",
-    "secrets",
-    "consistency",
-    "identity",
-    "auth",
-    "access_control",
-)
 _SOURCES = ("explicit", "examples", "coverage", "fuzzing")
 
 
 def _rank(finding: Finding) -> int:
-    return CHECK_ORDER.index(finding.check) if finding.check in CHECK_ORDER else len(CHECK_ORDER)
+    """Which of several checks seeing the same thing holds it: the first registered (the spec's own checks,
+    then the harness's)."""
+    return CHECKS.order(finding.check)
 
 
 def _server_error(f: Finding) -> bool:

@@ -13,11 +13,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.checks import Problem
 from contracts.findings import Finding, spec_location
-from vendor_specs import MISSING, Operation, Violation, instance_pointer, json_path, render_value, response_pointer
+from contracts.reply import Problem
+from vendor_specs import (
+    MISSING,
+    Operation,
+    Violation,
+    instance_pointer,
+    json_path,
+    json_pointer,
+    render_value,
+    response_pointer,
+    rule_at,
+    rules,
+)
 
 __all__ = ["Observed", "violation_check"]
+
+
+def rule_for(key: str, check: str, rule_id: str, pointer: str, keyword: str = "") -> tuple[str, str]:
+    """(rule id, severity) of a finding of ``check``: the rule named, else the rule that holds the spec node it is
+    about (``pointer``, and the schema ``keyword`` broken there), else the one rule ``check`` judges. A finding no
+    rule holds is a failure."""
+    found = next((r for r in rules(key) if r.id == rule_id), None) if rule_id else None
+    if found is None and pointer:
+        found = rule_at(key, f"{pointer}/{keyword}" if keyword else pointer)
+    if found is None:
+        judged = [r for r in rules(key) if check in r.checks]
+        found = judged[0] if len(judged) == 1 else None
+    return (found.id, found.severity) if found is not None else ("", "failure")
 
 
 def violation_check(violation: Violation) -> str:
@@ -56,14 +80,15 @@ class Observed:
         path: str = "",
         value: Any = MISSING,
         pointer: str = "",
+        rule_id: str = "",
+        keyword: str = "",
     ) -> Finding:
         """A finding of ``check`` on this exchange; ``pointer`` (a spec pointer) or ``where`` (below the
-        operation, e.g. ``"responses", 404``) says where the spec states what was broken."""
-        location = (
-            spec_location(self.api, pointer)
-            if pointer
-            else spec_location(self.api, self.op.path, self.op.method, *where)
-        )
+        operation, e.g. ``"responses", 404``) says where the spec states what was broken, ``rule_id`` (else that
+        place, and the schema ``keyword`` broken there) which rule of the page it breaks."""
+        node = pointer or json_pointer("paths", self.op.path, self.op.method.lower(), *where)
+        location = spec_location(self.api, node)
+        page_rule, severity = rule_for(self.api, check, rule_id, node, keyword)
         return Finding(
             check=check,
             operation=self.label,
@@ -77,6 +102,8 @@ class Observed:
             request=self.request,
             response=self.response,
             sources=(self.source,) if self.source else (),
+            rule_id=page_rule,
+            severity=severity,
             exchange=self.exchange,
         )
 
@@ -99,6 +126,7 @@ class Observed:
             path=path,
             value=violation.value,
             pointer=violation.pointer,
+            keyword=violation.rule.split(":")[0] if violation.kind == "body" else "",
         )
 
     @property
@@ -108,7 +136,9 @@ class Observed:
         return ("responses", self.status) if documented and self.status is not None else ("responses",)
 
     def problem(self, check: str, problem: Problem, prefix: str = "") -> Finding:
-        """A vendor check's problem; one naming a body field is located at that field's subschema."""
+        """A check's problem; one naming a body field is located at that field's subschema."""
+        if problem.violation is not None:
+            return self.violation(problem.violation, check)
         pointer = ""
         path = ""
         if problem.field is not None:
@@ -123,4 +153,6 @@ class Observed:
             path=path,
             value=problem.value,
             pointer=pointer,
+            rule_id=problem.rule_id,
+            keyword=problem.keyword,
         )

@@ -59,6 +59,13 @@ _OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("max-time", dict(type=float, metavar="SECONDS", help="seconds for the whole run (default: unbounded)")),
     ("wait", dict(type=float, metavar="SECONDS", help="first wait up to SECONDS for the target to answer")),
     ("header", dict(action="append", metavar="'NAME: VALUE'", help="add a header to every request (repeatable)")),
+    (
+        "fail-on",
+        dict(
+            choices=("failure", "warning"),
+            help="the lowest severity that fails a check: failure (default) or warning (what the spec infers, texts)",
+        ),
+    ),
 )
 
 
@@ -70,7 +77,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--contracts-strict-messages",
         action="store_true",
         dest="contracts_strict_messages",
-        help="require documented detail texts",
+        help="texts the page gives verbatim are failures, not warnings",
     )
 
 
@@ -81,6 +88,11 @@ class _SessionRun:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self._result: RunResult | ContractsError | None = None
+
+    @property
+    def done(self) -> bool:
+        """The run has finished (with a result)."""
+        return self._result is not None and not isinstance(self._result, Exception)
 
     @property
     def unjudged(self) -> bool:
@@ -106,7 +118,7 @@ class _Plan:
     """What the ``--contracts-*`` options asked for: the run, and which checks the command line selected."""
 
     session_run: _SessionRun
-    checks: tuple[str, ...]  # in CHECK_DOCS order
+    checks: tuple[str, ...]  # in the registry's (report) order
     selected: set[str] | None = None  # None: every check
     claimed: list[str] = field(default_factory=list)  # the command-line arguments that were contract node ids
 
@@ -149,6 +161,7 @@ def _run_config(config: pytest.Config) -> RunConfig | None:
         "wait": opt.contracts_wait,
         "headers": _headers(opt.contracts_header),
         "baseline": opt.contracts_baseline,
+        "fail_on": opt.contracts_fail_on,
     }
     return RunConfig(
         api=opt.contracts_api,
@@ -202,15 +215,15 @@ def pytest_configure(config: pytest.Config) -> None:
                 "(see the `contracts` group in pytest --help)"
             )
         return
-    from contracts.checks import CHECK_DOCS
     from contracts.errors import ContractsError
+    from contracts.registry import CHECKS
     from contracts.runner import validate_config
 
     try:
         validate_config(run_config)
     except ContractsError as exc:
         raise pytest.UsageError(f"contracts: {exc}") from None
-    plan = _Plan(_SessionRun(run_config), tuple(CHECK_DOCS))
+    plan = _Plan(_SessionRun(run_config), CHECKS.names())
     config.pluginmanager.register(_ExitStatus(plan), "contracts-exit-status")
     if args:
         _select(plan, args)
@@ -239,6 +252,21 @@ class _ExitStatus:
             and session.exitstatus == pytest.ExitCode.TESTS_FAILED
         ):
             session.exitstatus = pytest.ExitCode.INTERRUPTED  # 2
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The run's warnings (what the spec infers where the page is silent, texts the page gives verbatim), apart
+    from the failures its check items show: they do not fail a check unless --contracts-fail-on=warning."""
+    plan = config.stash.get(_PLAN, None)
+    if plan is None or not plan.session_run.done:
+        return
+    result = plan.session_run.get()
+    failing = {id(f) for f in result.failures}
+    warnings = [f for f in result.open if id(f) not in failing]
+    if warnings:
+        terminalreporter.section(f"contracts: {len(warnings)} warning(s) (do not fail the run)", sep="-")
+        for finding in warnings:
+            terminalreporter.line(str(finding))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from contracts.checks import CHECK_DOCS
+from contracts.registry import CHECKS
 from contracts.findings import Finding
 from contracts.runfile import run_to_dict
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["cells", "consequences_by_check", "render_json", "render_junit", "render_matrix", "render_text", "verdict"]
 
-MAX_SHOWN = 5  # findings shown per check and operation in the human summary
+MAX_SHOWN = 20  # findings shown per check and operation in the human summary
 
 
 def verdict(result: RunResult) -> str:
@@ -50,14 +50,18 @@ def _testcases(result: RunResult) -> dict[tuple[str, str], str | None]:
 def cells(result: RunResult) -> dict[tuple[str, str], tuple[str, str]]:
     """(check, operation) -> (state, text) for a check x operation matrix. States: ``failed`` (its own
     findings), ``follows`` (only findings that follow from another check's), ``accepted`` (only findings the
-    baseline accepts), ``passed``, ``skipped`` (the text is the reason)."""
+    baseline accepts), ``warned`` (only warnings), ``passed``, ``skipped`` (the text is the reason)."""
     out: dict[tuple[str, str], tuple[str, str]] = {}
     follows = consequences_by_check(result)
+    failures = {id(f) for f in result.failures}
     for key, reason in _testcases(result).items():
         own = [f for f in result.findings if f.key == key]
-        failing = [f for f in own if f.accepted is None]
+        failing = [f for f in own if id(f) in failures]
+        warned = [f for f in own if f.accepted is None and id(f) not in failures]
         if failing:
             out[key] = ("failed", f"{len(failing)} failure{'s' if len(failing) > 1 else ''}")
+        elif warned:
+            out[key] = ("warned", f"{len(warned)} warning{'s' if len(warned) > 1 else ''}")
         elif key in follows:
             causes = sorted({cause.check for _, cause in follows[key]})
             out[key] = ("follows", f"follows from {', '.join(causes)}")
@@ -86,21 +90,27 @@ def _diagnoses(result: RunResult) -> list[str]:
     return lines
 
 
-def render_text(result: RunResult) -> str:
-    lines = [f"contracts check {result.api} at {result.root} (profile: {result.profile}, seed {result.seed})"]
-    lines += _diagnoses(result)
-    grouped = defaultdict(list)
-    for finding in result.findings:
+_SECTIONS = (
+    ("failure", "FAILURES: what the page states, broken"),
+    ("warning", "WARNINGS: what the spec infers where the page is silent, or a text the page gives verbatim, "
+     "worded otherwise (they fail the run only with --fail-on warning)"),
+    ("note", "NOTES"),
+)
+
+
+def _section(findings: list[Finding], heading: str, lines: list[str]) -> None:
+    if not findings:
+        return
+    lines.append("")
+    lines.append(heading)
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
         grouped[finding.check].append(finding)
-    for check in sorted(grouped):
+    for check in sorted(grouped, key=CHECKS.order):
         items = grouped[check]
-        failing = sum(1 for f in items if f.accepted is None)
+        described = CHECKS[check].description if check in CHECKS else ""
         lines.append("")
-        lines.append(
-            f"== {check}: {failing} failure(s), {len(items) - failing} accepted — {CHECK_DOCS.get(check, '')}".rstrip(
-                " —"
-            )
-        )
+        lines.append(f"== {check}: {len(items)} — {described}".rstrip(" —"))
         per_operation: dict[str, int] = defaultdict(int)
         for finding in items:
             per_operation[finding.operation] += 1
@@ -111,6 +121,14 @@ def render_text(result: RunResult) -> str:
                 lines.append(
                     f"  ... and {count - MAX_SHOWN} more on {operation} (all of them are in the JSON/JUnit reports)"
                 )
+
+
+def render_text(result: RunResult) -> str:
+    lines = [f"contracts check {result.api} at {result.root} (profile: {result.profile}, seed {result.seed})"]
+    lines += _diagnoses(result)
+    for severity, heading in _SECTIONS:
+        _section([f for f in result.open if f.severity == severity], heading, lines)
+    _section(result.accepted, "ACCEPTED by the baseline", lines)
     by_reason: dict[str, set[str]] = defaultdict(set)
     for outcome in result.skipped:
         by_reason[outcome.skipped or ""].add(outcome.check)
@@ -135,11 +153,12 @@ def render_text(result: RunResult) -> str:
     ran = sorted({c for (c, _), reason in _testcases(result).items() if reason is None})
     lines.append("")
     lines.append(f"Checks run: {', '.join(ran)}")
-    nested = sum(len(f.consequences) for f in result.failures)
+    nested = sum(len(f.consequences) for f in result.open)
     follows = f" (and {nested} finding(s) that follow from them)" if nested else ""
+    failing = [f for f in result.open if f.severity == "failure"]
     lines.append(
-        f"{verdict(result)}: {len(result.failures)} failure(s){follows}, {len(result.accepted)} accepted by baseline, "
-        f"{result.requests} request(s) in {result.seconds:.1f} s"
+        f"{verdict(result)}: {len(failing)} failure(s), {len(result.warnings)} warning(s){follows}, "
+        f"{len(result.accepted)} accepted by baseline, {result.requests} request(s) in {result.seconds:.1f} s"
     )
     return "\n".join(lines) + "\n"
 
@@ -157,11 +176,13 @@ def render_junit(result: RunResult) -> str:
         skipped=str(sum(1 for reason in cases.values() if reason)),
         time=f"{result.seconds:.3f}",
     )
-    for (check, operation), reason in sorted(cases.items()):
+    failing = {id(f) for f in result.failures}
+    for (check, operation), reason in sorted(cases.items(), key=lambda item: (CHECKS.order(item[0][0]), item[0])):
         case = ET.SubElement(
             suite, "testcase", classname=f"contracts.{result.api}.{check}", name=f"{check} {operation}"
         )
-        failures = [f for f in by_key[(check, operation)] if f.accepted is None]
+        failures = [f for f in by_key[(check, operation)] if id(f) in failing]
+        warnings = [f for f in by_key[(check, operation)] if f.accepted is None and id(f) not in failing]
         accepted = [f for f in by_key[(check, operation)] if f.accepted is not None]
         follows = consequences_by_check(result).get((check, operation), [])
         if failures:
@@ -174,9 +195,11 @@ def render_junit(result: RunResult) -> str:
             node.text = "\n\n".join(f"{c}\n  follows from: {k}" for c, k in follows)
         elif reason:
             ET.SubElement(case, "skipped", message=reason)
-        if accepted:
+        shown = [f"WARNING (does not fail the run): {f}" for f in warnings]
+        shown += [f"ACCEPTED by the baseline: {f}" for f in accepted]
+        if shown:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n\n".join(str(f) for f in accepted)
+            out.text = "\n\n".join(shown)
     suites = ET.Element("testsuites")
     suites.append(suite)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
@@ -187,7 +210,14 @@ def render_json(result: RunResult) -> str:
     return json.dumps(run_to_dict(result), indent=2) + "\n"
 
 
-_SHORT = {"failed": "FAIL", "follows": "follows", "accepted": "accepted", "passed": "pass", "skipped": "skip"}
+_SHORT = {
+    "failed": "FAIL",
+    "warned": "warn",
+    "follows": "follows",
+    "accepted": "accepted",
+    "passed": "pass",
+    "skipped": "skip",
+}
 
 
 def render_matrix(results: list[RunResult]) -> str:
@@ -202,7 +232,8 @@ def render_matrix(results: list[RunResult]) -> str:
             lines.append(f"#{len(columns)}  {verdict(r):10} {r.api} {op} at {r.root}: {len(r.failures)} failure(s)")
         for d in r.diagnoses:
             lines.append(f"    likely cause: {d.cause}")
-    checks = [c for c in CHECK_DOCS if any(k == c for t in tables for k, _ in t)]
+    checks = [c for c in CHECKS.names() if any(k == c for t in tables for k, _ in t)]
+    checks += sorted({k for t in tables for k, _ in t if k not in CHECKS})
     width = max(len(c) for c in checks) if checks else 5
     lines.append("")
     lines.append(" " * width + "  " + "".join(f"{'#' + str(n):>10}" for n in range(1, len(columns) + 1)))

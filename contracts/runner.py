@@ -7,7 +7,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from contracts.baseline import Accepted, apply_baseline, load_baseline
@@ -21,12 +21,13 @@ from contracts.merge import Tally
 from contracts.profile import Profile, load_profile
 from contracts.progress import Progress, ProgressReporter
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
-from contracts.vendors import harness_vendor
+from contracts.vendors import vendor_cases
 from vendor_specs import APIS, SpecError, is_api, operations, spec_key, vendor_of
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "parse_header", "run", "validate_config"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "FAIL_ON", "RunConfig", "RunResult", "parse_header", "run", "validate_config"]
 
 DEFAULT_MAX_EXAMPLES = 100
+FAIL_ON = ("failure", "warning")  # the lowest severity that fails a run
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BODY_MB = 16.0
 
@@ -51,6 +52,7 @@ class RunConfig:
     wait: float | None = None  # seconds to wait for the target to answer at all before the checks start
     headers: Mapping[str, str] = field(default_factory=dict)  # added to every request (e.g. a gateway token)
     overlay: str | Path | None = None  # judge against this implementation's overlay (a shipped name or a file)
+    fail_on: str = "failure"  # "warning": warnings fail the run too
 
 
 @dataclass
@@ -70,12 +72,23 @@ class RunResult:
     incomplete: str | None = None  # why the run stopped early (--max-time), if it did
     diagnoses: list[Diagnosis] = field(default_factory=list)  # the likely causes, when the answers show one
     answers: Counter[Answer] = field(default_factory=Counter)  # every answer of the target, by kind
+    fail_on: str = "failure"  # the lowest severity that fails the run (--fail-on)
+
+    @property
+    def open(self) -> list[Finding]:
+        """Findings not accepted by the baseline (one per cause; their consequences are listed under them)."""
+        return [f for f in self.findings if f.accepted is None]
 
     @property
     def failures(self) -> list[Finding]:
-        """Findings not accepted by the baseline: these fail the run (one per cause; their consequences are
-        listed under them, not counted)."""
-        return [f for f in self.findings if f.accepted is None]
+        """The open findings that fail the run: failures, and warnings too with ``--fail-on warning``."""
+        failing = ("failure", "warning") if self.fail_on == "warning" else ("failure",)
+        return [f for f in self.open if f.severity in failing]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Open findings that break what the spec infers where the page is silent, or a text the page gives."""
+        return [f for f in self.open if f.severity == "warning"]
 
     @property
     def accepted(self) -> list[Finding]:
@@ -128,6 +141,8 @@ def _resolve(config: RunConfig) -> tuple[str, Profile, str, list[Accepted]]:
         raise UsageError(f"--max-time must be positive, got {config.max_time:g}")
     if config.wait is not None and not config.wait > 0:
         raise UsageError(f"--wait must be positive, got {config.wait:g}")
+    if config.fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {config.fail_on!r}")
     for name, value in config.headers.items():
         if not _TOKEN.fullmatch(name) or "\r" in value or "\n" in value:
             raise UsageError(f"header {name!r}: not a valid header name and value; pass -H 'Name: value'")
@@ -272,6 +287,13 @@ def _cut_findings(api: str, guard: Guard, secrets: dict[str, str]) -> tuple[list
     return findings, notes
 
 
+def _strict(finding: Finding) -> Finding:
+    """With --strict-messages a text the page gives verbatim is a contract: a different one fails."""
+    if finding.severity == "warning" and finding.rule_id and finding.rule == "the page's text":
+        return replace(finding, severity="failure")
+    return finding
+
+
 def _observations(ctx: CaseContext) -> list[str]:
     """Where the spec allows several answers to a situation, which one the server gave (and why both are fine)."""
     out = []
@@ -317,25 +339,28 @@ def run(config: RunConfig) -> RunResult:
     secrets = {**_secrets(profile), **{value: f"{name} value" for name, value in config.headers.items() if value}}
     guard = Guard(config.timeout, int(config.max_body_mb * 1024 * 1024), shape_of(api, root)).start()
     target = Target(api, base_url, guard, secrets, headers=config.headers)
-    result = RunResult(api=api, base_url=base_url, root=target.root, seed=seed, profile=profile.source)
+    result = RunResult(
+        api=api, base_url=base_url, root=target.root, seed=seed, profile=profile.source, fail_on=config.fail_on
+    )
     tally = Tally()
 
     def say(phase: str, message: str = "", done: int = 0, total: int | None = None) -> None:
         report(Progress(phase, message, done, total, guard.requests, tally.size))
 
     try:
-        vendor = harness_vendor(api)
+        extra = vendor_cases(api)
         ctx = CaseContext(api, profile, target, config.strict_messages, deadline=deadline)
         if config.wait is not None:
             _wait_for(target, ctx, config.wait, report)
         _preflight(target, ctx)
         _probe_credentials(ctx, "--token" if config.token is not None else "tokens.owner")
         say("explicit cases", f"target {target.root} answers; running explicit cases")
-        findings, outcomes = run_cases(
-            ctx, vendor.CASES, on_case=lambda done, total: say("explicit cases", "", done, total)
+        findings, outcomes, unjudged = run_cases(
+            ctx, extra, on_case=lambda done, total: say("explicit cases", "", done, total)
         )
         tally.add(findings)
         result.outcomes += outcomes
+        result.notes += unjudged
         say("explicit cases", f"explicit cases: {tally.size} finding(s), {target.requests} request(s)")
         result.observations = _observations(ctx)
         if config.property_based and not ctx.out_of_time():
@@ -352,6 +377,7 @@ def run(config: RunConfig) -> RunResult:
                 guard=guard,
                 strict=config.strict_messages,
                 secrets=secrets,
+                tokens={BAD_TOKEN: "invalid", **{token: role for role, token in profile.tokens.items()}},
                 deadline=deadline,
                 headers=dict(config.headers),
                 progress=report,
@@ -366,9 +392,10 @@ def run(config: RunConfig) -> RunResult:
                 f"--max-time {config.max_time:g} s ran out after {target.requests + result.requests} request(s); "
                 "the checks listed ran, the rest did not"
             )
-        cut_findings, result.notes = _cut_findings(api, guard, secrets)
+        cut_findings, cut_notes = _cut_findings(api, guard, secrets)
+        result.notes += cut_notes
         tally.add(cut_findings)
-        result.findings = tally.findings()
+        result.findings = [_strict(f) for f in tally.findings()] if config.strict_messages else tally.findings()
         result.answers = Counter(guard.answers)
         probe = None if ctx.out_of_time() else _probe(api, ctx, secrets, config.headers, guard)
         result.diagnoses = diagnose(api, target.root, result.answers, result.findings, probe)

@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 
-from contracts.checks import redacted
 from contracts.errors import TargetError
 from contracts.findings import curl_command, request_excerpt, response_excerpt
 from contracts.guard import MARKER, Guard
+from contracts.masking import redacted
 from contracts.observed import Observed
-from vendor_specs import Operation, base_path, credentials, match_operation, operations
+from vendor_specs import Credential, Operation, base_path, credentials, match_operation, operations
 
-__all__ = ["BAD_TOKEN", "Exchange", "Target", "auth_for", "root_url"]
+__all__ = ["BAD_TOKEN", "Exchange", "Target", "root_url"]
 
 BAD_TOKEN = "contracts-invalid-credential-0000"
 _SPARE = 5.0  # the client waits this much longer than the guard's deadline: the guard always answers first
@@ -46,15 +46,6 @@ def root_url(base_url: str, api: str) -> str:
         ) from None
     base = base_url.rstrip("/")
     return base if parts.path.strip("/") else base + base_path(api)
-
-
-def auth_for(api: str, operation: Operation, token: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(headers, query) carrying ``token`` the way the operation's first documented scheme says."""
-    found = credentials(api, operation.definition)
-    if not found:
-        return {}, {}
-    headers, query, _cookies = found[0].place(token)
-    return headers, query
 
 
 def shape_of(api: str, root: str) -> Any:
@@ -173,14 +164,22 @@ class Target:
         token: str | None = None,
         role: str | None = None,
         literal: bool = False,
+        placed: Sequence[tuple[Credential, str, str]] | None = None,
     ) -> Exchange:
+        """``ident`` read with ``token`` (of ``role``) where the spec's first scheme puts it, or with each
+        (credential, token, role) of ``placed`` where that credential goes."""
         headers: dict[str, str] = {"Accept": "application/json", **self.headers}
         query: dict[str, str] = {}
-        if token is not None:
-            h, query = auth_for(self.api, op, token)
+        shown = dict(self.secrets)
+        if placed is None and token is not None:
+            placed = [(c, token, role or "a") for c in credentials(self.api, op.definition)[:1]]
+        for credential, value, who in placed or ():
+            h, q, _cookies = credential.place(value)
             headers.update(h)
+            query.update(q)
+            shown.setdefault(value, f"{who} token")
         url = self.url_for(op, id_param, ident, literal=literal, query=query)
-        secrets = {**self.secrets, **({token: f"{role or 'a'} token"} if token else {})}
+        secrets = shown
         self.sent += 1
         ex = Exchange(op.method, url, headers, role, requested_id=ident, secrets=secrets, serial=self.sent)
         started = time.monotonic()

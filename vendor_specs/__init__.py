@@ -79,7 +79,8 @@ from vendor_specs._registry import (
     vendor_of,
 )
 from vendor_specs._request_check import RequestPredicate, request_validator
-from vendor_specs._security import Credential, credentials, schemathesis_auth
+from vendor_specs._rules import CALLERS, Expect, Relation, Rule, rule, rule_at, rules
+from vendor_specs._security import Credential, credentials, placements, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
 from vendor_specs._upstream import Upstream, UpstreamError, UpstreamResponse
 from vendor_specs._violations import (
@@ -101,6 +102,7 @@ APIS: tuple[str, ...] = apis()
 __all__ = [
     "ABSENT",
     "APIS",
+    "CALLERS",
     "ENV_VAR",
     "HAR_NOT_ANSWERS",
     "KEY_SEP",
@@ -113,6 +115,7 @@ __all__ = [
     "CoreRequest",
     "CoreResponse",
     "Credential",
+    "Expect",
     "HostRule",
     "InvalidHar",
     "InvalidProfile",
@@ -122,7 +125,9 @@ __all__ = [
     "Overlay",
     "Predicate",
     "Profile",
+    "Relation",
     "RequestPredicate",
+    "Rule",
     "Server",
     "Situation",
     "SpecError",
@@ -170,6 +175,7 @@ __all__ = [
     "overlay_of",
     "overlay_ref",
     "overlays",
+    "placements",
     "parse_profile",
     "prefixes",
     "raw_spec",
@@ -180,6 +186,9 @@ __all__ = [
     "response_pointer",
     "response_schema",
     "response_violations",
+    "rule",
+    "rule_at",
+    "rules",
     "missing_roots",
     "roots",
     "schema_at",

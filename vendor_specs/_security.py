@@ -11,8 +11,10 @@ from typing import Any
 
 from vendor_specs._errors import SpecError
 from vendor_specs._load import load_spec
+from vendor_specs._match import Operation
+from vendor_specs._pointers import json_pointer
 
-__all__ = ["Credential", "credentials", "schemathesis_auth"]
+__all__ = ["Credential", "credentials", "placements", "schemathesis_auth"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Credential:
     where: str
     name: str
     prefix: str = ""
+    pointer: str = ""  # where the spec documents it (the scheme, or a parameter marked `x-credential`)
 
     def value(self, token: str) -> str:
         return f"{self.prefix} {token}" if self.prefix else token
@@ -49,11 +52,13 @@ class Credential:
 
 def _credential(name: str, scheme: dict[str, Any]) -> Credential | None:
     kind = scheme.get("type")
+    pointer = json_pointer("components", "securitySchemes", name)
     if kind == "http":
         word = str(scheme.get("scheme", "")).lower()
-        return Credential(name, "header", "Authorization", {"bearer": "Bearer", "basic": "Basic"}.get(word, word))
+        prefix = {"bearer": "Bearer", "basic": "Basic"}.get(word, word)
+        return Credential(name, "header", "Authorization", prefix, pointer)
     if kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
-        return Credential(name, str(scheme["in"]), str(scheme["name"]))
+        return Credential(name, str(scheme["in"]), str(scheme["name"]), pointer=pointer)
     return None  # oauth2 / openIdConnect: the token source is outside the spec
 
 
@@ -71,6 +76,26 @@ def credentials(api: str, operation: dict[str, Any] | None = None) -> list[Crede
             credential = _credential(name, schemes[name])
             if credential is not None and credential not in found:
                 found.append(credential)
+    return found
+
+
+def placements(api: str, operation: Operation) -> list[Credential]:
+    """Every place a request to ``operation`` may carry its credential: the security schemes
+    (:func:`credentials`), then each parameter marked ``x-credential: <scheme>`` (the same credential sent as
+    that parameter, e.g. SELISE's ``project_key``)."""
+    found = credentials(api, operation.definition)
+    schemes = {c.scheme for c in found}
+    for i, parameter in enumerate(operation.parameters):
+        scheme = parameter.get("x-credential")
+        if scheme is None:
+            continue
+        if scheme not in schemes:
+            raise SpecError(
+                f"spec {api}: parameter {parameter.get('name')!r} says x-credential {scheme!r}, "
+                f"which is not a security scheme of {operation.operation_id}"
+            )
+        pointer = json_pointer("paths", operation.path, operation.method.lower(), "parameters", i)
+        found.append(Credential(str(parameter["name"]), str(parameter["in"]), str(parameter["name"]), pointer=pointer))
     return found
 
 

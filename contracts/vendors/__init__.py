@@ -1,19 +1,20 @@
-"""Harness vendor modules: the explicit cases one vendor needs beyond the shared ones.
+"""Harness vendor modules: explicit cases a vendor needs beyond those the page's rules generate.
 
-Everything else the harness knows about a vendor is a fact of its spec (``x-model``,
-``x-situations``, ``x-message-field``, ``x-secret``), read through ``vendor_specs``. A vendor module
-``contracts/vendors/<api>.py`` (or under ``VENDOR_PATH``) provides :class:`HarnessVendor`.
+Everything else the harness knows about a vendor is a fact of its spec (``x-rules``, ``x-model``,
+``x-situations``, ``x-message-field``, ``x-secret``), read through ``vendor_specs``; most vendors need no module.
+One that does provides ``contracts/vendors/<api>.py`` (or under ``VENDOR_PATH``) with :class:`HarnessVendor`.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+import importlib.util
+from typing import Protocol
 
 import vendor_specs
 from contracts.cases import Case
 from contracts.errors import UsageError
 
-__all__ = ["HarnessVendor", "harness_vendor"]
+__all__ = ["HarnessVendor", "vendor_cases"]
 
 # Vendors under VENDOR_PATH bring their module in <folder>/contracts/vendors/.
 __path__.extend(str(root / "contracts" / "vendors") for root in vendor_specs.roots())  # noqa: F821
@@ -22,16 +23,20 @@ __path__.extend(str(root / "contracts" / "vendors") for root in vendor_specs.roo
 class HarnessVendor(Protocol):
     """What ``contracts/vendors/<api>.py`` provides."""
 
-    #: explicit cases only this vendor needs (run after the shared ones, skipped without their profile data)
+    #: explicit cases only this vendor needs (run after the generated ones, skipped without their profile data)
     CASES: tuple[Case, ...]
 
 
-def harness_vendor(api: str) -> HarnessVendor:
-    """The harness vendor module of ``api``; :class:`UsageError` if there is none or it lacks ``CASES``."""
+def vendor_cases(api: str) -> tuple[Case, ...]:
+    """The vendor's own cases (a spec key names its vendor's): none when it has no harness module."""
+    vendor = vendor_specs.vendor_of(api)
+    if importlib.util.find_spec(f"{__name__}.{vendor}") is None:
+        return ()
     try:
-        module = vendor_specs.vendor_module(__name__, api, "harness module")  # a spec key: its vendor's module
+        module = vendor_specs.vendor_module(__name__, api, "harness module")
     except vendor_specs.SpecError as exc:
         raise UsageError(str(exc)) from None
-    if not isinstance(getattr(module, "CASES", None), tuple):
+    cases = getattr(module, "CASES", None)
+    if not isinstance(cases, tuple) or not all(isinstance(c, Case) for c in cases):
         raise UsageError(f"harness module {module.__name__} must define CASES, a tuple of contracts.cases.Case")
-    return cast(HarnessVendor, module)
+    return cases

@@ -1,0 +1,113 @@
+"""Secrets in answers: what looks masked, what looks like a credential, and excerpts that never repeat one.
+
+A field the spec marks ``x-secret`` must only ever carry a masked value; any other field whose name says it
+holds a credential (``api_key``, ``ApiKey``, ``token``, ``password``, ``Authorization``...) or whose value has the
+shape of a well-known key (``sk-...``, ``AKIA...``, a JWT, ``Bearer ...``) is a leak too, wherever in the body
+it sits, and also when a lenient parser hides it behind a later value of the same key. Every excerpt a report
+prints goes through :func:`redacted`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from vendor_specs import secret_fields
+
+from contracts.reply import parse_json
+
+__all__ = ["looks_masked", "redact_value", "redacted", "secret_looking", "unmasked"]
+
+_MASK_RUN = re.compile(r"[*\u2022x]{3,}|\.{3,}|\u2026", re.IGNORECASE)
+_MASK_WORDS = re.compile(r"masked|redacted|hidden", re.IGNORECASE)
+#: field names that say the value is a credential (the whole name, or its last word in snake, kebab or camel case)
+_SECRET_NAME = re.compile(
+    r"(?:^|[_\-. ]|(?<=[a-z0-9])(?=[A-Z]))"
+    r"(?:api[_\-]?key|apikey|secret|secret[_\-]?key|client[_\-]?secret|(?:access|refresh|auth|bearer|api)?[_\-]?token"
+    r"|password|passwd|private[_\-]?key|access[_\-]?key|authorization|credentials?)$",
+    re.IGNORECASE,
+)
+#: values with the shape of a well-known credential, whatever the field is called
+_KEY_SHAPES = re.compile(
+    r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_\-]{16,}"
+    r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"
+    r"|\bgh[pousr]_[A-Za-z0-9]{30,}"
+    r"|\bxox[abprs]-[A-Za-z0-9\-]{10,}"
+    r"|\bAIza[0-9A-Za-z_\-]{35}"
+    r"|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"
+    r"|\b[Bb]earer\s+[A-Za-z0-9._~+/\-]{16,}"
+)
+_MIN_SECRET = 8  # a value under a credential's name shorter than this reveals nothing worth hiding
+
+
+def looks_masked(value: Any) -> bool:
+    """A common masking style: a run of mask characters and at most 4 characters of the secret left
+    visible (``sk-****abcd``, ``••••1234``, ``[REDACTED]``). Anything longer reveals the key."""
+    if not isinstance(value, str):
+        return False
+    if value == "":
+        return True  # reveals nothing
+    if not (_MASK_RUN.search(value) or _MASK_WORDS.search(value)):
+        return False
+    visible = re.sub(r"[^0-9A-Za-z]", "", _MASK_WORDS.sub("", _MASK_RUN.sub("", value)))
+    prefix = re.match(r"(sk|pk|key|api)", visible, re.IGNORECASE)
+    return len(visible) - (len(prefix.group(0)) if prefix else 0) <= 4
+
+
+def secret_looking(name: str | int, value: Any) -> bool:
+    """Whether ``value`` of the field ``name`` looks like an unmasked credential (by its name or its shape)."""
+    if not isinstance(value, str) or looks_masked(value):
+        return False
+    if _KEY_SHAPES.search(value):
+        return True
+    return isinstance(name, str) and len(value) >= _MIN_SECRET and bool(_SECRET_NAME.search(name))
+
+
+def unmasked(key: str, name: str | int, value: Any) -> bool:
+    """A value that must not be shown: an ``x-secret`` field's value other than a masked one, or any
+    credential-looking value."""
+    declared = secret_fields(key)
+    if isinstance(name, str) and name in declared:
+        return value is not None and value not in declared[name] and not looks_masked(value)
+    return secret_looking(name, value)
+
+
+def redact_value(value: Any) -> str:
+    """How a leaked value is shown: its first 3 characters and its length (``sk-…(24 chars)``)."""
+    text = str(value)
+    return f"{text[:3]}…({len(text)} chars)" if len(text) > 6 else "a short unmasked value"
+
+
+def fields(body: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every (path, value) of an object's fields in a JSON value, depth first."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            yield (*parts, key), value
+            yield from fields(value, (*parts, key))
+    elif isinstance(body, list):
+        for index, item in enumerate(body):
+            yield from fields(item, (*parts, index))
+
+
+def redacted(key: str, body: bytes) -> bytes:
+    """``body`` with every value that must not be shown replaced as in findings (``sk-…(24 chars)``): the
+    ``x-secret`` fields' and every credential-looking one, duplicate keys' hidden values included, and in a body
+    that is not JSON every credential-shaped string. A report never repeats a leaked key."""
+    value, duplicates = parse_json(body)
+    leaks: set[str] = set()
+    for parts, item in fields(value):
+        if parts and isinstance(item, str) and unmasked(key, parts[-1], item):
+            leaks.add(item)
+    for dup in duplicates:
+        leaks.update(v for v in dup.values if isinstance(v, str) and unmasked(key, dup.key, v))
+    text = body.decode("utf-8", "replace")
+    leaks.update(m.group(0) for m in _KEY_SHAPES.finditer(text))
+    if not leaks:
+        return body
+    for leak in sorted(leaks, key=len, reverse=True):
+        text = text.replace(json.dumps(leak, ensure_ascii=False)[1:-1], redact_value(leak))
+        text = text.replace(json.dumps(leak)[1:-1], redact_value(leak))
+        text = text.replace(leak, redact_value(leak))
+    return text.encode()

@@ -1,0 +1,126 @@
+"""The harness's own requests, generated from the page's rules rather than picked by hand.
+
+Every caller (no credentials, a made-up credential, each token role of the profile) x every model of the profile
+(own, shared, missing) x every place the spec lets a credential go (each alone, all together, and, where a rule
+says which one decides, two callers' credentials at once) x each way to write the id (percent-encoded, and with
+literal ``/`` when it has one); plus a fixed set of unusual ids, sent by the owner and without credentials. Each
+request is a :class:`Probe`; :func:`predictions` gives the rules that predict its answer.
+
+The count is bounded by the profile's vocabulary: at most 6 callers x 3 models x (placements + 1) x 2 forms, plus
+2 x (callers with tokens + 1)^2 x 3 mixed requests where placements decide, plus 2 x 8 unusual ids: 52 requests
+for Open WebUI's mock profile, 38 for Respan's, 64 for SELISE's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vendor_specs import Credential, Profile, model_operation, placements, rules
+
+from contracts.reply import Prediction
+
+__all__ = ["MISSING_ID", "UNUSUAL_IDS", "Probe", "plan", "predictions"]
+
+#: ids real clients send and naive servers trip over: spaces, non-ASCII, percent signs, dot segments, length.
+UNUSUAL_IDS = ("a b", "modèle-ünïcode", "100%", "../etc/passwd", "a:b@c", "x" * 300, "%2F", "\u0000")
+#: the id read as "missing" when the profile names none
+MISSING_ID = "contracts-no-such-model-0000"
+_CALLERS = ("anonymous", "invalid")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request: ``caller`` is who decides the answer, ``sent`` which caller's credential goes where (placement
+    name, caller), ``literal`` whether the id's ``/`` is sent as is (else percent-encoded)."""
+
+    caller: str
+    model: str
+    ident: str
+    sent: tuple[tuple[str, str], ...] = ()
+    literal: bool = False
+
+    @property
+    def mixed(self) -> bool:
+        return len({caller for _, caller in self.sent}) > 1
+
+    @property
+    def scenario(self) -> tuple[str, str, str]:
+        """The requests that must get the same answer: same caller, same model."""
+        return (self.caller, self.model, self.ident)
+
+    def variant(self, where: dict[str, Credential]) -> str:
+        """How this request differs from the others of its scenario, in words."""
+        parts = []
+        if self.mixed:
+            parts.append(" and ".join(f"`{c}`'s credential in {where[p].describe('…')}" for p, c in self.sent))
+        elif len(self.sent) > 1:
+            parts.append("the credential in " + " and ".join(where[p].describe("…") for p, _ in self.sent))
+        elif self.sent and len(where) > 1:
+            parts.append(f"the credential in {where[self.sent[0][0]].describe('…')} only")
+        if "/" in self.ident:
+            parts.append("the id's `/` sent as is" if self.literal else "the id's `/` sent as %2F")
+        return ", ".join(parts)
+
+
+def _decider(key: str) -> str | None:
+    """The placement a rule says decides when two callers' credentials are sent (None: the page is silent)."""
+    for rule in rules(key):
+        if rule.expect is not None and rule.expect.decided_by:
+            return rule.expect.decided_by
+    return None
+
+
+def plan(key: str, profile: Profile) -> list[Probe]:
+    """Every request the harness sends of its own to ``key``'s model operation, for ``profile``."""
+    places = [c.scheme for c in placements(key, model_operation(key))]
+    roles = [role for role in profile.tokens]
+    callers = [*_CALLERS, *roles]
+    models = {m: profile.model(m) for m in ("own", "shared") if profile.model(m)}
+    models["missing"] = profile.model("missing") or MISSING_ID
+    combos = [[p] for p in places] + ([places] if len(places) > 1 else [])  # each alone, then all together
+    out: list[Probe] = []
+    for model, ident in models.items():
+        forms = (False, True) if "/" in ident else (False,)
+        for literal in forms:
+            out.append(Probe("anonymous", model, ident, (), literal))
+            for caller in callers[1:]:
+                for combo in combos:
+                    out.append(Probe(caller, model, ident, tuple((p, caller) for p in combo), literal))
+    decider = _decider(key)
+    if decider in places and len(places) > 1:
+        other = next(p for p in places if p != decider)
+        for model, ident in models.items():
+            for winner in callers[1:]:
+                for loser in callers[1:]:
+                    if winner != loser:
+                        out.append(Probe(winner, model, ident, ((other, loser), (decider, winner))))
+    first = places[:1]
+    for ident in UNUSUAL_IDS:
+        out.append(Probe("anonymous", "unusual", ident))
+        if "owner" in profile.tokens:
+            out.append(Probe("owner", "unusual", ident, tuple((p, "owner") for p in first)))
+    return out
+
+
+def predictions(key: str, probe: Probe) -> tuple[Prediction, ...]:
+    """The rules that predict ``probe``'s answer (none for unusual ids: only the checks every answer gets)."""
+    if probe.model == "unusual":
+        return ()
+    selected = [r for r in rules(key) if r.expect is not None and r.selects(probe.caller, probe.model, probe.mixed)]
+    answer = [r for r in selected if r.expect and (r.expect.situation or r.expect.status is not None)]
+    most = max((r.specificity for r in answer), default=0)
+    out = []
+    for rule in selected:
+        expect = rule.expect
+        assert expect is not None
+        if rule in answer and rule.specificity < most:
+            continue  # a more specific rule predicts this answer (credentials before lookup, for a missing model)
+        if expect.decided_by:
+            continue  # says which credential decides: the caller of the probe already is that one
+        situation = expect.situation
+        if situation == "of-caller":
+            situation = {"anonymous": "no_credentials", "invalid": "bad_credentials"}.get(probe.caller)
+            if situation is None:
+                continue
+        out.append(Prediction(rule, expect, situation))
+    return tuple(out)

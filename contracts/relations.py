@@ -1,0 +1,93 @@
+"""How the fields of one answer relate, as the page's field descriptions imply (``x-rules`` with ``relation``).
+
+``user_id`` and ``user.id`` both name the model's creator, so they are equal; a SELISE model's ``ProjectKey`` is
+the project the request read it in; an Azure model carries the fields the page says Azure requires. Judged on
+every 2xx answer with a JSON object body, the harness's requests and Schemathesis' alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vendor_specs import MISSING, Relation, Rule, rules
+
+from contracts.reply import Problem, Reply
+
+__all__ = ["related"]
+
+
+def _get(body: Any, dotted: str) -> Any:
+    node = body
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return MISSING
+        node = node[part]
+    return node
+
+
+def _field(dotted: str) -> tuple[str, ...]:
+    return tuple(dotted.split("."))
+
+
+def _unset(value: Any) -> bool:
+    return value is None or value is MISSING
+
+
+def _applies(relation: Relation, body: Any) -> bool:
+    if relation.when and not all(_get(body, f) == v for f, v in relation.when.items()):
+        return False
+    return not (relation.unless and all(_get(body, f) == v for f, v in relation.unless.items()))
+
+
+def _broken(rule: Rule, reply: Reply, body: dict[str, Any]) -> list[Problem]:
+    relation = rule.relation
+    assert relation is not None
+    if not _applies(relation, body):
+        return []
+    parts = [f"{f} = {v!r}" for f, v in relation.when.items()]
+    parts += [f"{f} != {v!r}" for f, v in relation.unless.items()]
+    cond = f" (as {' and '.join(parts)})" if parts else ""
+    where = ("responses", reply.status)
+    out = []
+
+    def add(name: str, message: str, wanted: str, shown: bool = True) -> None:
+        value = _get(body, name) if shown else MISSING  # a credential is never repeated in a report
+        out.append(Problem(message, where, wanted, _field(name), value, rule.id))
+
+    if relation.equal:
+        a, b = relation.equal
+        va, vb = _get(body, a), _get(body, b)
+        if not _unset(va) and not _unset(vb) and va != vb:
+            add(b, f"`{b}` is {vb!r} but `{a}` is {va!r}: both name the same thing", f"{b} = {a}")
+    for name, value in relation.then.items():
+        if _get(body, name) != value:
+            add(name, f"`{name}` is {_get(body, name)!r}{cond}; expected {value!r}", f"{name}: {value!r}{cond}")
+    for name in relation.present:
+        if _unset(_get(body, name)):
+            add(name, f"`{name}` is not set{cond}", f"{name} set{cond}")
+    for name in relation.absent:
+        if not _unset(_get(body, name)):
+            add(name, f"`{name}` is {_get(body, name)!r}{cond}; expected null", f"{name} null{cond}")
+    if relation.credential and reply.credential is not None:
+        value = _get(body, relation.credential)
+        if isinstance(value, str) and value != reply.credential:
+            add(
+                relation.credential,
+                f"`{relation.credential}` names another project than the request's",
+                f"{relation.credential} = the request's credential",
+                shown=False,
+            )
+    return out
+
+
+def related(reply: Reply, check: str) -> list[Problem]:
+    """Every relation rule judged by ``check`` that the 2xx answer ``reply`` breaks."""
+    body = reply.json
+    if not 200 <= reply.status < 300 or not isinstance(body, dict):
+        return []
+    return [
+        problem
+        for rule in rules(reply.key)
+        if rule.relation is not None and rule.check == check
+        for problem in _broken(rule, reply, body)
+    ]
