@@ -170,13 +170,7 @@ def _variant_rule(ctx: CaseContext, probe: Probe, where: dict[str, Credential]) 
         found = rule_at(ctx.api, where[probe.sent[0][0]].pointer)
         if found is not None:
             return found.id
-    if "/" in probe.ident:
-        index = next(i for i, p in enumerate(ctx.op.parameters) if p["name"] == ctx.id_param)
-        pointer = json_pointer("paths", ctx.op.path, ctx.op.method.lower(), "parameters", index, "description")
-        found = rule_at(ctx.api, pointer)
-        if found is not None:
-            return found.id
-    return ""
+    return _form_rule(ctx) if "/" in probe.ident else ""
 
 
 def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential]) -> None:
@@ -204,6 +198,41 @@ def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential
             else (c, p)
             for c, p in sent.problems
         ]
+
+
+def _form_rule(ctx: CaseContext) -> str:
+    """The rule that says how ids may be written (the id parameter's description: ids with ``/``)."""
+    index = next(i for i, p in enumerate(ctx.op.parameters) if p["name"] == ctx.id_param)
+    found = rule_at(ctx.api, json_pointer("paths", ctx.op.path, ctx.op.method.lower(), "parameters", index, "description"))
+    return found.id if found is not None else ""
+
+
+def _unrouted(ctx: CaseContext, sent: list[_Sent]) -> None:
+    """A model whose id has a ``/`` that every request, however written and whoever sends it, finds missing: the
+    server does not take ids with ``/`` (one cause, the form rule's), not a wrong answer to each caller."""
+    rule_id = _form_rule(ctx)
+    missing = set(ctx.situation("not_found").statuses())
+    for model in ("own", "shared"):
+        ident = ctx.profile.model(model)
+        group = [s for s in sent if s.probe.model == model]
+        if not rule_id or not ident or "/" not in ident or not group:
+            continue
+        if not all(s.exchange.status in missing for s in group):
+            continue
+        predicted = [(s, c, p) for s in group for c, p in s.problems if p.rule_id in {x.rule.id for x in s.reply.predictions}]
+        if not predicted:
+            continue
+        expected = sorted({p.rule for _, _, p in predicted})
+        for s in group:
+            ids = {x.rule.id for x in s.reply.predictions}
+            s.problems = [(c, p) for c, p in s.problems if p.rule_id not in ids]
+        first = predicted[0][0]
+        check = next(r.check for r in rules(ctx.api) if r.id == rule_id)
+        message = (
+            f"every request for models.{model} {ident!r} (an id with `/`), whoever sent it and however the `/` was "
+            f"written, was answered {first.exchange.status} as a missing model; expected {', '.join(expected)}"
+        )
+        first.problems.append((check, Problem(message, ("parameters",), "ids with `/`", rule_id=rule_id)))
 
 
 def _unjudged(ctx: CaseContext) -> list[str]:
@@ -247,6 +276,7 @@ def run_cases(
                 if ex.status in ctx.situation(p.situation).statuses():
                     ctx.seen_answers.setdefault(p.situation, set()).add(ex.status)
         sent.append(_Sent(probe, ex, reply, judge(reply)))
+    _unrouted(ctx, sent)
     groups: dict[tuple[str, str, str], list[_Sent]] = {}
     for item in sent:
         groups.setdefault(item.probe.scenario, []).append(item)

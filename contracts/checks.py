@@ -15,6 +15,7 @@ from vendor_specs import (
     json_pointer,
     model_facts,
     rule_at,
+    secret_fields,
     situations,
 )
 
@@ -113,25 +114,39 @@ def error_contract(reply: Reply) -> list[Problem]:
     return out + predicted(reply, "error_contract")
 
 
+def _documented_masks(key: str, name: str | int) -> str:
+    masks = secret_fields(key).get(str(name))
+    if masks is None:
+        return "a masked value or none"
+    return ", ".join(repr(v) for v in sorted(masks, key=str)) or "a masked value"
+
+
 @check
 def secrets(reply: Reply) -> list[Problem]:
     """No credential is returned unmasked: not the fields marked `x-secret`, nor any value that looks like a
     key, wherever it sits in the body (also behind a later value of the same key)."""
     out = []
     rule_id = reply.rule_of("secrets")
+    where = ("responses", reply.status)
+    declared = secret_fields(reply.key)
+
+    def rule(name: str | int) -> str:
+        return "x-secret: masked" if name in declared else "no credential unmasked"
+
     for parts, value in fields(reply.json):
         if parts and unmasked(reply.key, parts[-1], value):
-            message = f"`{parts[-1]}` is returned unmasked ({redact_value(value)})"
-            out.append(Problem(message, ("responses", reply.status), "masked", parts, redact_value(value), rule_id))
+            shown = redact_value(value)
+            message = f"`{parts[-1]}` is returned unmasked ({shown}); documented: {_documented_masks(reply.key, parts[-1])}"
+            out.append(Problem(message, where, rule(parts[-1]), parts, shown, rule_id))
     for dup in reply.duplicates:
         for value in dup.values[:-1]:
             if unmasked(reply.key, dup.key, value):
+                shown = redact_value(value)
                 message = (
                     f"`{dup.key}` is sent {len(dup.values)} times in one object and an earlier value is unmasked "
-                    f"({redact_value(value)}); a lenient JSON parser shows only the last"
+                    f"({shown}); a lenient JSON parser shows only the last"
                 )
-                where = ("responses", reply.status)
-                out.append(Problem(message, where, "masked", (*dup.path, dup.key), redact_value(value), rule_id))
+                out.append(Problem(message, where, rule(dup.key), (*dup.path, dup.key), shown, rule_id))
     return out
 
 

@@ -65,13 +65,25 @@ def secret_looking(name: str | int, value: Any) -> bool:
     return isinstance(name, str) and len(value) >= _MIN_SECRET and bool(_SECRET_NAME.search(name))
 
 
-def unmasked(key: str, name: str | int, value: Any) -> bool:
-    """A value that must not be shown: an ``x-secret`` field's value other than a masked one, or any
-    credential-looking value."""
+def _named_secret(key: str, name: str | int, value: Any) -> bool:
+    """A value that is a secret by its field: an ``x-secret`` field's other than a masked one, or a value under a
+    credential's name."""
     declared = secret_fields(key)
     if isinstance(name, str) and name in declared:
         return value is not None and value not in declared[name] and not looks_masked(value)
-    return secret_looking(name, value)
+    return (
+        isinstance(name, str)
+        and isinstance(value, str)
+        and len(value) >= _MIN_SECRET
+        and bool(_SECRET_NAME.search(name))
+        and not looks_masked(value)
+    )
+
+
+def unmasked(key: str, name: str | int, value: Any) -> bool:
+    """A value that must not be shown: an ``x-secret`` field's value other than a masked one, a value under a
+    credential's name, or one with a well-known key's shape."""
+    return _named_secret(key, name, value) or secret_looking(name, value)
 
 
 def redact_value(value: Any) -> str:
@@ -98,10 +110,10 @@ def redacted(key: str, body: bytes) -> bytes:
     value, duplicates = parse_json(body)
     leaks: set[str] = set()
     for parts, item in fields(value):
-        if parts and isinstance(item, str) and unmasked(key, parts[-1], item):
+        if parts and isinstance(item, str) and _named_secret(key, parts[-1], item):
             leaks.add(item)
     for dup in duplicates:
-        leaks.update(v for v in dup.values if isinstance(v, str) and unmasked(key, dup.key, v))
+        leaks.update(v for v in dup.values if isinstance(v, str) and _named_secret(key, dup.key, v))
     text = body.decode("utf-8", "replace")
     leaks.update(m.group(0) for m in _KEY_SHAPES.finditer(text))
     if not leaks:

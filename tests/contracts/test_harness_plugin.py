@@ -13,11 +13,11 @@ import pytest
 # inside them: import it here once, so that the in-process collection runs below share one copy. The runs that
 # send requests (lazily importing more) use subprocesses, as a user's pytest does.
 import contracts.runner  # noqa: F401
-from contracts.checks import CHECK_DOCS
+from contracts.registry import CHECKS as REGISTRY
 from tests.contracts.fixtures import closed_port, mock_process, reference_profile
 
 pytest_plugins = ["pytester"]
-CHECKS = list(CHECK_DOCS)
+CHECKS = list(REGISTRY.names())
 
 
 def options(api: str, url: str, *extra: str, profile: str | None = None) -> list[str]:

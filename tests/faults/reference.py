@@ -71,6 +71,7 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
     def model(ident: str, owner: str, grants: list[dict[str, Any]]) -> dict[str, Any]:
         body = copy.deepcopy(template)
         body.update(id=ident, user_id=owner, access_grants=grants)
+        body["user"] = {**body["user"], "id": owner}  # the page: both name the user who created the model
         return body
 
     store = {
