@@ -20,6 +20,7 @@ from contracts.guard import Answer, Guard
 from contracts.merge import Tally
 from contracts.profile import Profile, load_profile
 from contracts.progress import Progress, ProgressReporter
+from contracts.reach import PERMANENT, cannot_reach
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import harness_vendor
 from vendor_specs import APIS, SpecError, is_api, operations, spec_key, vendor_of
@@ -162,9 +163,12 @@ def _wait_for(target: Target, ctx: CaseContext, seconds: float, progress: Progre
         silent = ex.cut == "unreachable" or (ex.cut == "timeout" and "no status line" in (ex.error or ""))
         if not silent:
             return
+        if ex.cut == "unreachable" and ex.cause in PERMANENT:  # waiting does not make a name resolve
+            raise TargetError(cannot_reach(target.base_url, ex.cause, ex.error or ""))
         if time.monotonic() + 0.25 >= deadline:
+            why = cannot_reach(target.base_url, ex.cause, ex.error or "") if ex.cut == "unreachable" else ex.error
             raise TargetError(
-                f"target {target.base_url} did not answer within --wait {seconds:g} s ({ex.url}: {ex.error}); "
+                f"target {target.base_url} did not answer within --wait {seconds:g} s ({why}); "
                 "is it starting at all? see its log, or raise --wait"
             )
         time.sleep(0.25)
@@ -178,7 +182,9 @@ def _preflight(target: Target, ctx: CaseContext) -> None:
         raise TargetError(
             f"target {target.base_url} did not answer within {target.timeout:g} s (GET {ex.url}); is it hanging? raise --timeout if it is just slow"
         )
-    if ex.cut in ("unreachable", "not_http"):
+    if ex.cut == "unreachable":
+        raise TargetError(cannot_reach(target.base_url, ex.cause, ex.error or ""))
+    if ex.cut == "not_http":
         raise TargetError(f"target {target.base_url}: {ex.url} {ex.error}")
 
 

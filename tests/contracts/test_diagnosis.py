@@ -7,7 +7,9 @@ End to end against small broken servers (``tests/faults/misplaced.py``: a web ap
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -35,9 +37,11 @@ def opening(out: str) -> str:
 
 
 @pytest.mark.slow
-def test_a_web_app_at_the_base_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Open WebUI with its frontend, asked without /api/v1: every answer is the web app's page."""
-    with serve(web_app("openwebui")) as url:
+@pytest.mark.parametrize("gzip", [False, True], ids=["plain", "gzip"])
+def test_a_web_app_at_the_base_url(tmp_path: Path, capsys: pytest.CaptureFixture[str], gzip: bool) -> None:
+    """Open WebUI with its frontend, asked without /api/v1: every answer is the web app's page. Its title is read
+    from the page as sent, gzip-compressed too (the clients ask for gzip, and the guard passes that on)."""
+    with serve(web_app("openwebui", gzip=gzip)) as url:
         code, out, data = run("openwebui", url, tmp_path, capsys, "--profile", reference_profile("openwebui"))
     assert code == 1
     head = opening(out)
@@ -105,6 +109,19 @@ def test_a_conformant_target_has_no_diagnosis(reference, tmp_path: Path, capsys:
 # ----------------------------------------------------------------- diagnose() on counted answers
 def answers(*kinds: tuple[Answer, int]) -> Counter[Answer]:
     return Counter(dict(kinds))
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", ""])
+def test_an_html_title_is_read_from_a_compressed_page(encoding: str) -> None:
+    page = f"<html><head><title> {PAGE_TITLE} </title></head></html>".encode()
+    body = {"gzip": gzip.compress, "deflate": zlib.compress, "": bytes}[encoding](page)
+    headers = [(b"Content-Type", b"text/html; charset=utf-8"), (b"Content-Encoding", encoding.encode())]
+    assert Answer.of(200, headers, body) == Answer(200, "text/html", title=PAGE_TITLE)
+
+
+def test_a_page_in_an_encoding_it_cannot_read_is_counted_without_a_title() -> None:
+    headers = [(b"content-type", b"text/html"), (b"content-encoding", b"br")]
+    assert Answer.of(200, headers, b"\x1b\x00garbage") == Answer(200, "text/html")
 
 
 def test_a_stray_answer_does_not_hide_the_pattern() -> None:

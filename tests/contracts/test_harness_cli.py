@@ -39,7 +39,7 @@ def test_unreachable_target_subprocess() -> None:
         timeout=60,
     )
     assert proc.returncode == 2
-    assert "connection refused (is it running, on that port?)" in one_line_error(proc.stderr)
+    assert "(connection refused); start the server, or check the host and port" in one_line_error(proc.stderr)
     assert proc.stdout == ""
 
 
