@@ -144,7 +144,21 @@ def render_text(result: RunResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _junit_unjudged(result: RunResult) -> str:
+    """A run that could not judge its target: one test case in error (not a failure: nothing was judged)."""
+    suite = ET.Element("testsuite", name=f"contracts.{result.api}", tests="1", failures="0", errors="1", skipped="0")
+    suite.set("time", f"{result.seconds:.3f}")
+    case = ET.SubElement(suite, "testcase", classname=f"contracts.{result.api}", name="judge the target")
+    node = ET.SubElement(case, "error", message=(result.error or "")[:500], type="could not judge")
+    node.text = f"contracts check {result.api} at {result.root or '(no base URL)'}: {result.error}"
+    suites = ET.Element("testsuites")
+    suites.append(suite)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
 def render_junit(result: RunResult) -> str:
+    if result.error is not None:
+        return _junit_unjudged(result)
     cases = _testcases(result)
     by_key = defaultdict(list)
     for finding in result.findings:
@@ -197,6 +211,8 @@ def render_matrix(results: list[RunResult]) -> str:
     tables = [cells(r) for r in results]
     for i, r in enumerate(results):
         ops = list(dict.fromkeys(op for _, op in sorted(tables[i]) if op != "*"))
+        if r.error is not None:  # nothing was judged: no column, the reason
+            lines.append(f"--  {verdict(r):10} {r.api} at {r.root}: could not judge: {r.error}")
         for op in ops:
             columns.append((i, op))
             lines.append(f"#{len(columns)}  {verdict(r):10} {r.api} {op} at {r.root}: {len(r.failures)} failure(s)")

@@ -23,7 +23,8 @@ __all__ = ["REPORT_KIND", "REPORT_VERSION", "load_run", "run_from_dict", "run_to
 
 REPORT_KIND = "contracts-run"
 #: the format's version: 1 is the first with ``report`` and ``version`` (findings with count, sources,
-#: consequences, field, rule, value, request and response; diagnoses; answers; every outcome)
+#: consequences, field, rule, value, request and response; diagnoses; answers; every outcome; ``error``: why a
+#: run could not judge its target, null otherwise)
 REPORT_VERSION = 1
 
 
@@ -37,6 +38,7 @@ def run_to_dict(result: RunResult) -> dict[str, Any]:
         "seed": result.seed,
         "profile": result.profile,
         "exit_code": result.exit_code,
+        "error": result.error,  # why the run could not judge the target (exit 2), else null
         "requests": result.requests,
         "seconds": round(result.seconds, 3),
         "diagnoses": [
@@ -115,6 +117,7 @@ def run_from_dict(data: Any, source: str = "the report") -> RunResult:
             notes=[str(n) for n in data["notes"]],
             observations=[str(o) for o in data["observations"]],
             incomplete=data.get("incomplete"),
+            error=None if data.get("error") is None else str(data["error"]),
             diagnoses=[
                 Diagnosis(
                     str(d["kind"]),

@@ -13,7 +13,7 @@ from pathlib import Path
 from contracts.baseline import Accepted, apply_baseline, load_baseline
 from contracts.cases import CaseContext, probe_id, run_cases
 from contracts.diagnosis import Diagnosis, diagnose
-from contracts.errors import ProfileError, TargetError, UsageError
+from contracts.errors import ContractsError, ProfileError, TargetError, UsageError
 from contracts.findings import CheckOutcome, Finding, curl_command, request_excerpt, spec_location
 from contracts.fuzz import fuzz
 from contracts.guard import Answer, Guard
@@ -25,7 +25,7 @@ from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import harness_vendor
 from vendor_specs import APIS, SpecError, is_api, operations, spec_key, vendor_of
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "parse_header", "run", "validate_config"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "RunConfig", "RunResult", "parse_header", "run", "unjudged", "validate_config"]
 
 DEFAULT_MAX_EXAMPLES = 100
 DEFAULT_TIMEOUT = 10.0
@@ -71,6 +71,7 @@ class RunResult:
     incomplete: str | None = None  # why the run stopped early (--max-time), if it did
     diagnoses: list[Diagnosis] = field(default_factory=list)  # the likely causes, when the answers show one
     answers: Counter[Answer] = field(default_factory=Counter)  # every answer of the target, by kind
+    error: str | None = None  # why the run could not judge the target at all (exit 2), see unjudged()
 
     @property
     def failures(self) -> list[Finding]:
@@ -88,8 +89,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """1 violations found; else 2 when the run could not finish (--max-time); else 0."""
-        return 1 if self.failures else 2 if self.incomplete else 0
+        """1 violations found; else 2 when the run could not judge the target or finish (--max-time); else 0."""
+        return 1 if self.failures else 2 if self.incomplete or self.error else 0
 
 
 def _resolve(config: RunConfig) -> tuple[str, Profile, str, list[Accepted]]:
@@ -310,6 +311,27 @@ def _probe(
         return None
 
     return probe
+
+
+def unjudged(config: RunConfig, error: str) -> RunResult:
+    """The result of a run that could not judge its target (``error``: why; exit 2), for the reports a CI job
+    keeps: what ``config`` names (as much of it as resolves), no checks, ``error`` and ``incomplete`` saying why."""
+    api, base_url, source = config.api, config.base_url or "", str(config.profile or "")
+    root = base_url
+    try:
+        api, profile, base_url, _accepted = _resolve(config)
+        source, root = profile.source, root_url(base_url, api)
+    except (ContractsError, SpecError):
+        pass  # the options themselves are what could not make a run: shown as given
+    return RunResult(
+        api=api,
+        base_url=base_url,
+        root=root,
+        seed=config.seed if config.seed is not None else 0,
+        profile=source,
+        error=error,
+        incomplete=f"the run could not judge the target: {error}",
+    )
 
 
 def run(config: RunConfig) -> RunResult:
