@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from contracts.diagnosis import Diagnosis
     from contracts.errors import ContractsError
     from contracts.findings import Finding
     from contracts.runner import RunConfig, RunResult
@@ -81,6 +82,12 @@ class _SessionRun:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self._result: RunResult | ContractsError | None = None
+
+    @property
+    def done(self) -> RunResult | None:
+        """The run's result if it ran and judged the target (never starts it)."""
+        result = self._result
+        return None if result is None or isinstance(result, Exception) else result
 
     @property
     def unjudged(self) -> bool:
@@ -241,6 +248,18 @@ class _ExitStatus:
             session.exitstatus = pytest.ExitCode.INTERRUPTED  # 2
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """The run's likely causes (:mod:`contracts.diagnosis`) once, after the failures: at a wrong prefix every
+    check fails with ``expected 401, got 404``, and this says why and what to do."""
+    plan = config.stash.get(_PLAN, None)
+    result = None if plan is None else plan.session_run.done
+    if result is None or not result.diagnoses:
+        return
+    terminalreporter.write_sep("=", "contracts: likely cause")
+    for diagnosis in result.diagnoses:
+        terminalreporter.write_line(str(diagnosis))
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     plan = config.stash.get(_PLAN, None)
     if plan is None:
@@ -300,8 +319,14 @@ class ContractFailure(Exception):
     """A check's findings; ``follows`` are (finding, cause) pairs where it only saw what follows from another
     check's finding (an HTML page breaks every body check): shown with the finding they follow from."""
 
-    def __init__(self, findings: list[Finding], follows: Sequence[tuple[Finding, Finding]] = ()) -> None:
-        lines = [str(f) for f in findings]
+    def __init__(
+        self,
+        findings: list[Finding],
+        follows: Sequence[tuple[Finding, Finding]] = (),
+        diagnoses: Sequence[Diagnosis] = (),
+    ) -> None:
+        lines = [line for d in diagnoses for line in (*str(d).splitlines(), "")]  # the likely cause first, once
+        lines += [str(f) for f in findings]
         lines += [f"{str(f).splitlines()[0]}\n  follows from: {str(cause).splitlines()[0]}" for f, cause in follows]
         super().__init__("\n".join(lines))
 
@@ -335,7 +360,8 @@ class ContractCheck(pytest.Item):
             pair for (check, _), pairs in consequences_by_check(result).items() if check == self.check for pair in pairs
         ]
         if failures or follows:
-            raise ContractFailure(failures, follows)
+            ids = {f.id for f in failures} | {cause.id for _, cause in follows}
+            raise ContractFailure(failures, follows, [d for d in result.diagnoses if ids & set(d.findings)])
         ran = {o.check for o in result.outcomes if not o.skipped} | {f.check for f in result.findings}
         if self.check not in ran:
             reasons = sorted({o.skipped for o in result.outcomes if o.check == self.check and o.skipped})

@@ -266,3 +266,27 @@ def test_result_fixture_shares_the_session_run(pytester: pytest.Pytester, refere
             *options("respan", url, profile=reference_profile("respan")), "test_summary.py", "contracts::respan::auth"
         )
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.slow
+def test_the_likely_cause_is_shown_once_per_failing_check_and_in_the_summary(
+    respan_mock: str, pytester: pytest.Pytester
+) -> None:
+    """The mock behind a wrong prefix: every check fails with `expected 401, got 404`; the run's diagnosis says why
+    and what to do, once in each failing check's report and once after them."""
+    result = pytester.runpytest_subprocess(*options("respan", f"{respan_mock}/wrong", profile="mock"))
+    out = result.stdout.str()
+    failed = result.parseoutcomes()["failed"]
+    assert failed >= 3 and "expected 401, got 404" in out, out
+    cause = "Likely cause: every request is answered 404"
+    advice = (
+        f"What to do: point --base-url at the API's path prefix; the spec's servers suggest: --base-url {respan_mock}"
+    )
+    failures, summary = out.split("= FAILURES =", 1)[1].split("= contracts: likely cause =", 1)
+    items = failures.split("\n_")[1:]  # one per failing check: `____ contracts::respan::auth ____`
+    assert len(items) == failed
+    for item in items:
+        assert item.count(cause) == 1 and item.count(advice) == 1, item
+    summary = summary.split("short test summary info", 1)[0]
+    assert summary.count(cause) == 1 and summary.count(advice) == 1, out
+    assert f"Checked: {respan_mock} answers 200 application/json" in summary
