@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from contracts.baseline import Accepted, load_baseline
-    from contracts.registry import CHECKS, Check, check
-    from contracts.reply import Problem, Reply
+    from contracts.checks import CHECKS
     from contracts.diagnosis import Diagnosis
     from contracts.errors import BaselineError, ContractsError, ProfileError, ReportFileError, TargetError, UsageError
     from contracts.findings import CheckOutcome, Finding
     from contracts.html import render_html
     from contracts.profile import Profile, load_profile
     from contracts.progress import Progress
+    from contracts.registry import Check, check
+    from contracts.reply import Problem, Reply
     from contracts.report import render_json, render_junit, render_text
     from contracts.runfile import load_run
     from contracts.runner import RunConfig, RunResult, run
@@ -61,7 +62,7 @@ __all__ = [
 _MODULE_OF = {
     "Accepted": "contracts.baseline",
     "load_baseline": "contracts.baseline",
-    "CHECKS": "contracts.registry",
+    "CHECKS": "contracts.checks",
     "Check": "contracts.registry",
     "check": "contracts.registry",
     "Problem": "contracts.reply",

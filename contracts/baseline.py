@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from contracts.registry import CHECKS
+from contracts.checks import CHECKS
 from contracts.errors import BaselineError
 from contracts.findings import Finding
 

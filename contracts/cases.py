@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from contracts.checks import CHECKS
 from contracts.findings import CheckOutcome, Finding
 from contracts.observed import Observed
 from contracts.plan import Probe, plan, predictions
 from contracts.profile import Profile
-from contracts.registry import CHECKS
 from contracts.reply import Problem, Reply
 from contracts.target import BAD_TOKEN, Exchange, Target
 from vendor_specs import (
@@ -88,7 +88,9 @@ class CaseContext:
         """A finding of ``check`` on ``ex``; ``rule`` names what the spec requires (e.g. the situation's status)."""
         return self.observed(ex).finding(check, message, *where, rule=rule)
 
-    def reply(self, ex: Exchange, caller: str | None = None, model: str | None = None, probe: Probe | None = None) -> Reply:
+    def reply(
+        self, ex: Exchange, caller: str | None = None, model: str | None = None, probe: Probe | None = None
+    ) -> Reply:
         """``ex``'s answer as the checks see it."""
         assert ex.status is not None
         path_params = {}
@@ -109,6 +111,7 @@ class CaseContext:
             "explicit",
             predictions(self.api, probe) if probe is not None else (),
             path_params,
+            probe,
         )
 
     def response_checks(self, ex: Exchange) -> list[Finding]:
@@ -203,7 +206,9 @@ def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential
 def _form_rule(ctx: CaseContext) -> str:
     """The rule that says how ids may be written (the id parameter's description: ids with ``/``)."""
     index = next(i for i, p in enumerate(ctx.op.parameters) if p["name"] == ctx.id_param)
-    found = rule_at(ctx.api, json_pointer("paths", ctx.op.path, ctx.op.method.lower(), "parameters", index, "description"))
+    found = rule_at(
+        ctx.api, json_pointer("paths", ctx.op.path, ctx.op.method.lower(), "parameters", index, "description")
+    )
     return found.id if found is not None else ""
 
 
@@ -212,6 +217,9 @@ def _unrouted(ctx: CaseContext, sent: list[_Sent]) -> None:
     server does not take ids with ``/`` (one cause, the form rule's), not a wrong answer to each caller."""
     rule_id = _form_rule(ctx)
     missing = set(ctx.situation("not_found").statuses())
+    slashed = {m for m in ("own", "shared") if "/" in (ctx.profile.model(m) or "")}
+    if all(s.exchange.status in missing for s in sent if s.probe.model not in slashed):
+        return  # every other request is "not found" too: not the ids (a wrong prefix, say), the diagnosis's business
     for model in ("own", "shared"):
         ident = ctx.profile.model(model)
         group = [s for s in sent if s.probe.model == model]
@@ -219,7 +227,9 @@ def _unrouted(ctx: CaseContext, sent: list[_Sent]) -> None:
             continue
         if not all(s.exchange.status in missing for s in group):
             continue
-        predicted = [(s, c, p) for s in group for c, p in s.problems if p.rule_id in {x.rule.id for x in s.reply.predictions}]
+        predicted = [
+            (s, c, p) for s in group for c, p in s.problems if p.rule_id in {x.rule.id for x in s.reply.predictions}
+        ]
         if not predicted:
             continue
         expected = sorted({p.rule for _, _, p in predicted})
@@ -241,7 +251,9 @@ def _unjudged(ctx: CaseContext) -> list[str]:
     for rule in rules(ctx.api):
         if rule.expect is None or rule.expect.decided_by:
             continue
-        callers = [c for c in rule.when.get("caller", ("anonymous",)) if c in ("anonymous", "invalid") or ctx.profile.token(c)]
+        callers = [
+            c for c in rule.when.get("caller", ("anonymous",)) if c in ("anonymous", "invalid") or ctx.profile.token(c)
+        ]
         models = [m for m in rule.when.get("model", ("missing",)) if m == "missing" or ctx.profile.model(m)]
         if not callers or not models:
             lacks = [f"tokens.{c}" for c in rule.when.get("caller", ())] if not callers else []
@@ -284,11 +296,13 @@ def run_cases(
         _attribute(ctx, group, where)
     for item in sent:
         seen = ctx.observed(item.exchange)
-        findings += [seen.problem(check, problem) for check, problem in item.problems]
+        findings += [replace(seen.problem(check, p), evidence=item.reply) for check, p in item.problems]
     cut = ctx.target.guard.is_broken(ctx.label)
     skipped = "--max-time ran out before it" if ctx.out_of_time() else None
     if cut is not None:
-        skipped = f"not all sent: {ctx.label} {'timed out' if cut.kind == 'timeout' else 'answered over the size limit'}"
+        skipped = (
+            f"not all sent: {ctx.label} {'timed out' if cut.kind == 'timeout' else 'answered over the size limit'}"
+        )
     outcomes += [CheckOutcome(c.name, ctx.label, skipped=skipped if not sent else None) for c in CHECKS.judges()]
     for done, case in enumerate(extra, len(probes)):
         if on_case is not None:

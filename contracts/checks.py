@@ -9,6 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from contracts.expect import predicted, text_problems
+from contracts.masking import fields, redact_value, unmasked
+from contracts.registry import CHECKS, check
+from contracts.relations import related
+from contracts.reply import Problem, Reply
 from vendor_specs import (
     Operation,
     json_body_schema,
@@ -18,12 +23,6 @@ from vendor_specs import (
     secret_fields,
     situations,
 )
-
-from contracts.expect import predicted, text_problems
-from contracts.masking import fields, redact_value, unmasked
-from contracts.registry import CHECKS, check
-from contracts.relations import related
-from contracts.reply import Problem, Reply
 
 __all__ = ["CHECKS", "Problem", "error_shape"]
 
@@ -38,7 +37,14 @@ def not_a_server_error(reply: Reply) -> list[Problem]:
     """No 5xx answers: not to the harness's requests (unusual ids included), nor to Schemathesis'."""
     if reply.status < 500:
         return []
-    return [Problem(f"answered {reply.status} (a server error)", ("responses",), "no 5xx", rule_id=reply.rule_of("not_a_server_error"))]
+    return [
+        Problem(
+            f"answered {reply.status} (a server error)",
+            ("responses",),
+            "no 5xx",
+            rule_id=reply.rule_of("not_a_server_error"),
+        )
+    ]
 
 
 @check(kind="schemathesis")
@@ -95,7 +101,9 @@ def error_shape(op: Operation, status: int, media_type: str, body: Any) -> list[
         for name in sorted(set(body) - set(schema.get("properties") or {})):
             message = f"{status} body has the undocumented field {name}"
             problems.append(
-                Problem(message, where, "additionalProperties: false", (name,), body[name], keyword="additionalProperties")
+                Problem(
+                    message, where, "additionalProperties: false", (name,), body[name], keyword="additionalProperties"
+                )
             )
     return problems
 
@@ -136,7 +144,9 @@ def secrets(reply: Reply) -> list[Problem]:
     for parts, value in fields(reply.json):
         if parts and unmasked(reply.key, parts[-1], value):
             shown = redact_value(value)
-            message = f"`{parts[-1]}` is returned unmasked ({shown}); documented: {_documented_masks(reply.key, parts[-1])}"
+            message = (
+                f"`{parts[-1]}` is returned unmasked ({shown}); documented: {_documented_masks(reply.key, parts[-1])}"
+            )
             out.append(Problem(message, where, rule(parts[-1]), parts, shown, rule_id))
     for dup in reply.duplicates:
         for value in dup.values[:-1]:
@@ -191,7 +201,9 @@ def consistency(reply: Reply) -> list[Problem]:
             if parsed is None:
                 message = f"`{name}` = {value!r} is not an ISO 8601 date-time"
                 problems.append(
-                    Problem(message, where + ("properties", name), "format: date-time", (name,), value, keyword="format")
+                    Problem(
+                        message, where + ("properties", name), "format: date-time", (name,), value, keyword="format"
+                    )
                 )
             else:
                 values[name] = parsed.timestamp()
@@ -215,7 +227,14 @@ def consistency(reply: Reply) -> list[Problem]:
                 if props[name].get("type") == "integer" and values[name] > 1e11:
                     message = f"`{name}` = {body[name]} looks like milliseconds; documented: Unix seconds"
                     problems.append(
-                        Problem(message, where + ("properties", name), "Unix seconds", (name,), body[name], keyword="description")
+                        Problem(
+                            message,
+                            where + ("properties", name),
+                            "Unix seconds",
+                            (name,),
+                            body[name],
+                            keyword="description",
+                        )
                     )
     return problems + related(reply, "consistency")
 

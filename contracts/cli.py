@@ -8,13 +8,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from contracts.checks import CHECKS
 from contracts.errors import ContractsError
 from contracts.html import render_html
 from contracts.named_profiles import NAMED_PROFILES
 from contracts.progress import ProgressReporter, reporter
 from contracts.report import render_json, render_junit, render_matrix, render_text
 from contracts.runfile import load_run
-from contracts.registry import CHECKS
 from contracts.runner import (
     DEFAULT_MAX_BODY_MB,
     DEFAULT_MAX_EXAMPLES,
@@ -24,10 +24,12 @@ from contracts.runner import (
     RunResult,
     parse_header,
     run,
+    unjudged,
 )
 from vendor_specs import APIS, SpecError, __version__, missing_roots
 
 __all__ = ["build_parser", "main"]
+
 
 def _epilog() -> str:
     """The registered checks (each with the number of page rules it judges per vendor), then the exit codes."""
@@ -60,8 +62,27 @@ def _check(args: argparse.Namespace) -> int:
     progress = reporter(sys.stderr)  # a live bar on a terminal, plain lines in CI
     try:
         result = _run(args, progress)
+    except (ContractsError, SpecError) as exc:
+        _write_unjudged(args, str(exc))
+        raise
+    except KeyboardInterrupt:
+        _write_unjudged(args, "interrupted (Ctrl-C or SIGINT) before the run ended")
+        raise
+    except Exception as exc:
+        _write_unjudged(args, f"internal error: {type(exc).__name__}: {exc}")
+        raise
     finally:
         progress.close()
+    _write_reports(args, result)
+    try:
+        sys.stdout.write(render_text(result))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    return result.exit_code
+
+
+def _write_reports(args: argparse.Namespace, result: RunResult) -> None:
     renders: list[tuple[str | None, Callable[[], str]]] = [
         (args.junit, lambda: render_junit(result)),
         (args.json, lambda: render_json(result)),
@@ -70,12 +91,26 @@ def _check(args: argparse.Namespace) -> int:
     for path, render in renders:
         if path:
             _write(path, render())
+
+
+def _write_unjudged(args: argparse.Namespace, error: str) -> None:
+    """The reports of a run that could not judge its target (exit 2), saying why: a CI job that could not reach
+    its server has them to show. The error itself is printed by ``main``; a report that cannot be written is
+    one more line."""
+    if not (args.junit or args.json or args.html):
+        return
+    config = RunConfig(
+        api=args.api,
+        base_url=args.base_url,
+        profile=args.profile,
+        token=args.token,
+        seed=args.seed,
+        overlay=args.overlay,
+    )
     try:
-        sys.stdout.write(render_text(result))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-    return result.exit_code
+        _write_reports(args, unjudged(config, error))
+    except ContractsError as exc:
+        print(f"contracts: error: {exc}", file=sys.stderr)
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -41,8 +41,18 @@ class Diagnosis:
     findings: tuple[str, ...] = ()
     base_urls: tuple[str, ...] = ()
 
+    @property
+    def not_the_api(self) -> bool:
+        """The target is not the API at all (a web app, every path missing, a login or another site): nothing it
+        answered can be judged by the spec, so the run could not judge (exit 2), whatever the findings say."""
+        return self.kind in NOT_THE_API
+
     def __str__(self) -> str:
         return f"Likely cause: {self.cause} ({self.evidence})\n  What to do: {self.advice}"
+
+
+#: the diagnoses that say the target is not the API
+NOT_THE_API = frozenset({"login_redirect", "redirect", "html", "not_found"})
 
 
 def _share(answers: Counter[Answer], test: Callable[[Answer], bool]) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.reply import Prediction, Problem, Reply
 from vendor_specs import (
     json_body_schema,
     json_pointer,
@@ -18,8 +19,6 @@ from vendor_specs import (
     rule_at,
     situation,
 )
-
-from contracts.reply import Prediction, Problem, Reply
 
 __all__ = ["describe", "predicted", "text_problems"]
 
@@ -35,8 +34,15 @@ def describe(reply: Reply) -> str:
 
 def _example_pointer(reply: Reply, status: int, example: str) -> str:
     return json_pointer(
-        "paths", reply.op.path, reply.op.method.lower(), "responses", str(status), "content", "application/json",
-        "examples", example,
+        "paths",
+        reply.op.path,
+        reply.op.method.lower(),
+        "responses",
+        str(status),
+        "content",
+        "application/json",
+        "examples",
+        example,
     )
 
 
@@ -77,23 +83,23 @@ def _one(reply: Reply, p: Prediction) -> list[Problem]:
         statuses = allowed.statuses()
         if reply.status not in statuses:
             want = " or ".join(str(s) for s in statuses)
-            where = ("x-situations", p.situation)
+            where = ("responses", allowed.preferred.status)
             message = f"{what}: expected {want} ({p.situation.replace('_', ' ')}), got {reply.status}"
-            return [Problem(message, where, f"{p.situation}: {want}", rule_id=rule_id)]
+            return [Problem(message, where, f"{p.situation}: {want}", rule_id=rule_id, answer=True)]
         answers = [(a.status, a.example, a.body) for a in allowed.answers if a.status == reply.status]
         exact = all(a.exact_message for a in allowed.answers if a.status == reply.status)
         return text_problems(reply, answers, f"{what}: ") if exact else []
     if expect.refused and 200 <= reply.status < 300:
         message = f"{what}: answered {reply.status}, expected a refusal (a documented 4xx)"
-        return [Problem(message, where, "refused", rule_id=rule_id)]
+        return [Problem(message, where, "refused", rule_id=rule_id, answer=True)]
     if expect.status is not None:
         if reply.status != expect.status:
             message = f"{what}: expected {expect.status}, got {reply.status}"
-            return [Problem(message, ("responses", expect.status), f"{expect.status}", rule_id=rule_id)]
+            return [Problem(message, ("responses", expect.status), f"{expect.status}", rule_id=rule_id, answer=True)]
         if expect.status == 200 and not isinstance(reply.json, dict):
             shown = "not JSON" if reply.json is None and reply.body else repr(reply.json)
             message = f"{what}: got no model (the {reply.status} body is {shown})"
-            return [Problem(message, ("responses", 200), "a model", (), rule_id=rule_id)]
+            return [Problem(message, ("responses", 200), "a model", (), rule_id=rule_id, answer=True)]
     out = []
     body = reply.json
     if expect.fields and reply.status == 200 and isinstance(body, dict):

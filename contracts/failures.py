@@ -19,6 +19,7 @@ from contracts.findings import Finding
 from contracts.observed import Observed
 from vendor_specs import (
     Violation,
+    rules,
     media_type_violation,
     response_pointer,
     schema_at,
@@ -84,4 +85,18 @@ def failure_finding(observed: Observed, check: str, failure: Any) -> Finding:
     if type(failure).__name__ in ("ServerError", "ContentTypeServerError"):
         return observed.finding(check, f"answered {observed.status} (a server error)", "responses", rule="no 5xx")
     message = " ".join(str(failure.message or "").split())
-    return observed.finding(check, f"{title}: {message}".rstrip(": "), *observed.response_where, rule=title)
+    return observed.finding(
+        check, f"{title}: {message}".rstrip(": "), *observed.response_where, rule=title, rule_id=_rule_of(observed, check, title)
+    )
+
+
+def _rule_of(observed: Observed, check: str, title: str) -> str:
+    """The page's rule an ``ignored_auth`` failure breaks: Schemathesis' title says whether the request had no
+    credentials or invalid ones, and a rule predicts each situation."""
+    if check != "ignored_auth":
+        return ""
+    wanted = "bad_credentials" if "invalid" in title.lower() else "no_credentials"
+    for rule in rules(observed.api):
+        if check in rule.checks and rule.expect is not None and rule.expect.situation == wanted:
+            return rule.id
+    return ""

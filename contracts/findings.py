@@ -6,7 +6,7 @@ import hashlib
 import re
 import shlex
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,8 @@ class Finding:
     rule_id: str = ""  # the page's rule it breaks (x-rules), '' when no rule holds it
     severity: str = "failure"  # failure (breaks what the page states), warning (what the spec infers, a text), note
     exchange: str = field(default="", compare=False)
+    answer: bool = field(default=False, compare=False)  # the answer is not the predicted one (a root on its exchange)
+    evidence: Any = field(default=None, compare=False, repr=False)  # the contracts.reply.Reply it was seen on
 
     @property
     def key(self) -> tuple[str, str]:
@@ -161,8 +163,9 @@ class Finding:
         return hashlib.sha1(repr(self.cause).encode()).hexdigest()[:10]
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("exchange")
+        data = asdict(replace(self, evidence=None, consequences=()))
+        for hidden in ("exchange", "answer", "evidence"):
+            data.pop(hidden)
         data["sources"] = list(self.sources)
         data["consequences"] = [c.as_dict() for c in self.consequences]
         data["id"] = self.id

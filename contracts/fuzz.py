@@ -28,7 +28,7 @@ import schemathesis
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName
 
-from contracts import checks as _registered  # noqa: F401  (registers the checks)
+from contracts.checks import CHECKS
 from contracts.errors import TargetError
 from contracts.failures import failure_finding
 from contracts.findings import CheckOutcome, Finding, curl_command, request_excerpt, response_excerpt
@@ -37,7 +37,6 @@ from contracts.masking import redacted
 from contracts.merge import Tally
 from contracts.observed import Observed
 from contracts.progress import Progress, ProgressReporter
-from contracts.registry import CHECKS
 from contracts.reply import Problem, Reply
 from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
 
@@ -141,13 +140,31 @@ def sendable_over_http(ctx: Any, case: Any) -> bool:
 def _caller(request: Any, tokens: dict[str, str]) -> tuple[str, str | None]:
     """Who sent a generated request, by the credential it carries: a profile role, ``invalid`` or ``anonymous``
     (and that credential)."""
-    sent = " ".join(
-        [str(v) for v in (request.headers or {}).values()] + [str(request.url)]
-    )
+    sent = " ".join([str(v) for v in (request.headers or {}).values()] + [str(request.url)])
     for token, role in sorted(tokens.items(), key=lambda item: len(item[0]), reverse=True):
         if token and token in sent:
             return role, token
     return "anonymous", None
+
+
+def _reply(
+    api: str, op: Operation, response: Any, requested: str | None, tokens: dict[str, str], strict: bool
+) -> Reply:
+    """A Schemathesis answer as the checks see it."""
+    caller, credential = _caller(response.request, tokens)
+    return Reply(
+        api,
+        op,
+        response.status_code,
+        _header(response, "content-type") or None,
+        getattr(response, "content", b"") or b"",
+        requested,
+        caller,
+        None,
+        credential,
+        strict,
+        "generated",
+    )
 
 
 def vendor_problems(
@@ -155,20 +172,11 @@ def vendor_problems(
 ) -> dict[str, list[Problem]]:
     """The harness's checks on one Schemathesis exchange: check name -> its problems. No rule predicts a generated
     request's answer (its caller and model are not the profile's); the checks every answer gets judge it."""
-    caller, credential = _caller(response.request, tokens or {})
-    reply = Reply(
-        api,
-        _operation(api, case),
-        response.status_code,
-        _header(response, "content-type") or None,
-        getattr(response, "content", b"") or b"",
-        _requested_id(api, case),
-        caller,
-        None,
-        credential,
-        strict,
-        "generated",
-    )
+    return judged(_reply(api, _operation(api, case), response, _requested_id(api, case), tokens or {}, strict))
+
+
+def judged(reply: Reply) -> dict[str, list[Problem]]:
+    """The harness's checks (kind ``harness``) on ``reply``: check name -> its problems."""
     found: dict[str, list[Problem]] = {}
     for check in CHECKS.judges():
         if check.kind == "harness" and check.judge is not None:
@@ -266,7 +274,8 @@ def fuzz(
         tick(current[0])
         if _header(response, MARKER):
             return
-        problems = vendor_problems(api, strict, case, response, tokens)
+        reply = _reply(api, _operation(api, case), response, _requested_id(api, case), tokens or {}, strict)
+        problems = judged(reply)
         if not problems:
             return
         request = response.request
@@ -281,7 +290,9 @@ def fuzz(
             f"case:{case.id}",
         )
         vendor_found.setdefault(case.id, []).extend(
-            seen.problem(check, problem) for check, found in problems.items() for problem in found
+            replace(seen.problem(check, problem), evidence=reply)
+            for check, found in problems.items()
+            for problem in found
         )
 
     def scenario(recorder: Any, phase: str) -> None:
@@ -306,7 +317,10 @@ def fuzz(
                     shown,
                     f"case:{case_id}",
                 )
-                found += [failure_finding(seen, check, failure) for check, failure in failures]
+                evidence = _reply(api, by_label[recorder.label], interaction.response, None, tokens or {}, strict)
+                found += [
+                    replace(failure_finding(seen, check, failure), evidence=evidence) for check, failure in failures
+                ]
             result.tally.add(replace(f, sources=(phase,)) for f in found)
 
     current = ["examples"]

@@ -13,7 +13,13 @@ It is the one place that bounds what a target can cost:
 A cut answer reaches the client as a marked 502/504 (``X-Contracts-Guard: <kind>``) so that callers tell it
 from the target's own answers: :mod:`contracts.target` turns it into an exchange error, :mod:`contracts.fuzz`
 drops the checks Schemathesis ran on it. Every cut is also recorded as a :class:`Cut`. HTTPS targets are
-relayed through ``CONNECT`` with the same deadline and cap (a cut there closes the tunnel).
+relayed through ``CONNECT`` with the same deadline and cap (a cut there closes the tunnel); what went wrong
+with a tunnel before it carried an answer (no connection, a plain-HTTP answer to the client's TLS handshake, a
+reset) is kept per ``host:port`` (:meth:`Guard.trouble`), for the client that only sees its TLS fail.
+
+The guard is transparent: requests go on as the client wrote them (``Accept-Encoding`` included) and answers
+come back as the target sent them. Where it reads a body itself (an HTML page's title, for the diagnosis), it
+decodes its own copy.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from urllib.parse import urlsplit
 
 import h11
 
-from vendor_specs import Upstream, UpstreamError
+from vendor_specs import Upstream, UpstreamError, decoded
 
 __all__ = ["MARKER", "Answer", "Cut", "Guard"]
 
@@ -59,6 +65,7 @@ class Cut:
     answered: bool = False
     detail: str = ""
     headers: tuple[tuple[str, str], ...] = ()  # the request's headers, for a reproduction
+    cause: str = ""  # ``unreachable``: why there was no connection (UpstreamError.cause: dns, refused, tls, ...)
 
     def describe(self, timeout: float, max_bytes: int) -> str:
         if self.kind == "timeout":
@@ -88,7 +95,16 @@ class Answer:
         location = found.get(b"location", "") if 300 <= status < 400 else ""
         title = ""
         if media == "text/html":
-            match = _TITLE.search(body[:65536].decode("utf-8", "replace"))
+            # The body is as the target sent it: gzip when the client asked for it (every HTTP client does,
+            # httpx and Schemathesis' requests too). The guard does not strip the client's Accept-Encoding,
+            # because the harness judges what the server sends to real clients, compression included (a broken
+            # gzip stream is the server's fault and the client must see it); so it decodes its own copy here,
+            # at most 64 KiB of it, to read the title.
+            try:
+                page = decoded(body, found.get(b"content-encoding", ""), 65536)
+            except ValueError:
+                page = b""  # an encoding it cannot read (br, zstd): no title, the rest of the answer is counted
+            match = _TITLE.search(page.decode("utf-8", "replace"))
             title = " ".join(match.group(1).split())[:80] if match else ""
         return cls(status, media, location, title)
 
@@ -111,6 +127,7 @@ class Guard:
         self.broken: dict[str, Cut] = {}
         self.skipped: Counter[str] = Counter()
         self.answers: Counter[Answer] = Counter()  # every answer the target gave whole, by kind
+        self._troubles: dict[str, Cut] = {}  # host:port -> what last went wrong with a tunnel there (trouble())
         self.requests = 0
         self._upstreams: dict[str, Upstream] = {}  # origin -> its kept-alive connections
         self._lock = threading.Lock()
@@ -190,6 +207,21 @@ class Guard:
         with self._lock:
             return None if shape is None else self.broken.get(shape)
 
+    def trouble(self, authority: str) -> Cut | None:
+        """What went wrong with the last tunnel to ``authority`` (``host:port``) before it carried an answer, if
+        anything: no connection (the cut's ``cause`` says why), or ``not_tls`` (the target answered plain HTTP
+        to the client's TLS handshake), ``reset`` or ``closed`` (it hung up without a byte). A client whose
+        HTTPS request failed asks this: it saw only its proxy refuse the tunnel, or its TLS fail."""
+        with self._lock:
+            return self._troubles.get(authority)
+
+    def _tunnel_trouble(self, authority: str, cut: Cut | None) -> None:
+        with self._lock:
+            if cut is None:
+                self._troubles.pop(authority, None)
+            else:
+                self._troubles[authority] = cut
+
     def skip(self, method: str, url: str, shape: str) -> Cut:
         """Count a request of a broken operation that is not sent; the cut that broke it says why."""
         reason = self.broken[shape]
@@ -266,11 +298,11 @@ class Guard:
             answer = await upstream.request(method, target, [(b"host", upstream.host_header), *headers], body)
         except UpstreamError as exc:
             sent = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers)
-            cut = Cut(
-                exc.kind, method, url, shape, time.monotonic() - started, exc.received, exc.answered, exc.reason, sent
-            )
+            elapsed = time.monotonic() - started
+            cut = Cut(exc.kind, method, url, shape, elapsed, exc.received, exc.answered, exc.reason, sent, exc.cause)
             self._record(cut)
-            return _marked(504 if cut.kind == "timeout" else 502, cut.kind, cut.describe(self.timeout, self.max_bytes))
+            status = 504 if cut.kind == "timeout" else 502
+            return _marked(status, cut.kind, cut.describe(self.timeout, self.max_bytes), cut.cause)
         with self._lock:
             self.answers[Answer.of(answer.status, answer.headers, answer.body)] += 1
         kept = [(k, v) for k, v in answer.headers if k.lower() not in _HOP and k.lower() not in _FRAMING]
@@ -282,25 +314,56 @@ class Guard:
         """``CONNECT host:port``: relay bytes both ways; the target's side gets the deadline and the cap."""
         target = request.target.decode("latin-1")
         host, _, port = target.rpartition(":")
+        host = host.removeprefix("[").removesuffix("]")  # an IPv6 literal: [::1]:8443
         started = time.monotonic()
         self.requests += 1
         try:
             up_reader, up_writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), self.timeout)
-        except (OSError, ValueError, asyncio.TimeoutError) as exc:
-            self._record(
-                Cut("unreachable", "CONNECT", target, None, time.monotonic() - started, detail=_unreachable(exc))
+        except (OSError, ValueError) as exc:  # asyncio.TimeoutError is an OSError (TimeoutError) too
+            failure = UpstreamError.connecting(exc, self.timeout)
+            cut = Cut(
+                "unreachable",
+                "CONNECT",
+                target,
+                None,
+                time.monotonic() - started,
+                detail=failure.reason,
+                cause=failure.cause,
             )
+            self._record(cut)
+            self._tunnel_trouble(target, cut)
             writer.write(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n")
             return
+        self._tunnel_trouble(target, None)
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         leftover = conn.trailing_data[0]
         if leftover:
             up_writer.write(leftover)
         received = 0
 
+        def hung_up(cause: str, detail: str) -> None:
+            """The target ended the tunnel before its first byte: the client sees only its TLS handshake fail."""
+            self._tunnel_trouble(
+                target,
+                Cut("unreachable", "CONNECT", target, None, time.monotonic() - started, detail=detail, cause=cause),
+            )
+
         async def upstream_to_client() -> None:
             nonlocal received
-            while data := await up_reader.read(_CHUNK):
+            while True:
+                try:
+                    data = await up_reader.read(_CHUNK)
+                except OSError as exc:  # reset by the target
+                    if not received:
+                        hung_up("reset", f"closed the connection before answering ({exc.strerror or exc})")
+                    return
+                if not data:
+                    if not received:
+                        hung_up("closed", "closed the connection before answering")
+                    return
+                if not received and not 0x14 <= data[0] <= 0x18:
+                    # not a TLS record, in answer to the client's TLS handshake (CONNECT is for https:// only)
+                    hung_up("not_tls", _not_tls(data))
                 received += len(data)
                 if received > self.max_bytes:
                     self._record(Cut("too_big", "CONNECT", target, None, time.monotonic() - started, received, True))
@@ -330,17 +393,16 @@ def _why(cut: Cut) -> str:
     return "timed out" if cut.kind == "timeout" else "answered over the size limit"
 
 
-def _unreachable(exc: BaseException) -> str:
-    if isinstance(exc, ConnectionRefusedError):
-        return "cannot connect (connection refused); is the server running, and the base URL right?"
-    if isinstance(exc, asyncio.TimeoutError):
-        return "timed out while connecting"
-    text = str(exc) or type(exc).__name__
-    return f"cannot connect ({text}); is the host name and the base URL right?"
+def _not_tls(data: bytes) -> str:
+    """What a target answered instead of TLS: ``plain HTTP`` (a status line, or an HTTP/0.9 page such as
+    Python's http.server sends to a line it cannot parse), else its first line."""
+    if data.startswith(b"HTTP/") or data.lstrip()[:1] == b"<":
+        return "plain HTTP"
+    return repr(data.split(b"\n", 1)[0][:60].decode("latin-1").strip())
 
 
-def _marked(status: int, kind: str, detail: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    content = json.dumps({"contracts-guard": kind, "detail": detail}).encode()
+def _marked(status: int, kind: str, detail: str, cause: str = "") -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    content = json.dumps({"contracts-guard": kind, "detail": detail, "cause": cause}).encode()
     headers = [
         (MARKER.encode(), kind.encode()),
         (b"content-type", b"application/json"),

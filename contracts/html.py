@@ -13,8 +13,8 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING
 
+from contracts.checks import CHECKS
 from contracts.findings import Finding
-from contracts.registry import CHECKS
 from contracts.report import cells, verdict
 from vendor_specs import __version__
 
@@ -42,7 +42,9 @@ pre { background: #f9fafb; border: 1px solid var(--line); border-radius: 6px; pa
   white-space: pre-wrap; word-break: break-all; }
 .verdict { display: inline-block; font-weight: 700; padding: 2px 10px; border-radius: 999px; color: #fff; }
 .verdict.PASSED { background: var(--pass); } .verdict.FAILED { background: var(--fail); }
-.verdict.INCOMPLETE { background: var(--follow); }
+.verdict.INCOMPLETE, .verdict.NOT-JUDGED { background: var(--follow); }
+.error, .overlayfit { border-left: 5px solid var(--follow); background: var(--follow-bg); padding: 12px 16px;
+  border-radius: 6px; margin: 12px 0; }
 .diagnosis { border-left: 5px solid var(--follow); background: var(--follow-bg); padding: 12px 16px;
   border-radius: 6px; margin: 12px 0; }
 .diagnosis p { margin: 4px 0; }
@@ -101,7 +103,7 @@ def _summary(results: list[RunResult]) -> str:
         follows = sum(len(f.consequences) for f in r.open)
         rows.append(
             "<tr>"
-            f'<td><span class="verdict {v}">{v}</span></td>'
+            f'<td><span class="verdict {v.replace(" ", "-")}">{v}</span></td>'
             f"<td><strong>{_e(r.api)}</strong></td><td><code>{_e(r.root)}</code></td>"
             f"<td>{len(r.failures)}" + (f" <small>(+{follows} that follow)</small>" if follows else "") + "</td>"
             f"<td>{len(r.warnings)}</td><td>{len(r.accepted)}</td><td>{r.requests}</td><td>{r.seconds:.1f} s</td>"
@@ -260,12 +262,26 @@ def _run_details(i: int, r: RunResult) -> str:
     return "".join(parts)
 
 
+def _errors(results: list[RunResult]) -> str:
+    """Why a run could not judge its target, and the overlays that describe what a run found: first, where a
+    person looks."""
+    parts = []
+    for r in results:
+        if r.error:
+            parts.append(f'<div class="error"><h3>Could not judge {_e(_run_label(r))}</h3><p>{_e(r.error)}</p></div>')
+        for fit in r.overlays:
+            parts.append(f'<div class="overlayfit"><h3>{_e(_run_label(r))}</h3><p>{_e(str(fit))}</p></div>')
+    return "".join(parts)
+
+
 def render_html(results: list[RunResult], generated: dt.datetime | None = None) -> str:
     """The page for ``results`` (one run, or several side by side)."""
     when = (generated or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     overall = (
         "FAILED"
         if any(r.exit_code == 1 for r in results)
+        else "NOT JUDGED"
+        if any(r.not_the_api or r.error for r in results)
         else "INCOMPLETE"
         if any(r.exit_code for r in results)
         else "PASSED"
@@ -273,8 +289,9 @@ def render_html(results: list[RunResult], generated: dt.datetime | None = None) 
     apis = ", ".join(dict.fromkeys(r.api for r in results))
     body = "".join(
         [
-            f'<header><h1>Contract check: <span class="verdict {overall}">{overall}</span></h1>',
+            f'<header><h1>Contract check: <span class="verdict {overall.replace(" ", "-")}">{overall}</span></h1>',
             f'<p class="meta">{_e(apis)} · {len(results)} run(s) · contracts {_e(__version__)} · {when}</p></header>',
+            _errors(results),
             _summary(results),
             _diagnoses(results),
             _matrix(results),

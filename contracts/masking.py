@@ -14,9 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from vendor_specs import secret_fields
-
 from contracts.reply import parse_json
+from vendor_specs import secret_fields
 
 __all__ = ["looks_masked", "redact_value", "redacted", "secret_looking", "unmasked"]
 

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from contracts.checks import CHECKS
 from contracts.findings import Finding
-from contracts.registry import CHECKS
 
 __all__ = ["Tally", "nest"]
 
@@ -51,6 +51,16 @@ def _about_body(f: Finding) -> bool:
     return bool(f.path) or _media(f) or _not_json(f)
 
 
+def _wrong_answer(findings: list[Finding]) -> Finding | None:
+    """The finding that says the answer itself is not the one a rule predicts (the most severe; a wrong status
+    before a mere "expected a refusal")."""
+    wrong = [f for f in findings if f.answer]
+    return min(wrong, key=lambda f: (_SEVERITY.index(f.severity), f.rule == "refused", _rank(f)), default=None)
+
+
+_SEVERITY = ("failure", "warning", "note")
+
+
 def nest(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
     """The findings of one exchange as (cause, what follows from it)."""
     if len(findings) < 2:
@@ -66,6 +76,14 @@ def nest(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
             under = [f for f in ordered if f is not root and follows(f)]
             rest = [f for f in findings if f is not root and not any(f is u for u in under)]
             return [(root, under), *nest(rest)]
+    wrong = _wrong_answer(findings)
+    if wrong is not None:
+        # the answer is not the predicted one: every other judgement of it follows from that (but a failure never
+        # hides under a warning: it stays a cause of its own)
+        level = _SEVERITY.index(wrong.severity)
+        under = [f for f in ordered if f is not wrong and _SEVERITY.index(f.severity) >= level]
+        rest = [f for f in findings if f is not wrong and not any(f is u for u in under)]
+        return [(wrong, under), *nest(rest)]
     out: list[tuple[Finding, list[Finding]]] = []
     by_field: dict[tuple[str, str], tuple[Finding, list[Finding]]] = {}
     for f in ordered:

@@ -32,10 +32,13 @@ __all__ = ["Observed", "violation_check"]
 
 
 def rule_for(key: str, check: str, rule_id: str, pointer: str, keyword: str = "") -> tuple[str, str]:
-    """(rule id, severity) of a finding of ``check``: the rule named, else the rule that holds the spec node it is
-    about (``pointer``, and the schema ``keyword`` broken there), else the one rule ``check`` judges. A finding no
-    rule holds is a failure."""
+    """(rule id, severity) of a finding of ``check``: the rule named, else the one rule ``check`` is the judge of,
+    else the rule that holds the spec node it is about (``pointer``, and the schema ``keyword`` broken there), else
+    the one rule that names ``check``. A finding no rule holds is a failure."""
     found = next((r for r in rules(key) if r.id == rule_id), None) if rule_id else None
+    if found is None:
+        primary = [r for r in rules(key) if r.check == check]
+        found = primary[0] if len(primary) == 1 else None
     if found is None and pointer:
         found = rule_at(key, f"{pointer}/{keyword}" if keyword else pointer)
     if found is None:
@@ -82,6 +85,7 @@ class Observed:
         pointer: str = "",
         rule_id: str = "",
         keyword: str = "",
+        answer: bool = False,
     ) -> Finding:
         """A finding of ``check`` on this exchange; ``pointer`` (a spec pointer) or ``where`` (below the
         operation, e.g. ``"responses", 404``) says where the spec states what was broken, ``rule_id`` (else that
@@ -105,6 +109,7 @@ class Observed:
             rule_id=page_rule,
             severity=severity,
             exchange=self.exchange,
+            answer=answer,
         )
 
     def violation(self, violation: Violation, check: str | None = None) -> Finding:
@@ -155,4 +160,5 @@ class Observed:
             pointer=pointer,
             rule_id=problem.rule_id,
             keyword=problem.keyword,
+            answer=problem.answer,
         )

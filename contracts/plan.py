@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vendor_specs import Credential, Profile, model_operation, placements, rules
-
 from contracts.reply import Prediction
+from vendor_specs import Credential, Profile, model_operation, placements, rules
 
 __all__ = ["MISSING_ID", "UNUSUAL_IDS", "Probe", "plan", "predictions"]
 
@@ -75,7 +74,7 @@ def plan(key: str, profile: Profile) -> list[Probe]:
     places = [c.scheme for c in placements(key, model_operation(key))]
     roles = [role for role in profile.tokens]
     callers = [*_CALLERS, *roles]
-    models = {m: profile.model(m) for m in ("own", "shared") if profile.model(m)}
+    models = {m: ident for m in ("own", "shared") if (ident := profile.model(m))}
     models["missing"] = profile.model("missing") or MISSING_ID
     combos = [[p] for p in places] + ([places] if len(places) > 1 else [])  # each alone, then all together
     out: list[Probe] = []

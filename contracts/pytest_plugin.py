@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from contracts.diagnosis import Diagnosis
     from contracts.errors import ContractsError
     from contracts.findings import Finding
     from contracts.runner import RunConfig, RunResult
@@ -90,14 +91,16 @@ class _SessionRun:
         self._result: RunResult | ContractsError | None = None
 
     @property
-    def done(self) -> bool:
-        """The run has finished (with a result)."""
-        return self._result is not None and not isinstance(self._result, Exception)
+    def done(self) -> RunResult | None:
+        """The run's result if it ran and judged the target (never starts it)."""
+        result = self._result
+        return None if result is None or isinstance(result, Exception) else result
 
     @property
     def unjudged(self) -> bool:
-        """The run ended without a verdict on the target (unreachable, a refused token, ...: exit 2 in the CLI)."""
-        return isinstance(self._result, Exception)
+        """The run ended without a verdict on the target (unreachable, a refused token, a target that is not the
+        API: exit 2 in the CLI)."""
+        return isinstance(self._result, Exception) or (self._result is not None and self._result.not_the_api)
 
     def get(self) -> RunResult:
         from contracts.errors import ContractsError
@@ -215,8 +218,8 @@ def pytest_configure(config: pytest.Config) -> None:
                 "(see the `contracts` group in pytest --help)"
             )
         return
+    from contracts.checks import CHECKS
     from contracts.errors import ContractsError
-    from contracts.registry import CHECKS
     from contracts.runner import validate_config
 
     try:
@@ -254,19 +257,29 @@ class _ExitStatus:
             session.exitstatus = pytest.ExitCode.INTERRUPTED  # 2
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """The run's warnings (what the spec infers where the page is silent, texts the page gives verbatim), apart
-    from the failures its check items show: they do not fail a check unless --contracts-fail-on=warning."""
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """The run's likely causes (:mod:`contracts.diagnosis`) once, after the failures: at a wrong prefix every
+    check fails with ``expected 401, got 404``, and this says why and what to do. Then its warnings (what the
+    spec infers where the page is silent, texts the page gives verbatim), apart from the failures its check items
+    show: they fail no check unless --contracts-fail-on=warning."""
     plan = config.stash.get(_PLAN, None)
-    if plan is None or not plan.session_run.done:
+    result = None if plan is None else plan.session_run.done
+    if result is None:
         return
-    result = plan.session_run.get()
+    if result.diagnoses:
+        terminalreporter.write_sep("=", "contracts: likely cause")
+        for diagnosis in result.diagnoses:
+            terminalreporter.write_line(str(diagnosis))
     failing = {id(f) for f in result.failures}
     warnings = [f for f in result.open if id(f) not in failing]
+    if result.notes:
+        terminalreporter.write_sep("-", "contracts: notes")
+        for note in result.notes:
+            terminalreporter.write_line(note)
     if warnings:
-        terminalreporter.section(f"contracts: {len(warnings)} warning(s) (do not fail the run)", sep="-")
+        terminalreporter.write_sep("-", f"contracts: {len(warnings)} warning(s) (they do not fail the run)")
         for finding in warnings:
-            terminalreporter.line(str(finding))
+            terminalreporter.write_line(str(finding))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -328,8 +341,14 @@ class ContractFailure(Exception):
     """A check's findings; ``follows`` are (finding, cause) pairs where it only saw what follows from another
     check's finding (an HTML page breaks every body check): shown with the finding they follow from."""
 
-    def __init__(self, findings: list[Finding], follows: Sequence[tuple[Finding, Finding]] = ()) -> None:
-        lines = [str(f) for f in findings]
+    def __init__(
+        self,
+        findings: list[Finding],
+        follows: Sequence[tuple[Finding, Finding]] = (),
+        diagnoses: Sequence[Diagnosis] = (),
+    ) -> None:
+        lines = [line for d in diagnoses for line in (*str(d).splitlines(), "")]  # the likely cause first, once
+        lines += [str(f) for f in findings]
         lines += [f"{str(f).splitlines()[0]}\n  follows from: {str(cause).splitlines()[0]}" for f, cause in follows]
         super().__init__("\n".join(lines))
 
@@ -350,9 +369,12 @@ class ContractCheck(pytest.Item):
         from contracts.errors import ContractsError
 
         try:
-            self.session_run.get()
+            result = self.session_run.get()
         except ContractsError as exc:
             pytest.fail(f"contracts: the target could not be judged: {exc}", pytrace=False)
+        if result.not_the_api:
+            causes = "\n".join(str(d) for d in result.diagnoses if d.not_the_api)
+            pytest.fail(f"contracts: the target is not the API, so it could not be judged:\n{causes}", pytrace=False)
 
     def runtest(self) -> None:
         from contracts.report import consequences_by_check
@@ -363,7 +385,8 @@ class ContractCheck(pytest.Item):
             pair for (check, _), pairs in consequences_by_check(result).items() if check == self.check for pair in pairs
         ]
         if failures or follows:
-            raise ContractFailure(failures, follows)
+            ids = {f.id for f in failures} | {cause.id for _, cause in follows}
+            raise ContractFailure(failures, follows, [d for d in result.diagnoses if ids & set(d.findings)])
         ran = {o.check for o in result.outcomes if not o.skipped} | {f.check for f in result.findings}
         if self.check not in ran:
             reasons = sorted({o.skipped for o in result.outcomes if o.check == self.check and o.skipped})

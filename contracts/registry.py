@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 from vendor_specs import rules
 
 if TYPE_CHECKING:
-    from contracts.checks import Problem
-    from contracts.reply import Reply
+    from contracts.reply import Problem, Reply
 
 __all__ = ["CHECKS", "Check", "Judge", "Registry", "check"]
 
@@ -49,20 +48,23 @@ def _describe(func: Callable[..., Any]) -> str:
 
 
 class Registry:
-    """Registered checks in registration order (the order every report lists them in). Reading it imports
-    ``contracts.checks`` (where the harness's own checks register themselves) first."""
+    """Registered checks in registration order (the order every report lists them in)."""
 
     def __init__(self) -> None:
         self._checks: dict[str, Check] = {}
 
     @property
     def _all(self) -> dict[str, Check]:
-        import contracts.checks  # noqa: F401  (its checks register on import; a no-op once imported)
-
         return self._checks
 
-    def register(self, func: Judge | None = None, *, name: str | None = None, kind: str = "harness",
-                 description: str | None = None) -> Any:
+    def register(
+        self,
+        func: Judge | None = None,
+        *,
+        name: str | None = None,
+        kind: str = "harness",
+        description: str | None = None,
+    ) -> Any:
         """``@check`` (a harness check named after the function), ``@check(kind="schemathesis")``, or
         ``register(name=..., kind=..., description=...)`` for a check without a judge of its own."""
         if kind not in KINDS:
@@ -111,6 +113,6 @@ class Registry:
         return [c for c in self if c.judge is not None]
 
 
-#: every check the harness reports (filled by ``contracts.checks`` when it is imported)
+#: every check the harness reports: import it from ``contracts.checks``, whose checks register themselves on import
 CHECKS = Registry()
 check = CHECKS.register

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from vendor_specs import MISSING, Relation, Rule, rules
-
 from contracts.reply import Problem, Reply
+from vendor_specs import MISSING, Relation, Rule, rules
 
 __all__ = ["related"]
 

@@ -46,6 +46,7 @@ class Problem:
     rule_id: str = ""
     keyword: str = ""
     violation: Violation | None = None
+    answer: bool = False  # the answer itself is not the one predicted: what else is seen on it follows from that
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Reply:
     source: str = "explicit"
     predictions: tuple[Prediction, ...] = ()
     path_params: dict[str, str] = field(default_factory=dict)
+    probe: Any = None  # the contracts.plan.Probe that sent it (the harness's own requests)
     _parsed: tuple[Any, tuple[Duplicate, ...]] | None = field(default=None, repr=False)
 
     @property

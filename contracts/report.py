@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from contracts.registry import CHECKS
+from contracts.checks import CHECKS
 from contracts.findings import Finding
 from contracts.runfile import run_to_dict
 
@@ -21,6 +21,8 @@ MAX_SHOWN = 20  # findings shown per check and operation in the human summary
 
 
 def verdict(result: RunResult) -> str:
+    if result.not_the_api:
+        return "NOT JUDGED"
     return {0: "PASSED", 1: "FAILED"}.get(result.exit_code, "INCOMPLETE")
 
 
@@ -81,7 +83,12 @@ def _diagnoses(result: RunResult) -> list[str]:
         covered = len(ids & set(diagnosis.findings))
         lines.append("")
         lines += str(diagnosis).splitlines()
-        if covered == len(ids):
+        if diagnosis.not_the_api:
+            lines.append(
+                "  The target is not the API: nothing it answered can be judged by the spec (exit 2). The findings "
+                "below are what the spec says of those answers, its consequences."
+            )
+        elif covered == len(ids):
             lines.append(
                 "  Every finding below follows from it." if covered > 1 else "  The finding below follows from it."
             )
@@ -91,14 +98,18 @@ def _diagnoses(result: RunResult) -> list[str]:
 
 
 _SECTIONS = (
-    ("failure", "FAILURES: what the page states, broken"),
-    ("warning", "WARNINGS: what the spec infers where the page is silent, or a text the page gives verbatim, "
-     "worded otherwise (they fail the run only with --fail-on warning)"),
-    ("note", "NOTES"),
+    ("failure", "FAILURES: what the page states, broken", "failure(s)"),
+    (
+        "warning",
+        "WARNINGS: what the spec infers where the page is silent, or a text the page gives verbatim, worded "
+        "otherwise (they fail the run only with --fail-on warning)",
+        "warning(s)",
+    ),
+    ("note", "NOTES", "note(s)"),
 )
 
 
-def _section(findings: list[Finding], heading: str, lines: list[str]) -> None:
+def _section(findings: list[Finding], heading: str, lines: list[str], noun: str) -> None:
     if not findings:
         return
     lines.append("")
@@ -110,7 +121,7 @@ def _section(findings: list[Finding], heading: str, lines: list[str]) -> None:
         items = grouped[check]
         described = CHECKS[check].description if check in CHECKS else ""
         lines.append("")
-        lines.append(f"== {check}: {len(items)} — {described}".rstrip(" —"))
+        lines.append(f"== {check}: {len(items)} {noun} — {described}".rstrip(" —"))
         per_operation: dict[str, int] = defaultdict(int)
         for finding in items:
             per_operation[finding.operation] += 1
@@ -126,9 +137,12 @@ def _section(findings: list[Finding], heading: str, lines: list[str]) -> None:
 def render_text(result: RunResult) -> str:
     lines = [f"contracts check {result.api} at {result.root} (profile: {result.profile}, seed {result.seed})"]
     lines += _diagnoses(result)
-    for severity, heading in _SECTIONS:
-        _section([f for f in result.open if f.severity == severity], heading, lines)
-    _section(result.accepted, "ACCEPTED by the baseline", lines)
+    for fit in result.overlays:
+        lines.append("")
+        lines.append(str(fit))
+    for severity, heading, noun in _SECTIONS:
+        _section([f for f in result.open if f.severity == severity], heading, lines, noun)
+    _section(result.accepted, "ACCEPTED by the baseline", lines, "accepted")
     by_reason: dict[str, set[str]] = defaultdict(set)
     for outcome in result.skipped:
         by_reason[outcome.skipped or ""].add(outcome.check)
@@ -163,7 +177,21 @@ def render_text(result: RunResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _junit_unjudged(result: RunResult) -> str:
+    """A run that could not judge its target: one test case in error (not a failure: nothing was judged)."""
+    suite = ET.Element("testsuite", name=f"contracts.{result.api}", tests="1", failures="0", errors="1", skipped="0")
+    suite.set("time", f"{result.seconds:.3f}")
+    case = ET.SubElement(suite, "testcase", classname=f"contracts.{result.api}", name="judge the target")
+    node = ET.SubElement(case, "error", message=(result.error or "")[:500], type="could not judge")
+    node.text = f"contracts check {result.api} at {result.root or '(no base URL)'}: {result.error}"
+    suites = ET.Element("testsuites")
+    suites.append(suite)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
 def render_junit(result: RunResult) -> str:
+    if result.error is not None:
+        return _junit_unjudged(result)
     cases = _testcases(result)
     by_key = defaultdict(list)
     for finding in result.findings:
@@ -227,6 +255,8 @@ def render_matrix(results: list[RunResult]) -> str:
     tables = [cells(r) for r in results]
     for i, r in enumerate(results):
         ops = list(dict.fromkeys(op for _, op in sorted(tables[i]) if op != "*"))
+        if r.error is not None:  # nothing was judged: no column, the reason
+            lines.append(f"--  {verdict(r):10} {r.api} at {r.root}: could not judge: {r.error}")
         for op in ops:
             columns.append((i, op))
             lines.append(f"#{len(columns)}  {verdict(r):10} {r.api} {op} at {r.root}: {len(r.failures)} failure(s)")

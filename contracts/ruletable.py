@@ -12,10 +12,9 @@ import sys
 import textwrap
 from typing import Any, TextIO
 
-from vendor_specs import APIS, SpecError, rules, spec_key
-
 from contracts.errors import UsageError
 from contracts.findings import spec_file
+from vendor_specs import APIS, SpecError, rules, spec_key
 
 __all__ = ["register", "render_rules", "rules_document"]
 
@@ -35,7 +34,10 @@ def render_rules(key: str, out: TextIO) -> None:
     )
     for r in found:
         print("", file=out)
-        print(f"{r.id}  [{r.severity}: {'text the page gives verbatim' if r.text else r.basis}]  check: {', '.join(r.checks)}", file=out)
+        print(
+            f"{r.id}  [{r.severity}: {'text the page gives verbatim' if r.text else r.basis}]  check: {', '.join(r.checks)}",
+            file=out,
+        )
         for line in textwrap.wrap(f"page: “{r.page}”", 110, subsequent_indent="      "):
             print(f"  {line}", file=out)
         if r.reason:

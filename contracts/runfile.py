@@ -17,14 +17,19 @@ from contracts.diagnosis import Diagnosis
 from contracts.errors import ReportFileError
 from contracts.findings import CheckOutcome, Finding
 from contracts.guard import Answer
+from contracts.overlayfit import OverlayFit
 from contracts.runner import RunResult
 
 __all__ = ["REPORT_KIND", "REPORT_VERSION", "load_run", "run_from_dict", "run_to_dict"]
 
 REPORT_KIND = "contracts-run"
 #: the format's version: 1 is the first with ``report`` and ``version`` (findings with count, sources,
-#: consequences, field, rule, value, request and response; diagnoses; answers; every outcome)
-REPORT_VERSION = 1
+#: consequences, field, rule, value, request and response; diagnoses; answers; every outcome; ``error``: why a
+#: run could not judge its target, null otherwise)
+REPORT_VERSION = 2
+#: versions this reads: 2 adds each finding's ``severity`` and ``rule_id``, the run's ``fail_on`` and the shipped
+#: ``overlays`` that describe its findings (a version 1 report's findings are all failures)
+READS = (1, 2)
 
 
 def run_to_dict(result: RunResult) -> dict[str, Any]:
@@ -37,6 +42,7 @@ def run_to_dict(result: RunResult) -> dict[str, Any]:
         "seed": result.seed,
         "profile": result.profile,
         "exit_code": result.exit_code,
+        "error": result.error,  # why the run could not judge the target (exit 2), else null
         "requests": result.requests,
         "seconds": round(result.seconds, 3),
         "diagnoses": [
@@ -57,6 +63,8 @@ def run_to_dict(result: RunResult) -> dict[str, Any]:
             {"status": a.status, "media_type": a.media_type, "location": a.location, "title": a.title, "count": n}
             for a, n in result.answers.most_common()
         ],
+        "overlays": [fit.as_dict() for fit in result.overlays],
+        "fail_on": result.fail_on,
         "notes": result.notes,
         "observations": result.observations,
         "incomplete": result.incomplete,
@@ -76,6 +84,8 @@ def _finding(data: dict[str, Any]) -> Finding:
         status=data.get("status"),
         accepted=data.get("accepted"),
         rule=str(data.get("rule") or ""),
+        rule_id=str(data.get("rule_id") or ""),
+        severity=str(data.get("severity") or "failure"),
         path=str(data.get("path") or ""),
         value=data.get("value"),
         request=str(data.get("request") or ""),
@@ -93,7 +103,7 @@ def run_from_dict(data: Any, source: str = "the report") -> RunResult:
             f'{source}: is not a contracts run report (no "report": "{REPORT_KIND}"); '
             "give the files `contracts check --json PATH` writes"
         )
-    if data.get("version") != REPORT_VERSION:
+    if data.get("version") not in READS:
         raise ReportFileError(
             f"{source}: is a run report of format version {data.get('version')!r}; this contracts reads version "
             f"{REPORT_VERSION}: run `contracts check --json` again with this version (or use the contracts that wrote it)"
@@ -115,6 +125,12 @@ def run_from_dict(data: Any, source: str = "the report") -> RunResult:
             notes=[str(n) for n in data["notes"]],
             observations=[str(o) for o in data["observations"]],
             incomplete=data.get("incomplete"),
+            error=None if data.get("error") is None else str(data["error"]),
+            fail_on=str(data.get("fail_on") or "failure"),
+            overlays=[
+                OverlayFit(str(o["overlay"]), tuple(str(i) for i in o["explained"]), int(o["total"]))
+                for o in data.get("overlays") or ()
+            ],
             diagnoses=[
                 Diagnosis(
                     str(d["kind"]),

@@ -13,18 +13,29 @@ from pathlib import Path
 from contracts.baseline import Accepted, apply_baseline, load_baseline
 from contracts.cases import CaseContext, probe_id, run_cases
 from contracts.diagnosis import Diagnosis, diagnose
-from contracts.errors import ProfileError, TargetError, UsageError
+from contracts.errors import ContractsError, ProfileError, TargetError, UsageError
 from contracts.findings import CheckOutcome, Finding, curl_command, request_excerpt, spec_location
 from contracts.fuzz import fuzz
 from contracts.guard import Answer, Guard
 from contracts.merge import Tally
+from contracts.overlayfit import OverlayFit, fits
 from contracts.profile import Profile, load_profile
 from contracts.progress import Progress, ProgressReporter
+from contracts.reach import PERMANENT, cannot_reach
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import vendor_cases
 from vendor_specs import APIS, SpecError, is_api, operations, spec_key, vendor_of
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "FAIL_ON", "RunConfig", "RunResult", "parse_header", "run", "validate_config"]
+__all__ = [
+    "DEFAULT_MAX_EXAMPLES",
+    "FAIL_ON",
+    "RunConfig",
+    "RunResult",
+    "parse_header",
+    "run",
+    "unjudged",
+    "validate_config",
+]
 
 DEFAULT_MAX_EXAMPLES = 100
 FAIL_ON = ("failure", "warning")  # the lowest severity that fails a run
@@ -73,6 +84,8 @@ class RunResult:
     diagnoses: list[Diagnosis] = field(default_factory=list)  # the likely causes, when the answers show one
     answers: Counter[Answer] = field(default_factory=Counter)  # every answer of the target, by kind
     fail_on: str = "failure"  # the lowest severity that fails the run (--fail-on)
+    error: str | None = None  # why the run could not judge the target at all (exit 2), see unjudged()
+    overlays: list[OverlayFit] = field(default_factory=list)  # shipped overlays that describe what was found
 
     @property
     def open(self) -> list[Finding]:
@@ -100,8 +113,16 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """1 violations found; else 2 when the run could not finish (--max-time); else 0."""
-        return 1 if self.failures else 2 if self.incomplete else 0
+        """2 when the target is not the API (a diagnosis says so: a web app, no such path, a login); else 1 when
+        failures were found; else 2 when the run could not judge the target or finish (--max-time); else 0."""
+        if self.not_the_api:
+            return 2
+        return 1 if self.failures else 2 if self.incomplete or self.error else 0
+
+    @property
+    def not_the_api(self) -> bool:
+        """A diagnosis says the target is not the API: its findings are that, not the server's contract."""
+        return any(d.not_the_api for d in self.diagnoses)
 
 
 def _resolve(config: RunConfig) -> tuple[str, Profile, str, list[Accepted]]:
@@ -177,9 +198,12 @@ def _wait_for(target: Target, ctx: CaseContext, seconds: float, progress: Progre
         silent = ex.cut == "unreachable" or (ex.cut == "timeout" and "no status line" in (ex.error or ""))
         if not silent:
             return
+        if ex.cut == "unreachable" and ex.cause in PERMANENT:  # waiting does not make a name resolve
+            raise TargetError(cannot_reach(target.base_url, ex.cause, ex.error or ""))
         if time.monotonic() + 0.25 >= deadline:
+            why = cannot_reach(target.base_url, ex.cause, ex.error or "") if ex.cut == "unreachable" else ex.error
             raise TargetError(
-                f"target {target.base_url} did not answer within --wait {seconds:g} s ({ex.url}: {ex.error}); "
+                f"target {target.base_url} did not answer within --wait {seconds:g} s ({why}); "
                 "is it starting at all? see its log, or raise --wait"
             )
         time.sleep(0.25)
@@ -193,7 +217,9 @@ def _preflight(target: Target, ctx: CaseContext) -> None:
         raise TargetError(
             f"target {target.base_url} did not answer within {target.timeout:g} s (GET {ex.url}); is it hanging? raise --timeout if it is just slow"
         )
-    if ex.cut in ("unreachable", "not_http"):
+    if ex.cut == "unreachable":
+        raise TargetError(cannot_reach(target.base_url, ex.cause, ex.error or ""))
+    if ex.cut == "not_http":
         raise TargetError(f"target {target.base_url}: {ex.url} {ex.error}")
 
 
@@ -328,6 +354,27 @@ def _probe(
     return probe
 
 
+def unjudged(config: RunConfig, error: str) -> RunResult:
+    """The result of a run that could not judge its target (``error``: why; exit 2), for the reports a CI job
+    keeps: what ``config`` names (as much of it as resolves), no checks, ``error`` and ``incomplete`` saying why."""
+    api, base_url, source = config.api, config.base_url or "", str(config.profile or "")
+    root = base_url
+    try:
+        api, profile, base_url, _accepted = _resolve(config)
+        source, root = profile.source, root_url(base_url, api)
+    except (ContractsError, SpecError):
+        pass  # the options themselves are what could not make a run: shown as given
+    return RunResult(
+        api=api,
+        base_url=base_url,
+        root=root,
+        seed=config.seed if config.seed is not None else 0,
+        profile=source,
+        error=error,
+        incomplete=f"the run could not judge the target: {error}",
+    )
+
+
 def run(config: RunConfig) -> RunResult:
     """Check the live server described by ``config`` against its vendor spec. Raises ContractsError (exit 2)."""
     api, profile, base_url, accepted = _resolve(config)
@@ -407,5 +454,6 @@ def run(config: RunConfig) -> RunResult:
         result.outcomes.append(CheckOutcome(check, ctx.label))
     result.requests += target.requests
     result.findings, result.stale_baseline = apply_baseline(result.findings, accepted)
+    result.overlays = fits(api, result.findings)
     result.seconds = time.monotonic() - started
     return result

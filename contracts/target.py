@@ -22,6 +22,7 @@ from contracts.findings import curl_command, request_excerpt, response_excerpt
 from contracts.guard import MARKER, Guard
 from contracts.masking import redacted
 from contracts.observed import Observed
+from contracts.reach import client_failure
 from vendor_specs import Credential, Operation, base_path, credentials, match_operation, operations
 
 __all__ = ["BAD_TOKEN", "Exchange", "Target", "root_url"]
@@ -72,6 +73,7 @@ class Exchange:
     body: bytes = b""
     error: str | None = None
     cut: str | None = None  # timeout, too_big, skipped, unreachable, not_http
+    cause: str = ""  # unreachable: why (dns, refused, tls, not_tls, reset, ...: contracts.reach)
     elapsed: float = 0.0
     requested_id: str | None = None
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -187,15 +189,17 @@ class Target:
         try:
             # A pre-built URL keeps literal slashes and %2F exactly as written.
             response = self.client.request(op.method, httpx.URL(url), headers=headers)
-        except httpx.HTTPError as exc:  # the guard itself failed to answer in time: should not happen
-            ex.error, ex.cut = f"request to {url} failed: {type(exc).__name__}: {exc}", "unreachable"
+        except httpx.HTTPError as exc:  # an https:// tunnel that failed, or its TLS: the guard knows why
+            ex.cut = "unreachable"
+            ex.cause, ex.error = self._failure(url, exc)
         else:
             kind = response.headers.get(MARKER)
             if kind == "skipped":
                 self.requests -= 1  # never reached the target
             if kind is not None:
                 ex.cut = kind
-                ex.error = _detail(response.content) or kind
+                ex.error, ex.cause = _detail(response.content)
+                ex.error = ex.error or kind
             else:
                 ex.status = response.status_code
                 ex.content_type = response.headers.get("content-type")
@@ -203,9 +207,25 @@ class Target:
         ex.elapsed = time.monotonic() - started
         return ex
 
+    def _failure(self, url: str, exc: httpx.HTTPError) -> tuple[str, str]:
+        """(cause, detail) of a request the client could not make: what the guard saw of the tunnel (no
+        connection, a plain-HTTP answer, a hang-up), else what the client's own error says (its TLS)."""
+        parts = urlsplit(url)
+        host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+        try:
+            authority = f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        except ValueError:
+            authority = parts.netloc
+        trouble = self.guard.trouble(authority)
+        if trouble is not None and trouble.cause:
+            return trouble.cause, trouble.detail
+        return client_failure(exc)
 
-def _detail(content: bytes) -> str:
+
+def _detail(content: bytes) -> tuple[str, str]:
+    """A guard's marked answer -> (detail, cause)."""
     try:
-        return str(json.loads(content).get("detail", ""))
+        data = json.loads(content)
+        return str(data.get("detail", "")), str(data.get("cause", ""))
     except (ValueError, AttributeError):
-        return ""
+        return "", ""

@@ -82,7 +82,7 @@ from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._rules import CALLERS, Expect, Relation, Rule, rule, rule_at, rules
 from vendor_specs._security import Credential, credentials, placements, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
-from vendor_specs._upstream import Upstream, UpstreamError, UpstreamResponse
+from vendor_specs._upstream import Upstream, UpstreamError, UpstreamResponse, decoded
 from vendor_specs._violations import (
     MISSING,
     Violation,
@@ -146,6 +146,7 @@ __all__ = [
     "core_request",
     "core_response",
     "credentials",
+    "decoded",
     "documented_refusal",
     "documented_statuses",
     "examples_for",

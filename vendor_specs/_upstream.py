@@ -4,7 +4,8 @@ The one way the proxy (``mock_server``) and the harness's guard (``contracts``) 
 one deadline, ``timeout`` seconds after it starts: an upstream that drips its body is cut at the deadline.
 A body is never held beyond ``max_body`` bytes: a larger ``Content-Length`` is refused before a byte of it
 is read, a chunked or unframed body is cut the moment it passes the cap. Both close the connection.
-Every failure is an :class:`UpstreamError` whose ``reason`` says what the upstream did, in words.
+Every failure is an :class:`UpstreamError` whose ``reason`` says what the upstream did, in words (and, for a
+connection that never carried an answer, whose ``cause`` names the kind: DNS, refused, TLS, reset, ...).
 
 Connections are reused (up to ``max_idle`` kept idle, most recently used first). A reused connection that
 the upstream had closed without a byte of answer is retried once on a new one for idempotent methods (the
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -25,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httptools
 
-__all__ = ["Upstream", "UpstreamError", "UpstreamResponse"]
+__all__ = ["Upstream", "UpstreamError", "UpstreamResponse", "decoded"]
 
 Headers = Sequence[tuple[bytes, bytes]]
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -42,14 +44,43 @@ class UpstreamError(Exception):
     """The upstream gave no usable answer. ``kind``: ``timeout`` (the deadline passed), ``too_big`` (the body
     passed the cap), ``unreachable`` (no connection, or closed before answering), ``not_http`` (an answer that is
     not HTTP, or a malformed one). ``answered``: its status line and headers had arrived; ``received``: body
-    bytes read before it stopped."""
+    bytes read before it stopped.
 
-    def __init__(self, reason: str, *, kind: str = "unreachable", answered: bool = False, received: int = 0) -> None:
+    ``cause``, for a connection that carried no answer at all: ``dns`` (the host name does not resolve),
+    ``dns_again`` (the resolver failed for now), ``refused``, ``timeout`` (no connection in time), ``tls`` (the
+    handshake failed), ``certificate`` (the server's certificate is not trusted), ``reset`` (reset before
+    answering), ``closed`` (closed before answering), ``other``; empty otherwise."""
+
+    def __init__(
+        self, reason: str, *, kind: str = "unreachable", answered: bool = False, received: int = 0, cause: str = ""
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.kind = kind
         self.answered = answered
         self.received = received
+        self.cause = cause
+
+    @classmethod
+    def connecting(cls, exc: BaseException, timeout: float) -> UpstreamError:
+        """Why opening a connection failed (``exc``: what the socket, the resolver or TLS raised), in words."""
+        if isinstance(exc, TimeoutError):  # asyncio.TimeoutError is TimeoutError since Python 3.11
+            return cls(f"timed out after {timeout:g} s while connecting", kind="timeout", cause="timeout")
+        if isinstance(exc, ConnectionRefusedError):
+            return cls("connection refused (is it running, on that port?)", cause="refused")
+        if isinstance(exc, socket.gaierror):
+            cause = "dns_again" if exc.errno == socket.EAI_AGAIN else "dns"
+            return cls(f"host name not found ({exc.strerror or exc})", cause=cause)
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            why = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or exc
+            return cls(f"TLS certificate not trusted ({why})", cause="certificate")
+        if isinstance(exc, ssl.SSLError):
+            return cls(f"TLS handshake failed ({getattr(exc, 'reason', None) or exc})", cause="tls")
+        if isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+            return cls(f"the connection was reset ({exc.strerror or exc})", cause="reset")
+        if isinstance(exc, OSError):
+            return cls(f"could not connect ({exc.strerror or exc})", cause="other")
+        return cls(f"could not connect ({exc or type(exc).__name__})", cause="other")
 
 
 class _Stale(Exception):
@@ -163,7 +194,10 @@ class _Connection(asyncio.Protocol):
             self._finish(_Stale())
         elif not self._received:
             detail = f" ({exc})" if exc else ""
-            self._fail(f"closed the connection before answering{detail}", "unreachable")
+            reset = isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError))
+            self._finish(
+                UpstreamError(f"closed the connection before answering{detail}", cause="reset" if reset else "closed")
+            )
         elif not self._headers_done:
             self._fail("closed the connection in the middle of its status line and headers", "not_http")
         else:
@@ -303,16 +337,8 @@ class Upstream:
                     ssl=self._tls,
                     server_hostname=address.host if self._tls else None,
                 )
-        except TimeoutError:
-            raise UpstreamError(f"timed out after {self.timeout:g} s while connecting", kind="timeout") from None
-        except ConnectionRefusedError:
-            raise UpstreamError("connection refused (is it running, on that port?)") from None
-        except socket.gaierror as exc:
-            raise UpstreamError(f"host name not found ({exc.strerror or exc})") from None
-        except ssl.SSLError as exc:
-            raise UpstreamError(f"TLS handshake failed ({exc.reason or exc})") from None
-        except OSError as exc:
-            raise UpstreamError(f"could not connect ({exc.strerror or exc})") from None
+        except OSError as exc:  # TimeoutError, the resolver's, TLS's and the socket's errors
+            raise UpstreamError.connecting(exc, self.timeout) from None
         protocol.transport = cast(asyncio.Transport, transport)
         return protocol, False
 
@@ -331,3 +357,27 @@ class Upstream:
         """Close the idle connections (those in use close when their exchange ends)."""
         self._drop_idle()
         await asyncio.sleep(0)  # let the transports finish closing in this loop
+
+
+_DECODERS = {"gzip": 31, "x-gzip": 31, "deflate": 15}  # zlib wbits (deflate: zlib-wrapped, as RFC 9110 says)
+
+
+def decoded(body: bytes, encoding: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``body`` without its ``Content-Encoding`` (``gzip``, ``deflate``, or none):
+    never more is decompressed, whatever the body would expand to. :class:`ValueError` saying why for an
+    encoding this does not decode or a broken stream."""
+    name = encoding.strip().lower()
+    if name in ("", "identity") or limit <= 0:
+        return body[: max(limit, 0)]
+    wbits = _DECODERS.get(name)
+    if wbits is None:
+        raise ValueError(f"Content-Encoding {encoding!r} is not decoded")
+    try:
+        return zlib.decompressobj(wbits).decompress(body, limit)
+    except zlib.error as exc:
+        if name == "deflate":  # some servers send raw deflate, without the zlib wrapper
+            try:
+                return zlib.decompressobj(-15).decompress(body, limit)
+            except zlib.error:
+                pass
+        raise ValueError(f"its {name} encoding is broken ({exc})") from None

@@ -11,8 +11,8 @@ import schemathesis
 from schemathesis.checks import CHECKS
 from schemathesis.engine import events, from_schema
 
+from contracts.checks import CHECKS as HARNESS_CHECKS
 from contracts.fuzz import fuzz
-from contracts.registry import CHECKS as HARNESS_CHECKS
 from contracts.guard import Guard
 from contracts.profile import load_profile
 from contracts.target import shape_of

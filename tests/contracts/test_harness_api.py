@@ -6,7 +6,7 @@ import pytest
 
 import contracts
 from contracts import RunConfig, UsageError, run
-from contracts.registry import CHECKS
+from contracts.checks import CHECKS
 from contracts.vendors import vendor_cases
 from tests.contracts.fixtures import reference_profile
 from vendor_specs import APIS
@@ -74,7 +74,7 @@ def test_the_shipped_vendors_need_no_cases_of_their_own(api: str) -> None:
 
 def test_harness_module_for_unknown_api_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="choose one of"):
-        harness_vendor("nope")
+        vendor_cases("nope")
 
 
 def test_library_call(reference) -> None:

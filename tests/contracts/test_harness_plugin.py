@@ -13,7 +13,7 @@ import pytest
 # inside them: import it here once, so that the in-process collection runs below share one copy. The runs that
 # send requests (lazily importing more) use subprocesses, as a user's pytest does.
 import contracts.runner  # noqa: F401
-from contracts.registry import CHECKS as REGISTRY
+from contracts.checks import CHECKS as REGISTRY
 from tests.contracts.fixtures import closed_port, mock_process, reference_profile
 
 pytest_plugins = ["pytester"]
@@ -185,10 +185,11 @@ def test_a_check_that_only_sees_what_follows_from_another_says_so(pytester: pyte
 
 
 @pytest.mark.slow
-def test_plugin_without_profile_skips_with_reason(pytester: pytest.Pytester, reference) -> None:
+def test_plugin_without_profile_says_which_rules_it_could_not_judge(pytester: pytest.Pytester, reference) -> None:
     with reference("respan") as url:
         result = pytester.runpytest_subprocess(*options("respan", url), "-rs")
-    assert "the profile has no tokens.owner" in result.stdout.str()
+    out = result.stdout.str()
+    assert "rule owned-by-others (access_control) not judged: the profile has no tokens.stranger" in out, out
     assert "failed" not in result.parseoutcomes()
 
 
@@ -201,7 +202,9 @@ def test_plugin_unreachable_target_is_an_error_and_exit_2(pytester: pytest.Pytes
     assert "failed" not in outcomes and outcomes["passed"] == 1 and outcomes["errors"] >= 10, outcomes
     assert result.ret == 2
     result.stdout.fnmatch_lines(
-        ["*contracts: the target could not be judged: *connection refused (is it running, on that port?)*"]
+        [
+            "*contracts: the target could not be judged: cannot reach http://127.0.0.1:*: nothing accepts connections on *"
+        ]
     )
     assert "Traceback" not in result.stdout.str()
 
@@ -264,3 +267,28 @@ def test_result_fixture_shares_the_session_run(pytester: pytest.Pytester, refere
             *options("respan", url, profile=reference_profile("respan")), "test_summary.py", "contracts::respan::auth"
         )
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.slow
+def test_the_likely_cause_is_shown_once_per_failing_check_and_in_the_summary(
+    respan_mock: str, pytester: pytest.Pytester
+) -> None:
+    """The mock behind a wrong prefix: the target is not the API, so every check is an error (could not judge, exit
+    status 2), never a failure; the run's diagnosis says why and what to do, once in each check's report and once
+    after them."""
+    result = pytester.runpytest_subprocess(*options("respan", f"{respan_mock}/wrong", profile="mock"))
+    out = result.stdout.str()
+    outcomes = result.parseoutcomes()
+    assert result.ret == 2 and "failed" not in outcomes and outcomes["errors"] >= 3, out
+    cause = "Likely cause: every request is answered 404"
+    advice = (
+        f"What to do: point --base-url at the API's path prefix; the spec's servers suggest: --base-url {respan_mock}"
+    )
+    failures, summary = out.split("= ERRORS =", 1)[1].split("= contracts: likely cause =", 1)
+    items = failures.split("\n_")[1:]  # one per check: `____ ERROR at setup of contracts::respan::auth ____`
+    assert len(items) == outcomes["errors"]
+    for item in items:
+        assert item.count(cause) == 1 and item.count(advice) == 1, item
+    summary = summary.split("short test summary info", 1)[0]
+    assert summary.count(cause) == 1 and summary.count(advice) == 1, out
+    assert f"Checked: {respan_mock} answers 200 application/json" in summary

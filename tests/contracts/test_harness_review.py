@@ -112,7 +112,7 @@ def test_identity_message_grammar(reference, tmp_path: Path, capsys: pytest.Capt
         code = main(check("selise", url, "--profile", profile, "--no-property-based"))
     out = capsys.readouterr().out
     assert code == 1
-    assert "models.own 'model_123' sent as is: expected 200, got 422" in out
+    assert "`owner` reading models.own 'model_123': expected 200, got 422" in out
     assert "sent with as is" not in out
 
 
@@ -219,4 +219,4 @@ def test_baseline_unknown_check(tmp_path: Path, capsys: pytest.CaptureFixture[st
     baseline.write_text("accepted:\n  - {check: error_contracts, reason: typo}\n")
     assert main(check("respan", "http://127.0.0.1:1", "--baseline", str(baseline))) == 2
     line = error_line(capsys.readouterr().err)
-    assert "unknown check `error_contracts`" in line and "error_contract, auth" in line
+    assert "unknown check `error_contracts`" in line and "error_contract, secrets" in line

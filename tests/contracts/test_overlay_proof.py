@@ -1,9 +1,11 @@
 """The proof of the overlays: the mock with an overlay is that implementation, the mock without one is the page.
 
 For every shipped overlay: the mock with it passes ``contracts check`` with it (zero findings), the mock without
-it passes without it, and ``contracts check`` without it fails against the mock with it with exactly the
-overlay's deviations: every failure is explained by one deviation, every deviation is reported, and no cause
-twice (a deviation that changes several fields is one finding per field).
+it passes without it, and ``contracts check`` without it reports against the mock with it exactly the overlay's
+deviations: every finding is explained by one deviation, every deviation is reported, and no cause twice (a
+deviation that changes several fields is one finding per field). Each is a failure where it breaks what the page
+states and a warning where the page is silent (0.12.4's `user: null` fails; SELISE's genesis 400 body, which the
+page never shows, warns), and the report names the overlay that describes them all.
 """
 
 from __future__ import annotations
@@ -61,8 +63,9 @@ def test_the_mock_with_an_overlay_is_that_implementation(name: str) -> None:
         judged = _check(api, url, name)
         assert judged.exit_code == 0 and not judged.findings, _report(judged)
         page = _check(api, url, None)
-    assert page.exit_code == 1
+    assert page.exit_code == (1 if any(f.severity == "failure" for f in page.findings) else 0)
     report = _report(page)
+    assert [(fit.overlay, fit.complete) for fit in page.overlays[:1]] == [(name, True)], report
     deviations: dict[str, int] = {}
     for action in overlay.actions:
         if not action.page_silent:
@@ -72,12 +75,12 @@ def test_the_mock_with_an_overlay_is_that_implementation(name: str) -> None:
     )
     # exactly the overlay's deviations: every failure is explained by one deviation, every deviation is found,
     # and no cause is reported twice (failures are merged by check, status, rule and field)
-    for finding in page.failures:
+    for finding in page.open:
         explained_by = [n for n, pattern in EVIDENCE[name].items() if re.search(pattern, str(finding))]
         assert len(explained_by) == 1, f"{finding}\nis explained by deviations {explained_by}"
     for number, pattern in EVIDENCE[name].items():
-        assert any(re.search(pattern, str(f)) for f in page.failures), f"deviation {number} is not reported:\n{report}"
-    causes = [(f.check, f.operation, f.status, f.rule, f.path) for f in page.failures]
+        assert any(re.search(pattern, str(f)) for f in page.open), f"deviation {number} is not reported:\n{report}"
+    causes = [(f.check, f.operation, f.status, f.rule, f.path) for f in page.open]
     assert len(causes) == len(set(causes)), report
 
 

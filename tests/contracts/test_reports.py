@@ -104,7 +104,8 @@ def test_one_finding_per_cause_across_explicit_cases_phases_and_vendor_checks(
         ("error_contract", 404),
     ]
     missing = next(f for f in data["findings"] if f["status"] == 404)
-    assert missing["path"] == "$.detail" and missing["rule"] == "documented message"
+    assert missing["path"] == "$.detail" and missing["rule"] == "the page's text"
+    assert (missing["rule_id"], missing["severity"]) == ("not-found-text", "failure")  # --strict-messages
     assert missing["location"] == "openapi/openwebui.yaml#/components/schemas/ErrorDetail/properties/detail"
     # the explicit not-found case, its vendor check's copy, the other explicit 404s and any generated request that
     # got a 404 (how many do varies with the data generated): one finding
@@ -112,7 +113,7 @@ def test_one_finding_per_cause_across_explicit_cases_phases_and_vendor_checks(
     headlines = [line for line in out.splitlines() if re.match(r"\s*\[\w+\] .*We could not find", line)]
     assert len(headlines) == 2
     assert "Custom check failed" not in out
-    assert "FAILED: 2 failure(s), 0 accepted by baseline" in out
+    assert "FAILED: 2 failure(s), 0 warning(s), 0 accepted by baseline" in out
 
 
 def test_every_reproduction_shows_credentials_one_way(null_field_run: dict[str, Any]) -> None:
@@ -169,7 +170,7 @@ def test_report_json_reads_back_as_the_same_run(null_field_run: dict[str, Any], 
         ('{"findings": []}', 'is not a contracts run report (no "report": "contracts-run")'),
         (
             '{"report": "contracts-run", "version": 99}',
-            "is a run report of format version 99; this contracts reads version 1",
+            "is a run report of format version 99; this contracts reads version 2",
         ),
         ('{"report": "contracts-run", "version": 1, "api": "x"}', "is a damaged run report (missing 'base_url')"),
     ],
@@ -184,7 +185,7 @@ def test_report_refuses_files_that_are_not_run_reports(
     assert captured.out == ""
     (line,) = captured.err.splitlines()
     assert line.startswith(f"contracts: error: {path}: ") and expected in line
-    assert REPORT_VERSION == 1
+    assert REPORT_VERSION == 2
 
 
 def test_report_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

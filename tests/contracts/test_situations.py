@@ -36,7 +36,9 @@ def test_either_answer_passes_and_the_report_says_which(reference, variant: tupl
 def test_an_answer_the_page_does_not_allow_still_fails(reference) -> None:
     with reference("respan", ("missing_model_400",)) as url:
         result = run(RunConfig(api="respan", base_url=url, profile=reference_profile("respan"), max_examples=5))
-    assert any(f.check == "error_contract" and "expected 404, got 400" in f.message for f in result.failures)
+    assert any(
+        f.check == "error_contract" and "expected 404 (not found), got 400" in f.message for f in result.failures
+    )
 
 
 def test_a_text_the_page_does_not_give_is_not_compared(reference) -> None:

@@ -68,10 +68,10 @@ def test_without_wait_a_down_target_is_exit_2_at_once(capsys: pytest.CaptureFixt
 
 
 def test_headers_reach_every_request_and_stay_hidden(capsys: pytest.CaptureFixture[str]) -> None:
-    with serve(make_app("respan", {"variant_gateway_token", "updated_before_created"})) as url:
+    with serve(make_app("respan", {"variant_gateway_token", "wrong_id_returned"})) as url:
         code = main(check(url, "-H", "X-Gateway-Token: gw-secret-1"))
     out = capsys.readouterr().out
-    assert code == 1 and "== consistency:" in out, out  # the gateway let every request through
+    assert code == 1 and "== identity:" in out, out  # the gateway let every request through
     assert "not_a_server_error" not in out.split("Checks run:")[0], out
     assert "-H 'X-Gateway-Token: <X-Gateway-Token value>'" in out and "gw-secret-1" not in out
 

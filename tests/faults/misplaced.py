@@ -2,7 +2,8 @@
 
 - ``web_app(api)``: the vendor's reference API under the spec's *real* prefix (Open WebUI's ``/api/v1``) and,
   for every other GET, the web app's page (200 ``text/html``, titled), as a real Open WebUI with its bundled
-  frontend answers a base URL without ``/api/v1``;
+  frontend answers a base URL without ``/api/v1``; ``web_app(api, gzip=True)`` compresses every answer for a
+  client that accepts gzip, as a real server does (Open WebUI behind its usual proxy);
 - ``not_found()``: FastAPI's ``{"detail": "Not Found"}`` 404 for every path (a wrong prefix, no web app);
 - ``login_gateway()``: a 302 to ``/login?next=...`` for every request (a gateway's session check), and its
   sign-in page at ``/login`` (where a client that follows redirects, like Schemathesis, ends up).
@@ -14,6 +15,8 @@ the likely cause.
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -33,7 +36,7 @@ def real_prefix(api: str) -> str:
     return servers(api)[-1].prefix
 
 
-def web_app(api: str = "openwebui") -> Starlette:
+def web_app(api: str = "openwebui", gzip: bool = False) -> Starlette:
     async def page(request: Request) -> Response:
         if request.method != "GET":
             return JSONResponse({"detail": "Method Not Allowed"}, status_code=405)
@@ -43,7 +46,8 @@ def web_app(api: str = "openwebui") -> Starlette:
         routes=[
             Mount(real_prefix(api), app=make_app(api, prefix="")),
             Route("/{path:path}", page, methods=_METHODS),
-        ]
+        ],
+        middleware=[Middleware(GZipMiddleware, minimum_size=0)] if gzip else [],
     )
 
 

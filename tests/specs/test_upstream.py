@@ -7,16 +7,19 @@ deadline per exchange, memory by the body cap.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
+import ssl
 import time
 import tracemalloc
+import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from tests.mock_server.scripted import answer, closes_after_one, scripted_server, serving, silent, stalls_in_headers
-from vendor_specs import Upstream, UpstreamError, UpstreamResponse
+from vendor_specs import Upstream, UpstreamError, UpstreamResponse, decoded
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Case: Kept\r\nContent-Length: 2\r\n\r\n{}"
 MB = 1_048_576
@@ -178,6 +181,47 @@ def test_connection_refused() -> None:
         port = sock.getsockname()[1]
     error = failure(f"http://127.0.0.1:{port}")
     assert error.reason == "connection refused (is it running, on that port?)" and not error.answered
+    assert error.cause == "refused"
+
+
+def test_a_name_that_does_not_resolve_is_a_dns_cause() -> None:
+    error = failure("http://no-such-host.invalid")  # RFC 6761: never resolves
+    assert error.reason.startswith("host name not found (") and error.cause == "dns"
+
+
+def test_closed_before_answering_is_a_closed_cause() -> None:
+    with scripted_server(answer(b"", keep_open=False)) as server:
+        assert failure(server.url).cause == "closed"
+
+
+@pytest.mark.parametrize(
+    ("exc", "cause", "reason"),
+    [
+        (TimeoutError(), "timeout", "timed out after 3 s while connecting"),
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "dns", "host name not found (Name or"),
+        (socket.gaierror(socket.EAI_AGAIN, "Temporary failure"), "dns_again", "host name not found (Temporary"),
+        (ssl.SSLCertVerificationError(1, "certificate verify failed"), "certificate", "TLS certificate not trusted"),
+        (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), "tls", "TLS handshake failed"),
+        (ConnectionResetError(104, "Connection reset by peer"), "reset", "the connection was reset ("),
+        (OSError(113, "No route to host"), "other", "could not connect (No route to host)"),
+    ],
+)
+def test_connection_failures_name_their_cause(exc: BaseException, cause: str, reason: str) -> None:
+    error = UpstreamError.connecting(exc, 3)
+    assert error.cause == cause and error.reason.startswith(reason), (error.cause, error.reason)
+
+
+def test_decoded_reads_gzip_and_deflate_up_to_the_limit() -> None:
+    page = b"<title>Open WebUI</title>" + b"x" * 100_000
+    assert decoded(gzip.compress(page), "gzip", 25) == page[:25]
+    assert decoded(zlib.compress(page), "Deflate", 100) == page[:100]
+    raw = zlib.compressobj(wbits=-15)
+    assert decoded(raw.compress(page) + raw.flush(), "deflate", 25) == page[:25]  # raw deflate, as some send it
+    assert decoded(page, "", 25) == decoded(page, "identity", 25) == page[:25]
+    with pytest.raises(ValueError, match="'br' is not decoded"):
+        decoded(page, "br", 25)
+    with pytest.raises(ValueError, match="gzip encoding is broken"):
+        decoded(b"not gzip", "gzip", 25)
 
 
 def test_host_header_and_prefix() -> None:
