@@ -19,7 +19,7 @@ from contracts.observed import Observed
 from contracts.plan import Probe, plan, predictions
 from contracts.profile import Profile
 from contracts.reply import Problem, Reply
-from contracts.target import BAD_TOKEN, Exchange, Target
+from contracts.target import BAD_TOKEN, LITERAL, Exchange, Target
 from vendor_specs import (
     Credential,
     Operation,
@@ -173,7 +173,7 @@ def _variant_rule(ctx: CaseContext, probe: Probe, where: dict[str, Credential]) 
         found = rule_at(ctx.api, where[probe.sent[0][0]].pointer)
         if found is not None:
             return found.id
-    return _form_rule(ctx) if "/" in probe.ident else ""
+    return _form_rule(ctx) if set(probe.ident) & set(LITERAL) else ""
 
 
 def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential]) -> None:

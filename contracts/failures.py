@@ -19,9 +19,9 @@ from contracts.findings import Finding
 from contracts.observed import Observed
 from vendor_specs import (
     Violation,
-    rules,
     media_type_violation,
     response_pointer,
+    rules,
     schema_at,
     schema_pointer,
     schema_violations,
@@ -86,7 +86,11 @@ def failure_finding(observed: Observed, check: str, failure: Any) -> Finding:
         return observed.finding(check, f"answered {observed.status} (a server error)", "responses", rule="no 5xx")
     message = " ".join(str(failure.message or "").split())
     return observed.finding(
-        check, f"{title}: {message}".rstrip(": "), *observed.response_where, rule=title, rule_id=_rule_of(observed, check, title)
+        check,
+        f"{title}: {message}".rstrip(": "),
+        *observed.response_where,
+        rule=title,
+        rule_id=_rule_of(observed, check, title),
     )
 
 

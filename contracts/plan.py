@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contracts.reply import Prediction
+from contracts.target import LITERAL
 from vendor_specs import Credential, Profile, model_operation, placements, rules
 
 __all__ = ["MISSING_ID", "UNUSUAL_IDS", "Probe", "plan", "predictions"]
@@ -56,8 +57,10 @@ class Probe:
             parts.append("the credential in " + " and ".join(where[p].describe("…") for p, _ in self.sent))
         elif self.sent and len(where) > 1:
             parts.append(f"the credential in {where[self.sent[0][0]].describe('…')} only")
-        if "/" in self.ident:
-            parts.append("the id's `/` sent as is" if self.literal else "the id's `/` sent as %2F")
+        kept = "".join(sorted(set(self.ident) & set(LITERAL)))
+        if kept:
+            shown = ", ".join(f"`{c}`" for c in kept)
+            parts.append(f"the id's {shown} sent as is" if self.literal else f"the id's {shown} percent-encoded")
         return ", ".join(parts)
 
 
@@ -79,7 +82,7 @@ def plan(key: str, profile: Profile) -> list[Probe]:
     combos = [[p] for p in places] + ([places] if len(places) > 1 else [])  # each alone, then all together
     out: list[Probe] = []
     for model, ident in models.items():
-        forms = (False, True) if "/" in ident else (False,)
+        forms = (False, True) if set(ident) & set(LITERAL) else (False,)
         for literal in forms:
             out.append(Probe("anonymous", model, ident, (), literal))
             for caller in callers[1:]:

@@ -28,6 +28,8 @@ from vendor_specs import Credential, Operation, base_path, credentials, match_op
 __all__ = ["BAD_TOKEN", "Exchange", "Target", "root_url"]
 
 BAD_TOKEN = "contracts-invalid-credential-0000"
+#: the characters an id keeps as written when sent "literally" (a path's and a query value's own delimiters)
+LITERAL = "/:@"
 _SPARE = 5.0  # the client waits this much longer than the guard's deadline: the guard always answers first
 
 
@@ -145,7 +147,7 @@ class Target:
         raise TargetError(f"spec {self.api}: no operation has the id parameter {id_param!r}")  # pragma: no cover
 
     def url_for(self, op: Operation, id_param: str, ident: str | None, *, literal: bool, query: dict[str, str]) -> str:
-        safe = "/" if literal else ""
+        safe = LITERAL if literal else ""
         path = op.path
         q = dict(query)
         for p in op.parameters:

@@ -24,6 +24,7 @@ class Fault:
     alone: bool = False  # True: no other rule is broken (every top-level finding is this rule's)
     rule: str = ""  # the page's rule it breaks (x-rules); '' for the run's own bounds (timeout, body size)
     code: int | None = None  # the exit code when not the rule's severity's (2: the target is not the API)
+    generated: bool = False  # only Schemathesis' generated requests show it (else the harness's own requests do)
 
 
 FAULTS: tuple[Fault, ...] = (
