@@ -21,11 +21,13 @@ __all__ = ["OverlayFit", "fits"]
 
 @dataclass(frozen=True)
 class OverlayFit:
-    """An overlay and the findings (their ids) it describes, out of ``total`` open ones."""
+    """An overlay and the findings (their ids) it describes, out of ``total`` open ones; ``rest``: the headlines of
+    those it does not."""
 
     overlay: str
     explained: tuple[str, ...]
     total: int
+    rest: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -33,14 +35,21 @@ class OverlayFit:
 
     def __str__(self) -> str:
         share = "every finding" if self.complete else f"{len(self.explained)} of the {self.total} findings"
-        return (
+        text = (
             f"The overlay `{self.overlay}` describes {share} of this run: the server behaves as that implementation. "
             f"Judge it as such with --overlay {self.overlay}"
-            + ("" if self.complete else "; the others are not what it describes")
         )
+        if self.rest:
+            text += "; it does not describe:\n" + "\n".join(f"  - {line}" for line in self.rest)
+        return text
 
     def as_dict(self) -> dict[str, object]:
-        return {"overlay": self.overlay, "explained": list(self.explained), "total": self.total}
+        return {
+            "overlay": self.overlay,
+            "explained": list(self.explained),
+            "total": self.total,
+            "rest": list(self.rest),
+        }
 
 
 def _under(reply: Reply, key: str) -> Reply:
@@ -73,8 +82,8 @@ def _described(finding: Finding, key: str) -> bool:
 
 
 def fits(api: str, findings: list[Finding]) -> list[OverlayFit]:
-    """The shipped overlays of ``api``'s vendor that describe some of ``findings`` (open ones), most first. None
-    when the run already judges by an overlay."""
+    """The shipped overlays of ``api``'s vendor that describe all or most (at least half) of ``findings`` (the
+    open ones), most first. None when the run already judges by an overlay."""
     if vendor_of(api) != api:
         return []
     open_ = [f for f in findings if f.accepted is None]
@@ -86,6 +95,7 @@ def fits(api: str, findings: list[Finding]) -> list[OverlayFit]:
             continue
         key = spec_key(api, name)
         explained = tuple(f.id for f in open_ if _described(f, key))
-        if explained:
-            out.append(OverlayFit(name, explained, len(open_)))
+        if explained and 2 * len(explained) >= len(open_):
+            rest = tuple(f"[{f.check}] {f.message}" for f in open_ if f.id not in explained)
+            out.append(OverlayFit(name, explained, len(open_), rest))
     return sorted(out, key=lambda fit: -len(fit.explained))

@@ -6,9 +6,13 @@ says which one decides, two callers' credentials at once) x each way to write th
 literal ``/`` when it has one); plus a fixed set of unusual ids, sent by the owner and without credentials. Each
 request is a :class:`Probe`; :func:`predictions` gives the rules that predict its answer.
 
-The count is bounded by the profile's vocabulary: at most 6 callers x 3 models x (placements + 1) x 2 forms, plus
-2 x (callers with tokens + 1)^2 x 3 mixed requests where placements decide, plus 2 x 8 unusual ids: 52 requests
-for Open WebUI's mock profile, 38 for Respan's, 64 for SELISE's.
+The count is bounded by the profile's vocabulary. Per model (own, shared, missing) and way to write its id (1, or
+2 when it has a ``/``, ``:`` or ``@``): 1 request without credentials + (callers with a credential: the made-up one
+and each token role, at most 5) x (each placement alone, and all together when there are several); where a rule
+says which placement decides, 2 callers' credentials at once for each ordered pair of callers with a credential;
+and 8 unusual ids sent without credentials and by the owner. For the mock's profiles: 40 requests for Open WebUI,
+36 for Respan, 74 for SELISE; at most 3 x 2 x (1 + 5 x 3) + 3 x 5 x 4 + 16 = 172 for a two-placement vendor with
+every role (``tests/contracts/test_plan.py``).
 """
 
 from __future__ import annotations

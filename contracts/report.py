@@ -27,12 +27,12 @@ def verdict(result: RunResult) -> str:
 
 
 def consequences_by_check(result: RunResult) -> dict[tuple[str, str], list[tuple[Finding, Finding]]]:
-    """(check, operation) -> (consequence, its cause) for each finding that follows from a failing one."""
+    """(check, operation) -> (consequence, its cause) for each finding that follows from a failing one (one that
+    fails the run: not accepted, and a failure, or a warning with --fail-on warning)."""
     out: dict[tuple[str, str], list[tuple[Finding, Finding]]] = defaultdict(list)
-    for cause in result.findings:
+    for cause in result.failures:  # what follows from a warning or an accepted finding fails nothing either
         for consequence in cause.consequences:
-            if consequence.accepted is None and cause.accepted is None:
-                out[consequence.key].append((consequence, cause))
+            out[consequence.key].append((consequence, cause))
     return out
 
 

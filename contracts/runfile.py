@@ -128,7 +128,12 @@ def run_from_dict(data: Any, source: str = "the report") -> RunResult:
             error=None if data.get("error") is None else str(data["error"]),
             fail_on=str(data.get("fail_on") or "failure"),
             overlays=[
-                OverlayFit(str(o["overlay"]), tuple(str(i) for i in o["explained"]), int(o["total"]))
+                OverlayFit(
+                    str(o["overlay"]),
+                    tuple(str(i) for i in o["explained"]),
+                    int(o["total"]),
+                    tuple(str(r) for r in o.get("rest") or ()),
+                )
                 for o in data.get("overlays") or ()
             ],
             diagnoses=[
