@@ -97,7 +97,12 @@ def _one(reply: Reply, p: Prediction) -> list[Problem]:
             message = f"{what}: expected {expect.status}, got {reply.status}"
             return [Problem(message, ("responses", expect.status), f"{expect.status}", rule_id=rule_id, answer=True)]
         if expect.status == 200 and not isinstance(reply.json, dict):
-            shown = "not JSON" if reply.json is None and reply.body else repr(reply.json)
+            if reply.body.strip() == b"null":
+                shown = "null"
+            elif reply.json is None:
+                shown = "not JSON" if reply.body else "empty"
+            else:
+                shown = f"a JSON {type(reply.json).__name__}"
             message = f"{what}: got no model (the {reply.status} body is {shown})"
             return [Problem(message, ("responses", 200), "a model", (), rule_id=rule_id, answer=True)]
     out = []

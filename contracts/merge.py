@@ -87,7 +87,7 @@ def nest(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
     out: list[tuple[Finding, list[Finding]]] = []
     by_field: dict[tuple[str, str], tuple[Finding, list[Finding]]] = {}
     for f in ordered:
-        same = (f.path, f.rule)
+        same = (f.path, "")  # the same field of one answer is one cause, whatever rule each check names
         if f.path and same in by_field:
             by_field[same][1].append(f)
             continue
@@ -157,15 +157,38 @@ class Tally:
         return _fold(out)
 
 
+def _situation(f: Finding) -> object:
+    """Who asked, as a situation: the one a rule predicted for the answer, else the caller's (no credentials, a
+    made-up one, a role); None when the finding does not know its answer."""
+    reply = f.evidence
+    if reply is None:
+        return None
+    predicted = [p.situation for p in reply.predictions if p.rule.id == f.rule_id and p.situation]
+    if f.answer and predicted:
+        return predicted[0]
+    return {"anonymous": "no_credentials", "invalid": "bad_credentials"}.get(reply.caller or "", reply.caller)
+
+
 def _same_thing(f: Finding) -> tuple[object, ...] | None:
-    """What makes findings of different checks the same observation: the same field and rule, or the same
-    undocumented media type, at the same status of the same operation."""
+    """What makes findings of different checks on different answers the same observation: the same field and rule,
+    the same undocumented media type, or the same status answered to the same situation (a rule's "expected 401,
+    got 403" and "403 is not documented" for requests without credentials), at the same status of the same
+    operation. (On one answer, the same field is one cause whatever rule each check names: :func:`nest`.)"""
     if f.path:
         return (f.operation, f.status, f.rule, re.sub(r"\[\d+\]", "[*]", f.path))
     if _media(f):
         media = (f.value or "").strip('"').split(";")[0].strip().lower()
         return (f.operation, f.status, f.rule, media)
+    if f.answer or f.rule == "documented status":
+        situation = _situation(f)
+        return None if situation is None else (f.operation, f.status, "answer", situation)
     return None
+
+
+def _primary(group: list[Finding]) -> Finding:
+    """The finding that heads a group of the same observation: the most severe, a rule's prediction before a
+    check's general verdict, then the spec's own checks first."""
+    return min(group, key=lambda f: (_SEVERITY.index(f.severity) if f.severity in _SEVERITY else 0, not f.answer, _rank(f)))
 
 
 def _fold(findings: list[Finding]) -> list[Finding]:
@@ -179,7 +202,7 @@ def _fold(findings: list[Finding]) -> list[Finding]:
     for group in groups.values():
         if len(group) < 2:
             continue
-        primary = min(group, key=_rank)
+        primary = _primary(group)
         for f in group:
             if f is not primary:
                 under.setdefault(id(primary), []).extend([replace(f, consequences=()), *f.consequences])

@@ -455,3 +455,55 @@ def test_redacted_hides_a_raw_value_behind_a_duplicate_key() -> None:
     body = b'{"ApiKey": "%s", "ApiKey": "***masked***"}' % LEAK.encode()
     assert json.loads(body) == {"ApiKey": "***masked***"}  # what a lenient parser shows
     assert LEAK.encode() not in redacted("selise", body)
+
+
+# --------------------------------------------------------------------------- what a lenient parser hides
+def test_a_raw_key_before_a_masked_one_is_a_secrets_failure_and_a_duplicate() -> None:
+    body = b'{"_id": "m", "ApiKey": "sk-live-0123456789abcdef", "ApiKey": "***masked***"}'
+    assert json.loads(body)["ApiKey"] == "***masked***"  # what json.loads shows
+    found = checks.secrets(reply("selise", 200, body))
+    assert [(p.field, p.rule_id) for p in found] == [(("ApiKey",), "credentials-masked")]
+    assert "sent 2 times in one object" in found[0].message and "0123456789abcdef" not in found[0].message
+    (dup,) = checks.duplicate_keys(reply("selise", 200, body))
+    assert (dup.field, dup.rule_id) == (("ApiKey",), "unique-keys")
+    assert vendor_specs.rule("selise", "unique-keys").severity == "warning"
+
+
+def test_duplicate_keys_anywhere_in_a_body() -> None:
+    body = b'{"meta": {"description": "a", "description": "b"}, "access_grants": [{"x": 1, "x": 2}]}'
+    found = checks.duplicate_keys(reply("openwebui", 200, body))
+    assert [p.field for p in found] == [("meta", "description"), ("access_grants", 0, "x")]
+    assert checks.duplicate_keys(reply("openwebui", 200, {"a": 1})) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("api_key", "abcdefgh12345678"),
+        ("openai_api_key", "0123456789abcdef"),
+        ("Authorization", "Basic dXNlcjpwYXNzd29yZA=="),
+        ("note", "use sk-proj-AbCdEfGhIjKlMnOpQrSt"),
+        ("x", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
+        ("token", "ghp_0123456789abcdefghij0123456789abcdef"),
+    ],
+)
+def test_a_credential_looking_value_in_any_field_is_reported(name: str, value: str) -> None:
+    (problem,) = checks.secrets(reply("openwebui", 200, {"params": {name: value}}))
+    assert problem.field == ("params", name) and problem.rule_id == "no-raw-credentials"
+    assert value not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("max_tokens", "2000"),  # not a credential's name
+        ("tokenizer", "cl100k_base"),
+        ("ProjectKey", "proj-alpha-7c1e0b2f"),  # the page returns it
+        ("api_key", "short"),
+        ("api_key", "***masked***"),
+        ("OpenAiProjectId", "proj-789012"),
+        ("description", "A customized GPT-4 model optimized for code generation"),
+    ],
+)
+def test_what_only_looks_like_a_name_is_no_credential(name: str, value: str) -> None:
+    assert checks.secrets(reply("selise", 200, {"CustomParameters": {name: value}})) == []
