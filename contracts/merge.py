@@ -154,7 +154,66 @@ class Tally:
             follows = self._follows.get(key, {})
             consequences = tuple(m.finding() for k, m in follows.items() if k not in self._causes)
             out.append(merged.finding(consequences))
-        return _fold(out)
+        return _shapes(_fold(out))
+
+
+#: the schema rules that say an object has another shape than the page's: a key it does not list, one it lacks
+_SHAPE_RULES = ("additionalProperties: false", "required")
+OBJECT_SHAPE = "object shape"
+
+
+def _object_of(f: Finding) -> str | None:
+    """The object a key finding is about (``$.meta`` for ``$.meta.voice``; array items as ``[*]``)."""
+    if f.rule not in _SHAPE_RULES or not f.path.startswith("$") or f.accepted is not None:
+        return None
+    path = re.sub(r"\[\d+\]", "[*]", f.path)
+    parent = re.sub(r"(\.[^.\[\]]+|\[[^\]]*\])$", "", path)
+    return parent if parent != path else None
+
+
+def _shapes(findings: list[Finding]) -> list[Finding]:
+    """Every key one object has or lacks against the page, as one finding about that object (an implementation's
+    richer ``meta``, another grant shape): the keys are listed in it, each kept as its own finding inside."""
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for f in findings:
+        parent = _object_of(f)
+        if parent is not None:
+            groups.setdefault((f.check, f.operation, f.status, parent), []).append(f)
+    out: list[Finding] = []
+    done: set[int] = set()
+    for f in findings:
+        if id(f) in done:
+            continue
+        parent = _object_of(f)
+        group = groups.get((f.check, f.operation, f.status, parent), []) if parent is not None else []
+        if len(group) < 2:
+            out.append(f)
+            continue
+        done.update(id(g) for g in group)
+        extra = sorted(g.path.rsplit(".", 1)[-1] for g in group if g.rule != "required")
+        lacks = sorted(g.path.rsplit(".", 1)[-1] for g in group if g.rule == "required")
+        said = "; ".join(
+            part
+            for part in (
+                f"keys the page does not list: {', '.join(extra)}" if extra else "",
+                f"lacks the page's {', '.join(lacks)}" if lacks else "",
+            )
+            if part
+        )
+        head = _primary(group)
+        out.append(
+            replace(
+                head,
+                message=f"{parent} has another shape than the page's: {said}",
+                path=str(parent),
+                rule=OBJECT_SHAPE,
+                value=None,
+                count=max(g.count for g in group),
+                sources=tuple(dict.fromkeys(s for g in group for s in g.sources)),
+                consequences=tuple(group),
+            )
+        )
+    return out
 
 
 def _situation(f: Finding) -> object:
@@ -188,7 +247,9 @@ def _same_thing(f: Finding) -> tuple[object, ...] | None:
 def _primary(group: list[Finding]) -> Finding:
     """The finding that heads a group of the same observation: the most severe, a rule's prediction before a
     check's general verdict, then the spec's own checks first."""
-    return min(group, key=lambda f: (_SEVERITY.index(f.severity) if f.severity in _SEVERITY else 0, not f.answer, _rank(f)))
+    return min(
+        group, key=lambda f: (_SEVERITY.index(f.severity) if f.severity in _SEVERITY else 0, not f.answer, _rank(f))
+    )
 
 
 def _fold(findings: list[Finding]) -> list[Finding]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from contracts.checks import CHECKS
 from contracts.findings import Finding
+from contracts.merge import OBJECT_SHAPE
 from contracts.plan import predictions
 from contracts.reply import Problem, Reply
 from vendor_specs import json_path, load_overlay, operations, overlays, spec_key, vendor_of
@@ -71,14 +72,16 @@ def _same(finding: Finding, problem: Problem) -> bool:
     return problem.rule == finding.rule and path == finding.path
 
 
-def _described(finding: Finding, key: str) -> bool:
+def _described(finding: Finding, spec: str) -> bool:
     """Whether judging the finding's answer by ``key`` makes the finding go away."""
+    if finding.rule == OBJECT_SHAPE:  # an object's keys: described when each of them is
+        return all(_described(key, spec) for key in finding.consequences)
     if finding.evidence is None or finding.check not in CHECKS:
         return False
     check = CHECKS[finding.check]
     if check.judge is None:
         return False
-    return not any(_same(finding, p) for p in check.judge(_under(finding.evidence, key)))
+    return not any(_same(finding, p) for p in check.judge(_under(finding.evidence, spec)))
 
 
 def fits(api: str, findings: list[Finding]) -> list[OverlayFit]:

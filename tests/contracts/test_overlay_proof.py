@@ -27,14 +27,18 @@ EVIDENCE = {
     "openwebui-0.12.4": {
         1: r"\$\.user is null, but the schema is object and not nullable",
         2: r"\$\.version_id is not allowed",
-        3: r"\$\.meta\.(background_image_url|i18n|knowledge|voice|voice_avatar) is not allowed",
+        3: r"\$\.meta has another shape than the page's: keys the page does not list: background_image_url, i18n, "
+        r"knowledge, voice, voice_avatar",
         4: r"\$\.meta\.profile_image_url is null",
         5: r"\$\.meta\.capabilities is null",
-        6: r"\$\.access_grants\[\d+\]\.\w+ is (not allowed|required but missing)",
+        6: r"\$\.access_grants\[\*\] has another shape than the page's",
         7: r"We could not find what you're looking for :/",
         8: r"You do not have permission to access this resource",
     },
-    "selise-genesis": {1: r"\$\.(errors|is_success) is not allowed|\$\.detail is required but missing"},
+    "selise-genesis": {
+        1: r"\$ has another shape than the page's: keys the page does not list: errors, is_success; "
+        r"lacks the page's detail"
+    },
 }
 
 
