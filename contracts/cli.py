@@ -79,6 +79,10 @@ def _check(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
+    if args.write_overlay:
+        from contracts.learn import write_overlay
+
+        print(f"contracts: {write_overlay(result, args.write_overlay)}", file=sys.stderr)
     return result.exit_code
 
 
@@ -200,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     check.add_argument("--json", metavar="PATH", help="write a JSON report (the input of `contracts report`)")
     check.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (verdict, matrix, findings)")
+    check.add_argument(
+        "--write-overlay",
+        metavar="FILE",
+        help="write what the server does differently as an OpenAPI Overlay (review it, commit it, check with "
+        "--overlay FILE from then on); with --overlay, it extends that one",
+    )
     check.add_argument(
         "--max-examples",
         type=int,

@@ -12,6 +12,7 @@ import it; it imports neither.
 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
 from vendor_specs._distribution import __version__ as __version__  # both commands print it for --version
+from vendor_specs._drafting import Deviation, draft, jsonpath_of, schema_of_value
 from vendor_specs._errors import SpecError
 from vendor_specs._facts import (
     Answer,
@@ -115,6 +116,7 @@ __all__ = [
     "CoreRequest",
     "CoreResponse",
     "Credential",
+    "Deviation",
     "Expect",
     "HostRule",
     "InvalidHar",
@@ -149,6 +151,7 @@ __all__ = [
     "decoded",
     "documented_refusal",
     "documented_statuses",
+    "draft",
     "examples_for",
     "format_checker",
     "har_body",
@@ -159,6 +162,7 @@ __all__ = [
     "json_body_schema",
     "json_path",
     "json_pointer",
+    "jsonpath_of",
     "load_overlay",
     "load_spec",
     "mask",
@@ -193,6 +197,7 @@ __all__ = [
     "missing_roots",
     "roots",
     "schema_at",
+    "schema_of_value",
     "schema_pointer",
     "schema_violations",
     "schemathesis_auth",

@@ -1,0 +1,173 @@
+"""``contracts check --write-overlay FILE``: the run's findings as the overlay that would describe them.
+
+A finding a contract can describe becomes a :class:`vendor_specs.Deviation` (a key an object has or lacks, a
+value of another type or null, another enum value or bound, a format the values do not have, an error text,
+the status a situation is answered with); one no contract excuses (a broken access rule, a leaked secret, a
+server error, a wrong id, a duplicate key, a relation between fields) stays a failure and is listed in the
+file's header as something to fix in the server. Learning with ``--overlay`` extends that overlay.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from contracts.errors import UsageError
+from contracts.findings import Finding
+from contracts.merge import OBJECT_SHAPE
+from vendor_specs import MISSING, Deviation, draft, json_pointer, overlay_of, rules
+
+if TYPE_CHECKING:
+    from contracts.runner import RunResult
+
+__all__ = ["deviations_of", "write_overlay"]
+
+_BOUNDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+)
+_STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def _at(body: Any, path: str) -> Any:
+    """The value at a JSON path (``$.meta.voice``, ``$.access_grants[0].id``) of ``body``, or MISSING."""
+    node = body
+    for name, index, quoted in _STEP.findall(path[1:]):
+        if index:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return MISSING
+            node = node[int(index)]
+        else:
+            key = name or quoted.replace("\\'", "'")
+            if not isinstance(node, dict) or key not in node:
+                return MISSING
+            node = node[key]
+    return node
+
+
+def _pointer(f: Finding) -> str:
+    return "#" + f.location.split("#", 1)[1] if "#" in f.location else ""
+
+
+def _evidence(f: Finding) -> str:
+    seen = f"seen {f.count} time{'s' if f.count != 1 else ''}" + (f": {', '.join(f.sources)}" if f.sources else "")
+    return f"{f.message} ({seen})"
+
+
+def _example(f: Finding) -> str:
+    answer = " ".join(f.response.split())
+    return f"{f.curl} -> {answer[:160]}{'...' if len(answer) > 160 else ''}" if f.curl else ""
+
+
+def _schema_deviation(f: Finding) -> Deviation | None:
+    pointer, body = _pointer(f), getattr(f.evidence, "json", None)
+    value = _at(body, f.path) if f.path else MISSING
+    key = f.path.rsplit(".", 1)[-1] if f.path else ""
+    evidence = _evidence(f)
+    if f.rule == "additionalProperties: false" and key:
+        return Deviation(
+            "extra_key", pointer, key, None if value is MISSING else value, evidence=evidence, example=_example(f)
+        )
+    if f.rule == "required" and key:
+        parent = re.sub(r"/properties/[^/]+$", "", pointer)
+        return Deviation("missing_key", parent, key, evidence=evidence, example=_example(f))
+    if value is MISSING:
+        return None
+    keyword = f.rule.split(":", 1)[0].strip()
+    if keyword == "type":
+        return Deviation(
+            "null" if value is None else "type", pointer, value=value, evidence=evidence, example=_example(f)
+        )
+    if keyword == "nullable" and value is None:
+        return Deviation("null", pointer, evidence=evidence, example=_example(f))
+    if keyword == "enum":
+        return Deviation("enum", pointer, value=value, evidence=evidence, example=_example(f))
+    if keyword == "format":
+        return Deviation("format", pointer, value=value, evidence=evidence, example=_example(f))
+    if keyword in _BOUNDS:
+        bound = len(value) if keyword.endswith(("Length", "Items")) and hasattr(value, "__len__") else value
+        return Deviation("bound", pointer, value=bound, keyword=keyword, evidence=evidence, example=_example(f))
+    return None
+
+
+def _deviation(key: str, f: Finding) -> Deviation | None:
+    """The difference ``f`` shows, when a contract can state it (None: fix it in the server)."""
+    reply = f.evidence
+    if f.rule == "the page's text" and f.rule_id and reply is not None:
+        text_rule = next((r for r in rules(key) if r.id == f.rule_id), None)
+        if text_rule is not None and text_rule.text:
+            return Deviation("text", text_rule.where[0], value=reply.json, evidence=_evidence(f), example=_example(f))
+    if f.answer and reply is not None and f.status is not None and 400 <= f.status < 500:
+        situation = next((p.situation for p in reply.predictions if p.rule.id == f.rule_id and p.situation), None)
+        if situation is not None:  # a refusal answered with another status: a refused caller stays refused
+            operation = json_pointer("paths", reply.op.path, reply.op.method.lower())
+            return Deviation(
+                "status",
+                operation,
+                situation=situation,
+                status=f.status,
+                value=reply.json,
+                evidence=_evidence(f),
+                example=_example(f),
+            )
+        return None
+    if f.path and f.check in ("response_schema_conformance", "error_contract") and not f.answer:
+        return _schema_deviation(f)
+    return None
+
+
+def deviations_of(key: str, findings: list[Finding]) -> tuple[list[Deviation], list[str]]:
+    """The learnable differences of a run's open findings, and the headlines of the others."""
+    learned: list[Deviation] = []
+    unfixable: list[str] = []
+    for f in findings:
+        if f.accepted is not None:
+            continue
+        parts = list(f.consequences) if f.rule == OBJECT_SHAPE else [f]
+        found = [_deviation(key, part) for part in parts]
+        if all(d is not None for d in found):
+            learned += [d for d in found if d is not None]
+        else:
+            unfixable.append(f"[{f.check}] {f.operation}: {f.message}")
+    return learned, unfixable
+
+
+def _base_actions(key: str) -> list[dict[str, Any]]:
+    """The actions (as written) of the overlay the spec ``key`` applies, if any."""
+    overlay = overlay_of(key)
+    if overlay is None:
+        return []
+    data = yaml.safe_load(Path(overlay.path).read_text(encoding="utf-8")) or {}
+    return list(data.get("actions") or [])
+
+
+def write_overlay(result: RunResult, path: str) -> str:
+    """Write the overlay learned from ``result`` to ``path``; the sentence the CLI prints about it."""
+    if result.not_the_api or result.error:
+        raise UsageError(f"--write-overlay {path}: not written: the target could not be judged, so nothing was learned")
+    learned, unfixable = deviations_of(result.api, result.findings)
+    base = _base_actions(result.api)
+    if not learned and not unfixable and not base:
+        return f"nothing to learn: the server keeps the page; {path} not written"
+    text, new = draft(result.api, learned, unfixable, base, source=f"contracts check at {result.root}")
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"--write-overlay {path}: cannot write it ({exc.strerror or exc}); check the directory"
+        ) from None
+    said = f"learned {new} action(s) into {path}" if new else f"learned nothing new; {path} holds the overlay as given"
+    if unfixable:
+        said += (
+            f"; {len(unfixable)} finding(s) no overlay can describe are listed in its header (fix them in the server)"
+        )
+    return said
