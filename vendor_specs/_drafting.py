@@ -191,10 +191,10 @@ def draft(
     spec = _raw(_key_of(key))
     vendor = key.split("@", 1)[0]
     fixes = list(dict.fromkeys(unfixable))
+    families = {"extra_key": "object", "missing_key": "object", "text": "example", "status": "operation"}
     groups: dict[tuple[str, str], list[Deviation]] = {}
     for d in deviations:
-        family = {"extra_key": "object", "missing_key": "object", "text": "example", "status": "operation"}
-        groups.setdefault((family.get(d.kind, "property"), d.pointer), []).append(d)
+        groups.setdefault((families.get(d.kind, "property"), d.pointer), []).append(d)
     actions: list[dict[str, Any]] = list(base)
     new = 0
     for (family, pointer), found in sorted(groups.items(), key=lambda item: item[0][1]):
