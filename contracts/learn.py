@@ -9,7 +9,6 @@ file's header as something to fix in the server. Learning with ``--overlay`` ext
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,40 +17,12 @@ import yaml
 from contracts.errors import UsageError
 from contracts.findings import Finding
 from contracts.merge import OBJECT_SHAPE
-from vendor_specs import MISSING, Deviation, draft, json_pointer, overlay_of, rules
+from vendor_specs import Deviation, draft, json_pointer, overlay_of, rules, schema_deviation
 
 if TYPE_CHECKING:
     from contracts.runner import RunResult
 
 __all__ = ["deviations_of", "write_overlay"]
-
-_BOUNDS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-)
-_STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
-
-
-def _at(body: Any, path: str) -> Any:
-    """The value at a JSON path (``$.meta.voice``, ``$.access_grants[0].id``) of ``body``, or MISSING."""
-    node = body
-    for name, index, quoted in _STEP.findall(path[1:]):
-        if index:
-            if not isinstance(node, list) or int(index) >= len(node):
-                return MISSING
-            node = node[int(index)]
-        else:
-            key = name or quoted.replace("\\'", "'")
-            if not isinstance(node, dict) or key not in node:
-                return MISSING
-            node = node[key]
-    return node
 
 
 def _pointer(f: Finding) -> str:
@@ -69,34 +40,8 @@ def _example(f: Finding) -> str:
 
 
 def _schema_deviation(f: Finding) -> Deviation | None:
-    pointer, body = _pointer(f), getattr(f.evidence, "json", None)
-    value = _at(body, f.path) if f.path else MISSING
-    key = f.path.rsplit(".", 1)[-1] if f.path else ""
-    evidence = _evidence(f)
-    if f.rule == "additionalProperties: false" and key:
-        return Deviation(
-            "extra_key", pointer, key, None if value is MISSING else value, evidence=evidence, example=_example(f)
-        )
-    if f.rule == "required" and key:
-        parent = re.sub(r"/properties/[^/]+$", "", pointer)
-        return Deviation("missing_key", parent, key, evidence=evidence, example=_example(f))
-    if value is MISSING:
-        return None
-    keyword = f.rule.split(":", 1)[0].strip()
-    if keyword == "type":
-        return Deviation(
-            "null" if value is None else "type", pointer, value=value, evidence=evidence, example=_example(f)
-        )
-    if keyword == "nullable" and value is None:
-        return Deviation("null", pointer, evidence=evidence, example=_example(f))
-    if keyword == "enum":
-        return Deviation("enum", pointer, value=value, evidence=evidence, example=_example(f))
-    if keyword == "format":
-        return Deviation("format", pointer, value=value, evidence=evidence, example=_example(f))
-    if keyword in _BOUNDS:
-        bound = len(value) if keyword.endswith(("Length", "Items")) and hasattr(value, "__len__") else value
-        return Deviation("bound", pointer, value=bound, keyword=keyword, evidence=evidence, example=_example(f))
-    return None
+    body = getattr(f.evidence, "json", None)
+    return schema_deviation(f.rule, f.path, _pointer(f), body, _evidence(f), _example(f))
 
 
 def _deviation(key: str, f: Finding) -> Deviation | None:

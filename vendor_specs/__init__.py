@@ -12,7 +12,7 @@ import it; it imports neither.
 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
 from vendor_specs._distribution import __version__ as __version__  # both commands print it for --version
-from vendor_specs._drafting import Deviation, draft, jsonpath_of, schema_of_value
+from vendor_specs._drafting import Deviation, draft, jsonpath_of, schema_deviation, schema_of_value, value_at
 from vendor_specs._errors import SpecError
 from vendor_specs._facts import (
     Answer,
@@ -197,6 +197,7 @@ __all__ = [
     "missing_roots",
     "roots",
     "schema_at",
+    "schema_deviation",
     "schema_of_value",
     "schema_pointer",
     "schema_violations",
@@ -210,6 +211,7 @@ __all__ = [
     "spec_path",
     "status_violation",
     "to_json_schema",
+    "value_at",
     "varying_message",
     "vendor_module",
     "vendor_of",

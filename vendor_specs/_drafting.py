@@ -23,7 +23,7 @@ import yaml
 from vendor_specs._load import _key_of, _raw
 from vendor_specs._pointers import _split
 
-__all__ = ["Deviation", "draft", "jsonpath_of", "schema_of_value"]
+__all__ = ["Deviation", "draft", "jsonpath_of", "schema_deviation", "schema_of_value", "value_at"]
 
 KINDS = ("extra_key", "missing_key", "null", "type", "enum", "format", "bound", "text", "status")
 
@@ -76,6 +76,68 @@ def schema_of_value(value: Any) -> dict[str, Any]:
         if isinstance(value, kind):
             return {"type": name}
     return {}
+
+
+_BOUNDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+)
+_STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+_ABSENT = object()
+
+
+def value_at(body: Any, path: str, default: Any = None) -> Any:
+    """The value at a JSON path (``$.meta.voice``, ``$.access_grants[0].id``) of ``body``, else ``default``."""
+    node = body
+    for name, index, quoted in _STEP.findall(path[1:]):
+        if index:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return default
+            node = node[int(index)]
+        else:
+            key = name or quoted.replace("\\'", "'")
+            if not isinstance(node, dict) or key not in node:
+                return default
+            node = node[key]
+    return node
+
+
+def schema_deviation(
+    rule: str, path: str, pointer: str, body: Any, evidence: str = "", example: str = ""
+) -> Deviation | None:
+    """The difference a schema violation shows (its ``rule``, e.g. ``additionalProperties: false`` or
+    ``type: string``, at the body's ``path``, written at the spec's ``pointer``), when an overlay can state it."""
+    value = value_at(body, path, _ABSENT) if path else _ABSENT
+    key = path.rsplit(".", 1)[-1] if path else ""
+    if rule == "additionalProperties: false" and key:
+        return Deviation(
+            "extra_key", pointer, key, None if value is _ABSENT else value, evidence=evidence, example=example
+        )
+    if rule == "required" and key:
+        parent = re.sub(r"/properties/[^/]+$", "", pointer)
+        return Deviation("missing_key", parent, key, evidence=evidence, example=example)
+    if value is _ABSENT:
+        return None
+    keyword = rule.split(":", 1)[0].strip()
+    if keyword in ("type", "nullable"):
+        kind = "null" if value is None else "type"
+        return (
+            None
+            if keyword == "nullable" and value is not None
+            else Deviation(kind, pointer, value=value, evidence=evidence, example=example)
+        )
+    if keyword in ("enum", "format"):
+        return Deviation(keyword, pointer, value=value, evidence=evidence, example=example)
+    if keyword in _BOUNDS:
+        bound = len(value) if keyword.endswith(("Length", "Items")) and hasattr(value, "__len__") else value
+        return Deviation("bound", pointer, value=bound, keyword=keyword, evidence=evidence, example=example)
+    return None
 
 
 def _plain(value: Any) -> Any:
