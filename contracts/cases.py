@@ -19,7 +19,7 @@ from contracts.observed import Observed
 from contracts.plan import Probe, plan, predictions
 from contracts.profile import Profile
 from contracts.reply import Problem, Reply
-from contracts.target import BAD_TOKEN, LITERAL, Exchange, Target
+from contracts.target import BAD_TOKEN, Exchange, Target
 from vendor_specs import (
     Credential,
     Operation,
@@ -73,13 +73,21 @@ class CaseContext:
             token = self.profile.token(role)
         return self.target.send(self.op, self.id_param, ident, token=token, role=role, literal=literal)
 
+    def send_in(self, ident: str, token: str, role: str, place: Credential) -> Exchange:
+        """``ident`` read with ``token`` (of ``role``) where ``place`` puts a credential."""
+        return self.target.send(self.op, self.id_param, ident, placed=[(place, token, role)])
+
     def send_probe(self, probe: Probe, where: dict[str, Credential]) -> Exchange:
+        ident: str | None = probe.ident
+        if probe.model == "none":  # no id at all: a query parameter left out, a path segment left empty
+            in_path = any(p["name"] == self.id_param and p["in"] == "path" for p in self.op.parameters)
+            ident = "" if in_path else None
         placed = []
         for place, caller in probe.sent:
             token = self.token(caller)
             if token is not None:
                 placed.append((where[place], token, "invalid" if caller == "invalid" else caller))
-        return self.target.send(self.op, self.id_param, probe.ident, literal=probe.literal, placed=placed)
+        return self.target.send(self.op, self.id_param, ident, literal=probe.literal, placed=placed)
 
     def observed(self, ex: Exchange) -> Observed:
         return ex.observed(self.api, self.op)
@@ -106,7 +114,8 @@ class CaseContext:
             ex.requested_id,
             caller,
             model,
-            self.token(caller) if caller not in (None, "anonymous") else None,
+            # the credential the answer is for (none for two callers' at once: which decides is a rule of its own)
+            self.token(caller) if caller not in (None, "anonymous") and not (probe and probe.mixed) else None,
             self.strict,
             "explicit",
             predictions(self.api, probe) if probe is not None else (),
@@ -164,16 +173,25 @@ class _Sent:
     problems: list[tuple[str, Problem]]
 
 
-def _variant_rule(ctx: CaseContext, probe: Probe, where: dict[str, Credential]) -> str:
-    """The rule of what makes ``probe`` differ from the other requests of its scenario ('' for none)."""
-    if len(probe.sent) > 1:
+def _differs_in(ctx: CaseContext, odd: list[_Sent], fine: list[_Sent], where: dict[str, Credential]) -> str:
+    """The rule of what the ``odd`` requests of a scenario share and the ``fine`` ones do not ('' when nothing
+    separates them): two callers' credentials at once (the rule that says which decides), the way the id is
+    written (the id's rule), or one place of the credential (that place's rule)."""
+
+    def apart(value: Callable[[Probe], object]) -> object | None:
+        seen = {value(s.probe) for s in odd}
+        return next(iter(seen)) if len(seen) == 1 and not seen & {value(s.probe) for s in fine} else None
+
+    if apart(lambda p: p.mixed) is True or apart(lambda p: len(p.sent) > 1) is True:
         decides = [r for r in rules(ctx.api) if r.expect is not None and r.expect.decided_by]
         return decides[0].id if decides else ""
-    if probe.sent and len(where) > 1:
-        found = rule_at(ctx.api, where[probe.sent[0][0]].pointer)
-        if found is not None:
-            return found.id
-    return _form_rule(ctx) if set(probe.ident) & set(LITERAL) else ""
+    if apart(lambda p: p.literal) is not None:
+        return _form_rule(ctx)
+    place = apart(lambda p: tuple(name for name, _ in p.sent))
+    if isinstance(place, tuple) and len(place) == 1 and len(where) > 1:
+        found = rule_at(ctx.api, where[place[0]].pointer)
+        return found.id if found is not None else ""
+    return ""
 
 
 def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential]) -> None:
@@ -186,21 +204,21 @@ def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential
         return {(c, p.rule_id, p.rule, p.field) for c, p in sent.problems if p.rule_id in predicted}
 
     every = [keys(s) for s in group]
-    common = set.intersection(*every)
-    fine = [s for s, k in zip(group, every, strict=True) if not (k - common)]
-    for sent, own in zip(group, every, strict=True):
-        odd = own - common
-        rule_id = _variant_rule(ctx, sent.probe, where) if odd else ""
+    for key in set().union(*every):
+        odd = [s for s, k in zip(group, every, strict=True) if key in k]
+        fine = [s for s, k in zip(group, every, strict=True) if key not in k]
+        rule_id = _differs_in(ctx, odd, fine, where) if fine else ""
         if not rule_id:
             continue
         check = next(r.check for r in rules(ctx.api) if r.id == rule_id)
-        other = f"; {fine[0].probe.variant(where) or 'otherwise'}: {fine[0].exchange.status}" if fine else ""
-        sent.problems = [
-            (check, replace(p, message=f"{p.message} ({sent.probe.variant(where)}{other})", rule_id=rule_id))
-            if (c, p.rule_id, p.rule, p.field) in odd
-            else (c, p)
-            for c, p in sent.problems
-        ]
+        other = f"; {fine[0].probe.variant(where) or 'otherwise'}: {fine[0].exchange.status}"
+        for sent in odd:
+            sent.problems = [
+                (check, replace(p, message=f"{p.message} ({sent.probe.variant(where)}{other})", rule_id=rule_id))
+                if (c, p.rule_id, p.rule, p.field) == key
+                else (c, p)
+                for c, p in sent.problems
+            ]
 
 
 def _form_rule(ctx: CaseContext) -> str:
@@ -254,7 +272,7 @@ def _unjudged(ctx: CaseContext) -> list[str]:
         callers = [
             c for c in rule.when.get("caller", ("anonymous",)) if c in ("anonymous", "invalid") or ctx.profile.token(c)
         ]
-        models = [m for m in rule.when.get("model", ("missing",)) if m == "missing" or ctx.profile.model(m)]
+        models = [m for m in rule.when.get("model", ("missing",)) if m in ("missing", "none") or ctx.profile.model(m)]
         if not callers or not models:
             lacks = [f"tokens.{c}" for c in rule.when.get("caller", ())] if not callers else []
             lacks += [f"models.{m}" for m in rule.when.get("model", ())] if not models else []

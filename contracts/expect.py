@@ -28,6 +28,8 @@ def describe(reply: Reply) -> str:
     who = {"anonymous": "a request without credentials", "invalid": "a made-up credential"}.get(
         reply.caller or "", f"`{reply.caller}`"
     )
+    if reply.model == "none":
+        return f"{who} asking for no model (no id)"
     what = f"models.{reply.model}" if reply.model in ("own", "shared", "missing") else "id"
     return f"{who} reading {what} {reply.requested_id!r}"
 
@@ -67,7 +69,7 @@ def text_problems(reply: Reply, answers: list[tuple[int, str, Any]], prefix: str
             f"{prefix}detail {got!r}, the page's text is {shown}",
             ("responses", reply.status),
             "the page's text",
-            message_field(schema),
+            tuple(int(part) if part.isdigit() else part for part in message_field(schema) or ()),
             got,
             rule_id=next(iter(texts.values())),
         )

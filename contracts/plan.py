@@ -10,9 +10,9 @@ The count is bounded by the profile's vocabulary. Per model (own, shared, missin
 2 when it has a ``/``, ``:`` or ``@``): 1 request without credentials + (callers with a credential: the made-up one
 and each token role, at most 5) x (each placement alone, and all together when there are several); where a rule
 says which placement decides, 2 callers' credentials at once for each ordered pair of callers with a credential;
-and 8 unusual ids sent without credentials and by the owner. For the mock's profiles: 40 requests for Open WebUI,
-36 for Respan, 74 for SELISE; at most 3 x 2 x (1 + 5 x 3) + 3 x 5 x 4 + 16 = 172 for a two-placement vendor with
-every role (``tests/contracts/test_plan.py``).
+one request naming no model (by the owner); and 8 unusual ids sent without credentials and by the owner. For the
+mock's profiles: 41 requests for Open WebUI, 37 for Respan, 75 for SELISE; at most 3 x 2 x (1 + 5 x 3) + 3 x 5 x 4
++ 1 + 16 = 173 for a two-placement vendor with every role (``tests/contracts/test_plan.py``).
 """
 
 from __future__ import annotations
@@ -101,6 +101,9 @@ def plan(key: str, profile: Profile) -> list[Probe]:
                     if winner != loser:
                         out.append(Probe(winner, model, ident, ((other, loser), (decider, winner))))
     first = places[:1]
+    asker = next((role for role in ("owner", *roles) if role in profile.tokens), None)
+    if asker is not None:  # a request that names no model (no `id`, an empty path segment)
+        out.append(Probe(asker, "none", "", tuple((p, asker) for p in first)))
     for ident in UNUSUAL_IDS:
         out.append(Probe("anonymous", "unusual", ident))
         if "owner" in profile.tokens:

@@ -24,7 +24,7 @@ from contracts.progress import Progress, ProgressReporter
 from contracts.reach import PERMANENT, cannot_reach
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import vendor_cases
-from vendor_specs import APIS, SpecError, is_api, operations, spec_key, vendor_of
+from vendor_specs import APIS, SpecError, is_api, operations, placements, spec_key, vendor_of
 
 __all__ = [
     "DEFAULT_MAX_EXAMPLES",
@@ -255,18 +255,29 @@ def _probe_credentials(ctx: CaseContext, owner_source: str) -> None:
     a server that ignores credentials serves the token and is judged too. The one case this cannot tell
     apart is a server that refuses *every* valid credential as invalid: it looks exactly like a bad token,
     and exit 2 with "check the token" is the honest verdict."""
-    invalid: Exchange | None = None
+    invalid: dict[str, Exchange] = {}  # per placement: how a made-up credential is refused there
+    places = placements(ctx.api, ctx.op)
     for role, readable in _READABLE.items():
         models = [m for m in (ctx.profile.model(r) for r in readable) if m is not None]
-        if ctx.profile.token(role) is None or not models:
+        token = ctx.profile.token(role)
+        if token is None or not models:
             continue
-        if invalid is None:
-            invalid = ctx.send(models[0], "invalid", token=BAD_TOKEN)
-        if all(_refused_as_invalid(ctx.send(ident, role), invalid, ctx.api, ctx) for ident in models):
+        refused = True
+        for place in places:  # a token that works in any place the spec allows is a valid token
+            if place.scheme not in invalid:
+                invalid[place.scheme] = ctx.send_in(models[0], BAD_TOKEN, "invalid", place)
+            if not all(
+                _refused_as_invalid(ctx.send_in(ident, token, role, place), invalid[place.scheme], ctx.api, ctx)
+                for ident in models
+            ):
+                refused = False
+                break
+        if refused and places:
+            first = invalid[places[0].scheme]
             source = owner_source if role == "owner" else f"tokens.{role}"
             raise ProfileError(
                 f"profile {ctx.profile.source}: the server refuses {source} as an invalid credential "
-                f"(HTTP {invalid.status}, the same answer as a made-up token) on "
+                f"(HTTP {first.status}, the same answer as a made-up token) on "
                 f"{', '.join(repr(m) for m in models)}; the token is wrong or expired: put a valid one in "
                 f"{source} (or its ${{ENV_VAR}})"
             )

@@ -183,10 +183,13 @@ def message_of(schema: dict[str, Any] | None, body: Any) -> Any:
     path = _message_path(schema)
     if path is None:
         return None
-    for part in path:
-        if not isinstance(body, dict):
+    for part in path:  # keys, and indexes into lists (FastAPI's `detail.0.msg`)
+        if isinstance(body, list) and part.isdigit():
+            body = body[int(part)] if int(part) < len(body) else None
+        elif isinstance(body, dict):
+            body = body.get(part)
+        else:
             return None
-        body = body.get(part)
     return body
 
 
@@ -198,8 +201,11 @@ def with_message(schema: dict[str, Any] | None, body: Any, text: str) -> Any:
     out = copy.deepcopy(body)
     node = out
     for part in path[:-1]:
-        node = node.setdefault(part, {})
-    node[path[-1]] = text
+        node = node[int(part)] if isinstance(node, list) and part.isdigit() else node.setdefault(part, {})
+    if isinstance(node, list) and path[-1].isdigit():
+        node[int(path[-1])] = text
+    else:
+        node[path[-1]] = text
     return out
 
 

@@ -25,7 +25,9 @@ __all__ = ["CALLERS", "Expect", "Relation", "Rule", "rule", "rule_at", "rules"]
 
 #: who may send a request: nobody (no credentials), a made-up credential, or one of a profile's token roles
 CALLERS = ("anonymous", "invalid", *TOKEN_ROLES)
-_WHEN = {"caller": CALLERS, "model": MODEL_ROLES, "placement": ("mixed",)}
+#: models a rule may name: a profile's, and ``none`` (a request that names no model at all)
+MODELS = (*MODEL_ROLES, "none")
+_WHEN = {"caller": CALLERS, "model": MODELS, "placement": ("mixed",)}
 _BASES = ("states", "infers")
 _KEYS = {"id", "page", "basis", "reason", "where", "check", "text", "when", "expect", "relation"}
 

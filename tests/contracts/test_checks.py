@@ -114,11 +114,23 @@ def test_error_contract_body_not_json_missing_and_extra_fields() -> None:
     assert error_contract(OWUI, 404, "application/json", ["detail"], strict=False)[0].message.endswith("detail")
 
 
+def _missing(api: str, body: Any, status: int = 404) -> Reply:
+    """The answer to the owner asking for a missing model (a rule predicts: not found)."""
+    from contracts.plan import Probe, predictions
+
+    probe = Probe("owner", "missing", "gone")
+    return dataclasses.replace(
+        reply(api, status, body, requested="gone"), predictions=predictions(api, probe), caller="owner", model="missing"
+    )
+
+
 def test_error_texts_are_the_page_text_rules() -> None:
     """A 404 whose text is not the page's verbatim one is a problem of the page's text rule (a warning)."""
-    assert checks.error_contract(reply("openwebui", 404, {"detail": "Model not found"})) == []
-    (problem,) = checks.error_contract(reply("openwebui", 404, {"detail": "Gone"}))
-    assert problem.message == "404 detail 'Gone', the page's text is 'Model not found'"
+    assert checks.error_contract(_missing("openwebui", {"detail": "Model not found"})) == []
+    (problem,) = checks.error_contract(_missing("openwebui", {"detail": "Gone"}))
+    assert (
+        problem.message == "`owner` reading models.missing 'gone': detail 'Gone', the page's text is 'Model not found'"
+    )
     assert (problem.rule, problem.field, problem.value, problem.rule_id) == (
         "the page's text",
         ("detail",),
@@ -126,6 +138,12 @@ def test_error_texts_are_the_page_text_rules() -> None:
         "not-found-text",
     )
     assert vendor_specs.rule("openwebui", "not-found-text").severity == "warning"
+    # without a prediction the situation is unknown: no text is compared (a status may carry others)
+    assert checks.error_contract(reply("openwebui", 404, {"detail": "Gone"})) == []
+    # SELISE's 422 text sits at detail[0].msg (x-message-field detail.0.msg)
+    body = {"detail": [{"loc": ["path", "model_id"], "msg": "model is elsewhere", "type": "value_error"}]}
+    (text,) = checks.error_contract(_missing("selise", body, 422))
+    assert (text.rule_id, text.field) == ("model-not-found-text", ("detail", 0, "msg"))
     # SELISE's 400 text names the unknown key (x-situations: exact-message false): only its shape is compared
     assert checks.error_contract(reply("selise", 400, {"detail": "Project key 'x' is unknown"})) == []
     body = {"is_success": False, "errors": {"message": "Project key 'x' is unknown"}}

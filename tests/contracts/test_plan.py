@@ -9,7 +9,7 @@ from contracts.profile import load_profile
 from vendor_specs import Profile
 
 
-@pytest.mark.parametrize(("api", "count"), [("openwebui", 40), ("respan", 36), ("selise", 74)])
+@pytest.mark.parametrize(("api", "count"), [("openwebui", 41), ("respan", 37), ("selise", 75)])
 def test_the_request_count_of_the_mock_profiles_is_as_documented(api: str, count: int) -> None:
     probes = plan(api, load_profile("mock", api=api))
     assert len(probes) == count
@@ -17,17 +17,17 @@ def test_the_request_count_of_the_mock_profiles_is_as_documented(api: str, count
 
 
 def test_the_count_is_bounded_for_any_profile() -> None:
-    """Every role, every model with an id that has two forms, two placements that decide: 172 at most."""
+    """Every role, every model with an id that has two forms, two placements that decide: 173 at most."""
     tokens = {role: f"t-{role}" for role in ("owner", "stranger", "reader", "admin")}
     models = {"own": "a/b", "shared": "c:d", "missing": "e@f"}
     probes = plan("selise", Profile("selise", None, tokens, models))
-    assert len(probes) == 3 * 2 * (1 + 5 * 3) + 3 * 5 * 4 + 2 * len(UNUSUAL_IDS) == 172
+    assert len(probes) == 3 * 2 * (1 + 5 * 3) + 3 * 5 * 4 + 1 + 2 * len(UNUSUAL_IDS) == 173
 
 
 def test_every_caller_model_and_placement_is_asked() -> None:
     probes = plan("selise", load_profile("mock", api="selise"))
     assert {p.caller for p in probes} == {"anonymous", "invalid", "owner", "stranger"}
-    assert {p.model for p in probes} == {"own", "shared", "missing", "unusual"}
+    assert {p.model for p in probes} == {"own", "shared", "missing", "unusual", "none"}
     placed = {tuple(place for place, _ in p.sent) for p in probes}
     assert {("blocksKey",), ("project_key",), ("blocksKey", "project_key")} <= placed
     mixed = [p for p in probes if p.mixed]
