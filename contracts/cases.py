@@ -182,7 +182,8 @@ def _differs_in(ctx: CaseContext, odd: list[_Sent], fine: list[_Sent], where: di
         seen = {value(s.probe) for s in odd}
         return next(iter(seen)) if len(seen) == 1 and not seen & {value(s.probe) for s in fine} else None
 
-    if apart(lambda p: p.mixed) is True or apart(lambda p: len(p.sent) > 1) is True:
+    if all(len(s.probe.sent) > 1 for s in odd) and any(len(s.probe.sent) < 2 for s in fine):
+        # only requests carrying the credential in two places (two callers' or one's): how they combine
         decides = [r for r in rules(ctx.api) if r.expect is not None and r.expect.decided_by]
         return decides[0].id if decides else ""
     if apart(lambda p: p.literal) is not None:

@@ -24,7 +24,7 @@ from contracts.progress import Progress, ProgressReporter
 from contracts.reach import PERMANENT, cannot_reach
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import vendor_cases
-from vendor_specs import APIS, SpecError, is_api, operations, placements, spec_key, vendor_of
+from vendor_specs import APIS, SpecError, is_api, operations, placements, rules, spec_key, vendor_of
 
 __all__ = [
     "DEFAULT_MAX_EXAMPLES",
@@ -235,18 +235,18 @@ def _refused_as_invalid(ex: Exchange, invalid: Exchange, api: str, ctx: CaseCont
     return isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b)
 
 
-#: the models each token role may read, by the profile's definition (tokens.stranger may read models.shared only)
-_READABLE = {
-    "owner": ("own", "shared"),
-    "reader": ("own", "shared"),
-    "admin": ("own", "shared"),
-    "stranger": ("shared",),
-}
+def _readable(api: str, role: str) -> tuple[str, ...]:
+    """The profile's models the page's rules say ``role`` may read (a rule predicts 200 for it)."""
+    return tuple(
+        model
+        for model in ("own", "shared")
+        if any(r.expect and r.expect.status == 200 and r.selects(role, model, False) for r in rules(api))
+    )
 
 
 def _probe_credentials(ctx: CaseContext, owner_source: str) -> None:
     """Are the profile's tokens valid at all? If the server refuses a token on every model the profile says it
-    may read (owner, reader, admin: models.own and models.shared; stranger: models.shared), exactly as it
+    may read (by the page's rules: a rule predicts it 200), exactly as it
     refuses a made-up credential (the spec's bad-credential status and the same answer), the token is the
     problem, not the server: exit 2 naming the profile key (``tokens.owner``, or ``--token``).
 
@@ -257,8 +257,8 @@ def _probe_credentials(ctx: CaseContext, owner_source: str) -> None:
     and exit 2 with "check the token" is the honest verdict."""
     invalid: dict[str, Exchange] = {}  # per placement: how a made-up credential is refused there
     places = placements(ctx.api, ctx.op)
-    for role, readable in _READABLE.items():
-        models = [m for m in (ctx.profile.model(r) for r in readable) if m is not None]
+    for role in ctx.profile.tokens:
+        models = [m for m in (ctx.profile.model(r) for r in _readable(ctx.api, role)) if m is not None]
         token = ctx.profile.token(role)
         if token is None or not models:
             continue

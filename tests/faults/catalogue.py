@@ -7,8 +7,6 @@ follows from), and the exit code of the rule's severity: 1 for a rule the page s
 spec infers or a text. Every rule of every vendor has a fault that breaks it alone (``alone=True``: every
 top-level finding is that rule's); the README table lists the same rows.
 
-``GAPS`` are faults that break one rule alone which the harness does not catch as that rule's yet, each saying
-why (``gap``): ``test_faults.py`` expects them to fail (strictly: the day one passes, it moves to ``FAULTS``).
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ class Fault:
     rule: str = ""  # the page's rule it breaks (x-rules); '' for the run's own bounds (timeout, body size)
     code: int | None = None  # the exit code when not the rule's severity's (2: the target is not the API)
     generated: bool = False  # only Schemathesis' generated requests show it (else the harness's own requests do)
-    gap: str = ""  # in GAPS: why the harness does not catch it as its rule's alone yet
 
 
 FAULTS: tuple[Fault, ...] = (
@@ -77,6 +74,7 @@ FAULTS: tuple[Fault, ...] = (
         "respan",
         "error bodies are `application/problem+json` instead of documented JSON",
         "content_type_conformance",
+        alone=True,
         rule="error-bodies",
     ),
     Fault(
@@ -158,7 +156,8 @@ FAULTS: tuple[Fault, ...] = (
         "error_body_shape",
         "openwebui",
         'error bodies `{"error": ...}` instead of `{"detail": ...}`',
-        "error_contract",
+        "response_schema_conformance",
+        alone=True,
         rule="error-bodies",
     ),
     Fault(
@@ -258,6 +257,7 @@ FAULTS: tuple[Fault, ...] = (
         "404 answered as `text/plain` instead of documented JSON",
         "error_contract",
         message="404 answered with Content-Type 'text/plain'",
+        alone=True,
         rule="error-bodies",
     ),
     Fault(
@@ -282,8 +282,8 @@ FAULTS: tuple[Fault, ...] = (
         "example_id_bad_error",
         "respan",
         'the spec\'s example name (sent by Schemathesis only) gets a 404 `{"message"}` body',
-        "error_contract",
-        message="404 body lacks the documented field detail",
+        "response_schema_conformance",
+        alone=True,
         rule="error-bodies",
     ),
     Fault(
@@ -462,15 +462,17 @@ FAULTS: tuple[Fault, ...] = (
         "not_found_not_json",
         "openwebui",
         "the 404 body `Model not found` is not JSON (Content-Type application/json)",
-        "error_contract",
+        "response_schema_conformance",
+        alone=True,
         rule="error-bodies",
     ),
     Fault(
         "missing_id_not_json",
         "openwebui",
         "a request without `id` gets a 422 whose body is not JSON",
-        "error_contract",
+        "response_schema_conformance",
         generated=True,
+        alone=True,
         rule="missing-id-answer",
     ),
     Fault(
@@ -566,14 +568,16 @@ FAULTS: tuple[Fault, ...] = (
         "not_found_not_json",
         "respan",
         "the 404 body `Not found.` is not JSON (Content-Type application/json)",
-        "error_contract",
+        "response_schema_conformance",
+        alone=True,
         rule="error-bodies",
     ),
     Fault(
         "not_found_extra_field",
         "respan",
         "the 404 body carries an undocumented field `code` beside `detail`",
-        "error_contract",
+        "response_schema_conformance",
+        alone=True,
         rule="error-bodies-closed",
     ),
     Fault(
@@ -589,6 +593,7 @@ FAULTS: tuple[Fault, ...] = (
         "respan",
         "the 403 `detail` is 'You do not have permission to perform this action.', not the page's text",
         "access_control",
+        alone=True,
         rule="owned-by-others-text",
     ),
     Fault(
@@ -772,21 +777,24 @@ FAULTS: tuple[Fault, ...] = (
         "validation_error_not_json",
         "selise",
         "the 422 body `model not found` is not JSON (Content-Type application/json)",
-        "error_contract",
+        "response_schema_conformance",
+        alone=True,
         rule="validation-error-body",
     ),
     Fault(
         "bad_request_not_json",
         "selise",
         "the 400 body `Bad Request` is not JSON (Content-Type application/json)",
-        "error_contract",
+        "response_schema_conformance",
+        alone=True,
         rule="bad-request-body",
     ),
     Fault(
         "not_found_not_json",
         "selise",
         "the 404 body `Not Found` is not JSON (Content-Type application/json)",
-        "error_contract",
+        "response_schema_conformance",
+        alone=True,
         rule="not-found-body",
     ),
     Fault(
@@ -797,10 +805,6 @@ FAULTS: tuple[Fault, ...] = (
         alone=True,
         rule="unique-keys",
     ),
-)
-
-
-GAPS: tuple[Fault, ...] = (
     Fault(
         "empty_name_served",
         "respan",
@@ -808,9 +812,6 @@ GAPS: tuple[Fault, ...] = (
         "negative_data_rejection",
         alone=True,
         rule="name-required",
-        generated=True,
-        gap="nothing sends it: Schemathesis never generates an empty path parameter, the harness's requests all "
-        "carry a name (exit 0, no finding)",
     ),
     Fault(
         "empty_id_served",
@@ -819,9 +820,6 @@ GAPS: tuple[Fault, ...] = (
         "negative_data_rejection",
         alone=True,
         rule="model-id-required",
-        generated=True,
-        gap="nothing sends it: Schemathesis never generates an empty path parameter, the harness's requests all "
-        "carry an id (exit 0, no finding)",
     ),
     Fault(
         "percent_3a_not_decoded",
@@ -830,9 +828,6 @@ GAPS: tuple[Fault, ...] = (
         "identity",
         alone=True,
         rule="ids-as-written",
-        gap="every request that differs carries one credential of two placements, and contracts.cases._variant_rule "
-        "asks the placement before the id's form: reported as project-key-query, blocks-key-header and "
-        "project-key-changes-context (auth), though requests with the same placement and a literal `:` get 200",
     ),
     Fault(
         "denied_wording",
@@ -842,8 +837,6 @@ GAPS: tuple[Fault, ...] = (
         ("--strict-messages",),
         alone=True,
         rule="model-not-found-text",
-        gap="never compared: the 422 body's schema (HTTPValidationError) has no x-message-field, and the text "
-        "sits at detail[0].msg, which a dotted x-message-field cannot name (exit 0, no finding)",
     ),
     Fault(
         "blocks_key_ignored",
@@ -852,8 +845,6 @@ GAPS: tuple[Fault, ...] = (
         "auth",
         alone=True,
         rule="blocks-key-header",
-        gap="the token check sends each token in the first placement only (X-Blocks-Key): exit 2, 'the server "
-        "refuses tokens.owner as an invalid credential', though the same token works as project_key",
     ),
     Fault(
         "header_decides",
@@ -862,7 +853,5 @@ GAPS: tuple[Fault, ...] = (
         "auth",
         alone=True,
         rule="project-key-changes-context",
-        gap="model-project is reported as a failure of its own (exit 1): the body's ProjectKey is compared with "
-        "project_key's project, though the model was read, and truly belongs, in the header's",
     ),
 )

@@ -254,7 +254,7 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             return PlainTextResponse("Internal Server Error", status_code=500)
         if name == documented_name and faults & EXAMPLE_ID_FAULTS:
             return _example_id_answer(faults, store[models["shared"]][0], name)
-        if "empty_name_served" in faults and name == "":  # a gap: see GAPS in catalogue.py
+        if "empty_name_served" in faults and name == "":
             return JSONResponse(store[models["shared"]][0])
         found = store.get(name)
         if found is None:
@@ -335,16 +335,16 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         query = request.query_params.get("project_key")
         header = request.headers.get("x-blocks-key")
         ident = request.path_params["model_id"]
-        if "percent_3a_not_decoded" in faults:  # a gap: see GAPS in catalogue.py
+        if "percent_3a_not_decoded" in faults:
             raw = request.scope.get("raw_path", b"").decode("latin-1")
             ident = raw[len(prefix + "/models/") :]
-        if "blocks_key_ignored" in faults:  # a gap: see GAPS in catalogue.py
+        if "blocks_key_ignored" in faults:
             header = None
         if "blocks_key_ignored_for_openai" in faults and store.get(ident, {}).get("Provider") == "openai":
             header = None
         if "query_key_needs_header" in faults and header is None:
             query = None  # read only beside the header
-        key = (header or query) if "header_decides" in faults else (query or header)  # header_decides: a gap
+        key = (header or query) if "header_decides" in faults else (query or header)
         if "blocks_key_must_allow_too" in faults and query and header and query != header:
             model = store.get(ident)
             if model is None or model["ProjectKey"] != header:
@@ -390,7 +390,7 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             if "validation_error_not_json" in faults:
                 return Response(b"model not found", status_code=422, media_type="application/json")
             denied = _example(api, 422, "documented")
-            if "denied_wording" in faults:  # a gap: see GAPS in catalogue.py
+            if "denied_wording" in faults:
                 denied["detail"][0]["msg"] = "model is not in this project"
             return JSONResponse(denied, status_code=422)
         out = copy.deepcopy(found)
@@ -425,7 +425,7 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
     async def unrouted(request: Request, exc: Exception) -> Response:  # FastAPI answers unrouted paths in JSON too
         return _error(api, 404, "model_not_found", faults)
 
-    async def no_id(request: Request) -> Response:  # a gap: see GAPS in catalogue.py
+    async def no_id(request: Request) -> Response:
         return JSONResponse(own)
 
     routes = [Route(prefix + "/models/{model_id}", get_model)]
