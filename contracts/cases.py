@@ -62,7 +62,7 @@ class CaseContext:
 
     @property
     def label(self) -> str:
-        return f"{self.op.method} {self.op.path}"
+        return self.op.label
 
     def token(self, caller: str) -> str | None:
         """The credential ``caller`` sends: none, the made-up one, or the profile's token of that role."""

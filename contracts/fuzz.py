@@ -252,7 +252,7 @@ def fuzz(
         if auth:
             config["auth"] = auth
     result = FuzzResult(tally if tally is not None else Tally())
-    by_label = {f"{op.method} {op.path}": op for op in operations(api)}
+    by_label = {op.label: op for op in operations(api)}
     broken = [label for label in by_label if guard.is_broken(label) is not None]
     for label in broken:
         reason = f"not run: {label} {_why(guard, label)} in the explicit cases (its generated requests would too)"

@@ -72,7 +72,7 @@ class Observed:
 
     @property
     def label(self) -> str:
-        return f"{self.op.method} {self.op.path}"
+        return self.op.label
 
     def finding(
         self,

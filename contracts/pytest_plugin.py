@@ -272,6 +272,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             terminalreporter.write_line(str(diagnosis))
     failing = {id(f) for f in result.failures}
     warnings = [f for f in result.open if id(f) not in failing]
+    for fit in result.overlays:
+        terminalreporter.write_sep("-", "contracts: an implementation's overlay describes this run")
+        terminalreporter.write_line(str(fit))
     if result.notes:
         terminalreporter.write_sep("-", "contracts: notes")
         for note in result.notes:

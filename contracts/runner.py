@@ -24,7 +24,7 @@ from contracts.progress import Progress, ProgressReporter
 from contracts.reach import PERMANENT, cannot_reach
 from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
 from contracts.vendors import vendor_cases
-from vendor_specs import APIS, SpecError, is_api, operations, placements, rules, spec_key, vendor_of
+from vendor_specs import SpecError, operations, placements, require_api, rules, spec_key, vendor_of
 
 __all__ = [
     "DEFAULT_MAX_EXAMPLES",
@@ -126,8 +126,7 @@ class RunResult:
 
 
 def _resolve(config: RunConfig) -> tuple[str, Profile, str, list[Accepted]]:
-    if not is_api(config.api):
-        raise UsageError(f"unknown API {config.api!r}: choose one of {', '.join(APIS)}")
+    require_api(config.api, UsageError)
     try:
         key = spec_key(config.api, config.overlay)  # the spec the run judges by: the page's, or an overlay's
     except SpecError as exc:
@@ -293,7 +292,7 @@ def _cut_findings(api: str, guard: Guard, secrets: dict[str, str]) -> tuple[list
     were not sent because of it."""
     findings: list[Finding] = []
     seen: set[tuple[str, str | None]] = set()
-    by_label = {f"{op.method} {op.path}": op for op in operations(api)}
+    by_label = {op.label: op for op in operations(api)}
     for cut in guard.cuts:
         if cut.kind not in ("timeout", "too_big") or (cut.kind, cut.shape) in seen:
             continue

@@ -57,7 +57,7 @@ def shape_of(api: str, root: str) -> Any:
 
     def shape(method: str, url: str) -> str | None:
         match = match_operation(api, method, urlsplit(url).path, prefix)
-        return None if match is None else f"{match.operation.method} {match.operation.path}"
+        return None if match is None else match.operation.label
 
     return shape
 

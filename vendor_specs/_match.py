@@ -29,6 +29,11 @@ class Operation:
     pattern: re.Pattern[str] = field(repr=False, compare=False)
 
     @property
+    def label(self) -> str:
+        """``GET /models/model``: how every report and log names the operation."""
+        return f"{self.method} {self.path}"
+
+    @property
     def parameters(self) -> list[dict[str, Any]]:
         return list(self.definition.get("parameters", []))
 

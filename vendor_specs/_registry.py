@@ -34,6 +34,7 @@ __all__ = [
     "is_api",
     "overlay_ref",
     "missing_roots",
+    "require_api",
     "roots",
     "spec_dir",
     "spec_path",
@@ -96,12 +97,20 @@ def is_api(api: object) -> bool:
     return isinstance(api, str) and vendor_of(api) in _found(roots()) and overlay_ref(api) != ""
 
 
+def require_api(api: object, error: type[Exception] = SpecError) -> str:
+    """``api`` when it names a known vendor (or a spec key of one); else ``error`` saying which vendors there are:
+    the one "unknown API" check of every command and library call."""
+    if not is_api(api):
+        raise error(f"unknown API {api!r}: choose one of {', '.join(apis())}")
+    return str(api)
+
+
 def spec_path(api: str) -> Path:
     """The spec file of ``api``'s vendor (a key's overlay aside); :class:`SpecError` naming the known vendors
     for any other name."""
     found = _found(roots())
     if vendor_of(api) not in found:
-        raise SpecError(f"unknown API {api!r}: choose one of {', '.join(found)}")
+        require_api(api)
     return found[vendor_of(api)]
 
 
@@ -109,8 +118,7 @@ def vendor_module(package: str, api: str, role: str) -> ModuleType:
     """``<package>.<vendor>``, the module a layer keeps for ``api``'s vendor (``api`` may be a spec key);
     :class:`SpecError` naming the file to add when the vendor has a spec but no such module (``role``: what
     the module is, e.g. ``mock module``)."""
-    if not is_api(api):
-        raise SpecError(f"unknown API {api!r}: choose one of {', '.join(apis())}")
+    require_api(api)
     name = f"{package}.{vendor_of(api)}"
     try:
         return importlib.import_module(name)

@@ -120,8 +120,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         limit = args.max_violations
         if args.host and mode != "har":
             raise UsageError("--host applies to HAR captures only (--har FILE)")
-        if args.api is not None and not vendor_specs.is_api(args.api):
-            raise UsageError(f"unknown API {args.api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+        if args.api is not None:
+            vendor_specs.require_api(args.api, UsageError)
         if args.overlay is not None:
             try:
                 args.api = vendor_specs.spec_key(args.api, args.overlay)  # the page's spec with the overlay applied

@@ -150,8 +150,8 @@ def validate_har(
     A request violation that the server refused with a documented 4xx status is not a finding: it is
     kept in ``Result.refused`` (info). Answered 2xx (or 5xx), it is a violation.
     """
-    if api is not None and not vendor_specs.is_api(api):
-        raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    if api is not None:
+        vendor_specs.require_api(api, UnusableInput)
     apis = vendor_specs.APIS if api is None else (api,)
     rule = HostRule(hosts)
     try:

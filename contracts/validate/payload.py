@@ -38,8 +38,7 @@ def _documented(api: str) -> tuple[Operation, frozenset[int]]:
 
 def documented_operation(api: str, status: int) -> Operation:
     """The vendor's operation; raises :class:`UnusableInput` for an unknown API or undocumented status."""
-    if not vendor_specs.is_api(api):
-        raise UnusableInput(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    vendor_specs.require_api(api, UnusableInput)
     op, statuses = _documented(api)
     if status not in statuses:
         documented = ", ".join(str(s) for s in op.statuses)

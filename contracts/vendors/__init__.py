@@ -29,8 +29,7 @@ class HarnessVendor(Protocol):
 
 def vendor_cases(api: str) -> tuple[Case, ...]:
     """The vendor's own cases (a spec key names its vendor's): none when it has no harness module."""
-    if not vendor_specs.is_api(api):
-        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    vendor_specs.require_api(api, UsageError)
     vendor = vendor_specs.vendor_of(api)
     if importlib.util.find_spec(f"{__name__}.{vendor}") is None:
         return ()

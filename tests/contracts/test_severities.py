@@ -123,4 +123,5 @@ def test_the_plugin_shows_warnings_apart_and_fails_on_them_when_asked(pytester: 
         failed = pytester.runpytest_subprocess(*args, "--contracts-fail-on=warning")
     out = passed.stdout.str()
     assert passed.ret == 0 and "warning(s) (they do not fail the run)" in out and "not-found-body" in out, out
+    assert "The overlay `selise-genesis` describes" in out and "--overlay selise-genesis" in out
     assert failed.ret == 1 and failed.parseoutcomes()["failed"] >= 1, failed.stdout.str()
