@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 import vendor_specs
-from contracts.validate.errors import UnusableInput, UsageError, ValidateError
+from contracts.errors import ContractsError
+from contracts.validate.errors import UnusableInput, UsageError
 from contracts.validate.findings import Report, Result
 from contracts.validate.har import HostRule, validate_har_file
 from contracts.validate.ndjson import validate_ndjson, validate_ndjson_file
@@ -155,7 +156,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             report = validate_har_file(
                 path, base_path=args.base_path, max_bytes=max_bytes, api=args.api, hosts=args.host, max_violations=limit
             )
-    except ValidateError as exc:
+    except ContractsError as exc:  # the input cannot be used, or the command line asks for the impossible
         print(f"contracts validate: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

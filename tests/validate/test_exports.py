@@ -29,9 +29,14 @@ def test_contracts_validate_exports() -> None:
         assert getattr(contracts.validate, name) is not None
 
 
-def test_every_error_is_a_validate_error() -> None:
-    for name in ("UnusableInput", "UsageError"):
-        assert issubclass(getattr(contracts.validate, name), contracts.validate.ValidateError)
+def test_every_error_is_in_the_harness_one_tree() -> None:
+    """One exception root per package: validation's errors are the harness's (`ContractsError`), its usage error
+    the harness's one `UsageError`."""
+    from contracts.errors import ContractsError, UsageError
+
+    assert issubclass(contracts.validate.UnusableInput, contracts.validate.ValidateError)
+    assert issubclass(contracts.validate.ValidateError, ContractsError)
+    assert contracts.validate.UsageError is UsageError
 
 
 def test_proxy_exports_and_layering() -> None:
