@@ -88,7 +88,7 @@ def test_parse_prefer():
 @pytest.mark.parametrize(
     ("query", "headers", "example"),
     [
-        ("", {}, "bad_request"),
+        ("", {}, "missing_project_key"),
         ("?project_key=bogus", {}, None),
         ("", {"X-Blocks-Key": "bogus"}, None),
     ],
