@@ -244,10 +244,13 @@ def test_an_implementation_is_recorded_by_its_overlay_and_stored_in_the_pages_sh
                 }
             outputs[mode] = recorder.stop()
     assert not (tmp_path / "page").exists()
-    assert (
-        "not recorded: the exchange violates the openwebui spec: response body $.version_id: is not allowed"
-        in outputs["page"][1]
-    )
+    lines = outputs["page"][1].splitlines()
+    refused = [line for line in lines if line.startswith("record GET /api/models/") and " -> 200: " in line]
+    assert refused and all(
+        "response body $.version_id: is not allowed" in line
+        and line.endswith("; not recorded: the exchange violates the openwebui spec")
+        for line in refused
+    ), refused
     recorded = load_fixtures(
         "openwebui", tmp_path / "overlay" / "openwebui.yaml"
     )  # page-shaped: the page's spec loads it
