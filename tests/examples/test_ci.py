@@ -90,7 +90,8 @@ def test_script_gives_up_on_a_server_that_never_answers(tmp_path: Path) -> None:
 
 
 def test_script_reports_a_server_that_exits(tmp_path: Path) -> None:
-    proc = run_script(tmp_path, PORT=str(free_port()), SERVER_CMD="mock-server --api nope")
+    # a short wait: contracts check waits for the target, which never comes (the server died at once)
+    proc = run_script(tmp_path, PORT=str(free_port()), SERVER_CMD="mock-server --api nope", WAIT_SECONDS="2")
     assert proc.returncode == 2
     assert "the server exited; its log:" in proc.stderr and "invalid choice: 'nope'" in proc.stderr
 
