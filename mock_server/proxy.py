@@ -354,9 +354,10 @@ class ProxyApp:
         self._hinted = True
         url = self.upstream.origin + forwarded
         if content_type == "text/html":
-            what = f"a web page ({exchange.status} text/html), not the {self.api} API: it does not serve it there"
+            vendor = vendor_specs.vendor_of(self.api)
+            what = f"a web page ({exchange.status} text/html), not the {vendor} API: the API is not at that path"
         else:
-            what = "404: unless that model is really missing there, the upstream does not serve the operation there"
+            what = "404: unless that model is really missing, the API is not at that path"
         used = self.upstream.prefix or next(
             (m for m in self._mounts if not m or exchange.path == m or exchange.path.startswith(m + "/")), ""
         )

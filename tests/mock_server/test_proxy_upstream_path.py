@@ -102,8 +102,8 @@ def test_a_web_page_for_the_operation_is_said_once_with_the_fix(caplog: pytest.L
                 assert page.status_code == 200 and "<title>Open WebUI</title>" in page.text  # passed on unchanged
     hints = [r for r in caplog.records if "said once" in r.getMessage()]
     assert [r.getMessage() for r in hints] == [
-        f"proxy: {web}/api/models/model answered a web page (200 text/html), not the openwebui API: it does not "
-        f"serve it there; wrong prefix? --upstream is where the vendor's paths are mounted: try --upstream "
+        f"proxy: {web}/api/models/model answered a web page (200 text/html), not the openwebui API: the API is "
+        f"not at that path; wrong prefix? --upstream is where the vendor's paths are mounted: try --upstream "
         f"{web}/api/v1 (said once)"
     ]
     assert hints[0].levelno == logging.WARNING and hints[0].hint == "upstream-path"  # type: ignore[attr-defined]
@@ -121,8 +121,8 @@ def test_a_404_for_the_operation_is_said_once_as_a_possibility(
         httpx.get(f"{proxy}/static/x")  # no operation: never a hint
     (hint,) = [r.getMessage() for r in caplog.records if "said once" in r.getMessage()]
     assert hint == (
-        f"proxy: {url}/api/models/model answered 404: unless that model is really missing there, the upstream "
-        "does not serve the operation there; wrong prefix? --upstream is where the vendor's paths are mounted: "
+        f"proxy: {url}/api/models/model answered 404: unless that model is really missing, the API is not at "
+        "that path; wrong prefix? --upstream is where the vendor's paths are mounted: "
         f"try --upstream {url}/api/v1 (said once)"
     )
 
@@ -193,8 +193,8 @@ def test_record_says_once_that_the_upstream_answers_a_web_page(tmp_path: Path) -
             stdout, stderr = recorder.stop()
     hints = [line for line in stderr.splitlines() if "said once" in line]
     assert hints == [
-        f"record: {web}/api/models/model answered a web page (200 text/html), not the openwebui API: it does not "
-        f"serve it there; wrong prefix? --upstream is where the vendor's paths are mounted: try --upstream "
+        f"record: {web}/api/models/model answered a web page (200 text/html), not the openwebui API: the API is "
+        f"not at that path; wrong prefix? --upstream is where the vendor's paths are mounted: try --upstream "
         f"{web}/api/v1 (said once)"
     ], stderr
     assert "nothing recorded" in stdout and "Traceback" not in stderr
