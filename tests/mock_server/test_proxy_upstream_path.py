@@ -43,12 +43,19 @@ class Seen:
         await self.app(scope, receive, send)
 
 
-@pytest.fixture
-def real() -> Iterator[tuple[str, Seen]]:
+@pytest.fixture(scope="module")
+def deployed() -> Iterator[tuple[str, Seen]]:
     """An Open WebUI as a real one is deployed: the router under /api/v1 (the mock, mounted there)."""
     seen = Seen(create_app("openwebui", base_path="/api/v1", access_log=False, journal_size=0))
     with serve(seen) as url:
         yield url, seen
+
+
+@pytest.fixture
+def real(deployed: tuple[str, Seen]) -> tuple[str, Seen]:
+    """``deployed``, with the paths seen by this test only."""
+    deployed[1].paths.clear()
+    return deployed
 
 
 async def _web_app(request: Any) -> HTMLResponse:
