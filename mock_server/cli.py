@@ -18,7 +18,8 @@ examples:
   mock-server                                   all three: openwebui :9001, respan :9002, selise :9003
   mock-server --api respan --port 8080          one vendor at http://127.0.0.1:8080
   mock-server --api openwebui --base-path /api/v1 --latency 100ms-300ms
-  mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited)
+  mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited); a vendor
+                                                without its file there gets the built-in fixtures
   mock-server --dynamic --seed 7                generated data, the same for the same id on every run
   mock-server --prefer 'code=404' --journal requests.ndjson
   mock-server --overlay openwebui-0.12.4        Open WebUI answering as 0.12.4 really does (user: null, ...)
@@ -58,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-path", help="mount the documented paths under this prefix instead of the spec's (e.g. /api/v1)"
     )
     parser.add_argument(
-        "--fixtures", metavar="DIR", help="directory with <api>.yaml fixture files (default: the packaged fixtures)"
+        "--fixtures",
+        metavar="DIR",
+        help="directory with <api>.yaml fixture files (default: the packaged fixtures); serving several vendors, "
+        "one without its file there gets the packaged one (the start line says which)",
     )
     parser.add_argument(
         "--overlay",
