@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--prefer",
         metavar="VALUE",
-        help="a Prefer value for every request that sends none, e.g. 'code=404' or 'example=<name>'",
+        help="a Prefer value for every request that sends none: code=<status>, example=<name>, dynamic=true, several "
+        "joined by ', ' (e.g. 'code=404' or 'example=<name>, code=200'); checked against the spec at start",
     )
     parser.add_argument(
         "--seed",
