@@ -1,4 +1,6 @@
 # The two commands a newcomer runs: `make mock` and `make test`. Both create .venv when needed.
+# `make test` runs the suite on every core (pytest-xdist), without the install tests; `make test-install`
+# runs those (a wheel built and installed into fresh virtualenvs from the package index); .ci/run runs both.
 # .venv holds the exact tested set (constraints.txt); pyproject.toml states the ranges users resolve within.
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +9,7 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 FRESH := .constraints-venv
 
-.PHONY: mock test install bench browser-test report-screenshot mutation constraints clean
+.PHONY: mock test test-install install bench browser-test report-screenshot mutation constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +25,10 @@ mock: $(STAMP)
 	$(BIN)/mock-server
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto -m "not install"
+
+test-install: $(STAMP)
+	$(BIN)/python -m pytest -m install
 
 # Swagger UI driven in headless Chromium; installs Debian's chromium + chromium-driver when missing (as root).
 browser-test: $(STAMP)

@@ -35,7 +35,7 @@ from mock_server.fixtures import FixtureStore
 from mock_server.journal import DEFAULT_SIZE, Journal, JournalFile, JournalRecorder
 from mock_server.middleware import CORS, AccessLog, LastResort, Latency, parse_latency
 from mock_server.observed import observed_form
-from mock_server.prefer import prefer_problem, preferred_response, seeded_rng
+from mock_server.prefer import option_problem, prefer_problem, preferred_response, seeded_rng
 from mock_server.render import encode, render
 from mock_server.served_spec import served_spec
 from mock_server.vendors import vendor
@@ -162,6 +162,9 @@ def create_app(
         base_path = normalize_prefix(base_path)
     mounted = spec_base_path(api) if base_path is None else base_path
     check_reserved(api, raw, mounted)
+    problem = option_problem(prefer) if prefer is not None else None
+    if problem is not None:
+        raise UsageError(f"--prefer {prefer!r}: {problem}")
     forced = default_prefer(prefer, dynamic)
     if forced is not None:
         for op in operations(api):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from mock_server import logs
@@ -17,7 +18,8 @@ examples:
   mock-server                                   all three: openwebui :9001, respan :9002, selise :9003
   mock-server --api respan --port 8080          one vendor at http://127.0.0.1:8080
   mock-server --api openwebui --base-path /api/v1 --latency 100ms-300ms
-  mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited)
+  mock-server --fixtures ./my-fixtures          uses ./my-fixtures/<api>.yaml (reloaded when edited); a vendor
+                                                without its file there gets the built-in fixtures
   mock-server --dynamic --seed 7                generated data, the same for the same id on every run
   mock-server --prefer 'code=404' --journal requests.ndjson
   mock-server --overlay openwebui-0.12.4        Open WebUI answering as 0.12.4 really does (user: null, ...)
@@ -57,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-path", help="mount the documented paths under this prefix instead of the spec's (e.g. /api/v1)"
     )
     parser.add_argument(
-        "--fixtures", metavar="DIR", help="directory with <api>.yaml fixture files (default: the packaged fixtures)"
+        "--fixtures",
+        metavar="DIR",
+        help="directory with <api>.yaml fixture files (default: the packaged fixtures); serving several vendors, "
+        "one without its file there gets the packaged one (the start line says which)",
     )
     parser.add_argument(
         "--overlay",
@@ -72,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--prefer",
         metavar="VALUE",
-        help="a Prefer value for every request that sends none, e.g. 'code=404' or 'example=<name>'",
+        help="a Prefer value for every request that sends none: code=<status>, example=<name>, dynamic=true, several "
+        "joined by ', ' (e.g. 'code=404' or 'example=<name>, code=200'); checked against the spec at start",
     )
     parser.add_argument(
         "--seed",
@@ -102,8 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fixture_dirs(directory: str | None, apis: list[str], chosen: bool) -> dict[str, str | None]:
+    """Each API's fixtures folder: ``--fixtures DIR`` where it holds ``<vendor>.yaml``, else None (the built-in
+    fixtures). A vendor named with ``--api`` must have its file there, and a DIR holding none of them is a mistake."""
+    from mock_server.fixtures import fixture_path
+
+    if directory is None:
+        return dict.fromkeys(apis)
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise UsageError(
+            f"fixtures directory {directory} {'is not a directory' if folder.exists() else 'does not exist'}"
+        )
+    found = {api: directory if fixture_path(api, directory).is_file() else None for api in apis}
+    names = [fixture_path(api, directory).name for api in apis]
+    if chosen and found[apis[0]] is None:
+        raise UsageError(
+            f"--fixtures {directory} has no {names[0]}; write it there (or leave out --fixtures for the built-in one)"
+        )
+    if not any(found.values()):
+        raise UsageError(
+            f"--fixtures {directory} holds none of {', '.join(names)}; name the folder that holds your fixture files"
+        )
+    return found
+
+
 def _serve(args: argparse.Namespace) -> int:
     from mock_server.app import create_app
+    from mock_server.fixtures import fixture_path
     from mock_server.journal import JournalFile
     from mock_server.middleware import parse_latency
     from mock_server.serve import Listener, bind, run
@@ -119,24 +151,29 @@ def _serve(args: argparse.Namespace) -> int:
     latency = parse_latency(args.latency)
     if args.journal_size < 0:
         raise UsageError(f"--journal-size must be 0 or more, got {args.journal_size}")
+    folders = _fixture_dirs(args.fixtures, apis, chosen=args.api is not None)
     logs.setup(quiet=args.quiet, log_format=args.log_format)
     journal_file = JournalFile(args.journal) if args.journal else None
+    # Every app is built (every option and fixture file checked) before any port is taken.
+    apps = [
+        create_app(
+            api,
+            fixtures=folders[api],
+            base_path=args.base_path,
+            latency=latency,
+            access_log=not args.quiet,
+            journal_size=args.journal_size,
+            journal_file=journal_file,
+            prefer=args.prefer,
+            dynamic=args.dynamic,
+            seed=args.seed,
+        )
+        for api in apis
+    ]
     listeners = []
     try:
-        for index, api in enumerate(apis):
+        for index, (api, app) in enumerate(zip(apis, apps, strict=True)):
             port = mock_port(api) if args.port is None else args.port + (index if args.port else 0)
-            app = create_app(
-                api,
-                fixtures=args.fixtures,
-                base_path=args.base_path,
-                latency=latency,
-                access_log=not args.quiet,
-                journal_size=args.journal_size,
-                journal_file=journal_file,
-                prefer=args.prefer,
-                dynamic=args.dynamic,
-                seed=args.seed,
-            )
             base = (
                 ("/" + args.base_path.strip("/") if args.base_path.strip("/") else "")
                 if args.base_path is not None
@@ -147,8 +184,15 @@ def _serve(args: argparse.Namespace) -> int:
         for item in listeners:
             item.sock.close()
         raise
-    for item in listeners:
-        print(f"{item.api:<10} {item.url}   (Swagger UI: {item.url}/ui/)", flush=True)
+    urls = [item.url for item in listeners]
+    uis = [f"(Swagger UI: {url}/ui/)" for url in urls]
+    for item, url, ui in zip(listeners, urls, uis, strict=True):
+        line = f"{item.api:<10} {url:<{max(map(len, urls))}}   {ui}"
+        if args.fixtures is not None:  # where each vendor's data comes from, when a folder was named
+            shown = fixture_path(item.api, args.fixtures)
+            source = str(shown) if folders[item.api] else f"built-in ({shown.name} not in {args.fixtures})"
+            line = f"{line:<{len(line) + max(map(len, uis)) - len(ui)}}   fixtures: {source}"
+        print(line, flush=True)
     if args.seed is None and (args.dynamic or "dynamic" in (args.prefer or "")):
         print("generated bodies are new on every request; --seed N makes them the same for the same id", flush=True)
     run(listeners)

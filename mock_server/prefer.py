@@ -2,8 +2,9 @@
 
 Only statuses and example names the spec documents for the operation are served; anything else is
 answered with the vendor's own error format (``ErrorFormat.bad_prefer``). ``mock-server --prefer`` /
-``--dynamic`` apply a value to every request that sends no ``Prefer`` of its own (``prefer_problem``
-checks it at start-up); with ``--seed`` generated bodies come from ``seeded_rng(seed, api, id)``.
+``--dynamic`` apply a value to every request that sends no ``Prefer`` of its own (``option_problem`` checks its
+form, ``prefer_problem`` what the spec can serve, both at start-up); a request's own ``Prefer`` may carry other
+preferences too, which are ignored, as Prism does; with ``--seed`` generated bodies come from ``seeded_rng(seed, api, id)``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from mock_server.errors import VendorError
 from mock_server.generate import generate
 from vendor_specs import mask
 
-__all__ = ["parse_prefer", "prefer_problem", "preferred_response", "seeded_rng"]
+__all__ = ["FORMS", "option_problem", "parse_prefer", "prefer_problem", "preferred_response", "seeded_rng"]
+
+FORMS = "code=<status>, example=<name>, dynamic=true"  # what the mock serves; several are joined by ", "
 
 
 def parse_prefer(header: str) -> dict[str, str]:
@@ -28,6 +31,28 @@ def parse_prefer(header: str) -> dict[str, str]:
         if key:
             prefs[key.strip().lower()] = value.strip().strip('"')
     return prefs
+
+
+def option_problem(value: str) -> str | None:
+    """Why ``value`` (``--prefer``, applied to every request without a Prefer of its own) is not a Prefer value
+    the mock serves (None: its form is one; ``prefer_problem`` says whether the spec can serve it)."""
+    prefs = parse_prefer(value)
+    unknown = [key for key in prefs if key not in ("code", "example", "dynamic")]
+    if not prefs or unknown:
+        names = ", ".join(repr(key) for key in unknown)
+        what = (
+            "it is empty"
+            if not prefs
+            else f"{names} {'is not a preference' if len(unknown) == 1 else 'are not preferences'} the mock serves"
+        )
+        return f"{what}; give one or more of {FORMS}, joined by ', ' (e.g. 'code=404' or 'example=<name>, code=200')"
+    if "code" in prefs and not (prefs["code"].isdigit() and len(prefs["code"]) == 3):
+        return f"code={prefs['code']} is not an HTTP status; give code=<status>, e.g. code=404"
+    if "example" in prefs and not prefs["example"]:
+        return "example= names no example; give example=<name> (the spec's example names)"
+    if "dynamic" in prefs and prefs["dynamic"].lower() not in ("true", "false"):
+        return f"dynamic={prefs['dynamic']} is neither true nor false; give dynamic=true"
+    return None
 
 
 def _content(responses: dict[str, Any], status: str) -> dict[str, Any]:

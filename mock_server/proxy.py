@@ -8,6 +8,12 @@ A request violation that the upstream refused with a documented 4xx status is lo
 violation (the upstream kept its contract); answered otherwise (2xx: accepted) it is a warning.
 Requests that address no operation of the spec are forwarded unvalidated.
 
+``--upstream`` is a server URL: its path is where the vendor's paths are mounted there. A request under the
+proxy's own base path (``--base-path``, else any prefix of the spec's servers) goes to the upstream's path with
+that prefix replaced (``/api/models/model`` -> ``http://host:8080/api/v1/models/model`` for ``--upstream
+http://host:8080/api/v1``); an upstream URL without a path keeps every request's path as sent. The first
+answer to an operation that is a web page (HTML) or a 404 is told once, with the likely fix (a wrong prefix).
+
 A plain ASGI app: ``upstream.Upstream`` (keep-alive HTTP/1.1, one deadline per exchange, bodies capped)
 talks to the upstream, ``verdict.Judge`` validates (fast checks; openapi-core, in a worker thread, only
 where they fail). Every exchange is one or more log records on ``mock_server.proxy`` with its facts in
@@ -23,6 +29,7 @@ import logging
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -33,7 +40,7 @@ from mock_server.errors import UsageError
 from mock_server.verdict import Exchange, Judge, Verdict
 from vendor_specs import Upstream, UpstreamError, UpstreamResponse
 
-__all__ = ["ExchangeObserver", "ProxyApp", "create_proxy_app", "register"]
+__all__ = ["ExchangeObserver", "Note", "ProxyApp", "create_proxy_app", "register"]
 
 log = logging.getLogger("mock_server.proxy")
 MB = 1_048_576
@@ -51,6 +58,15 @@ _HOP = frozenset(
 )
 _NOT_FORWARDED = _HOP | {b"host", b"accept-encoding", b"expect"}  # the proxy already holds the whole body
 _OFF_LOOP_BYTES = MB  # a body this large is judged entirely in the worker thread (decoding it takes a while)
+UPSTREAM_HELP = (
+    "the real server's URL where the vendor's paths are mounted, e.g. http://staging:8080/api/v1 for an Open "
+    "WebUI (a request for <base path>/models/model goes to http://staging:8080/api/v1/models/model); without a "
+    "path (http://staging:8080) every request keeps its path"
+)
+BASE_PATH_HELP = (
+    "where this side serves the vendor's paths, the prefix replaced by --upstream's path (default: each prefix "
+    "of the spec's servers, e.g. /api and /api/v1 for openwebui)"
+)
 
 
 class _ClientGone(Exception):
@@ -62,16 +78,31 @@ Receive = Any
 Send = Any
 
 
+@dataclass(frozen=True)
+class Note:
+    """What an observer made of one exchange: said at the end of the exchange's log line (``; text``), at
+    ``level`` if that is higher than the verdict's, with ``facts`` added to the record's."""
+
+    text: str
+    level: int = logging.INFO
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
 class ExchangeObserver(Protocol):
     """A hook into the proxy (``mock-server record`` is one): it is shown every exchange the proxy judged, and
     says how a request target may appear in the log."""
 
+    label: str  # the word each exchange's log line starts with instead of ``proxy``
+
     def shown(self, target: str) -> str:
         """The request target (path and query, as sent) as log lines may show it, e.g. with credentials hidden."""
 
-    def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> None:
+    def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> Note | None:
         """One judged exchange, before it is logged and answered; ``body`` is the response body decoded (gzip,
-        deflate), or why it could not be."""
+        deflate), or why it could not be. What it returns is said on the exchange's log line."""
+
+    def settle(self) -> None:
+        """Called once the exchange's line is logged, before it is answered (the recorder writes its files)."""
 
 
 def _check(api: str, upstream: str, timeout: float, max_body_mb: float) -> None:
@@ -134,12 +165,36 @@ class ProxyApp:
         api = vendor_specs.spec_key(api, overlay)  # the overlaid spec, when validating against an implementation
         self.api = api
         self.observer = observer
+        self.label = observer.label if observer is not None else "proxy"
         self.strict = strict
         self.max_body_mb = max_body_mb
         max_body = int(max_body_mb * MB)
         self.upstream = Upstream(upstream, timeout=timeout, max_body=max_body)
         self.judge = Judge(api, base_path, max_body)
+        # The proxy's own prefixes, longest first: the one a request path is under is replaced by the upstream's.
+        self._mounts = sorted(self.judge.prefixes, key=len, reverse=True)
+        self._hinted = False  # the wrong-prefix hint is said once
         self._worker: ThreadPoolExecutor | None = None  # openapi-core's thread, started on the first need
+
+    @property
+    def base_path(self) -> str:
+        """Where the proxy serves the vendor's paths first (``--base-path``, else the spec's first server's)."""
+        return self.judge.prefixes[0]
+
+    def forwarded(self, path: str) -> str:
+        """The upstream path for a request ``path`` (as sent): the proxy's prefix it is under replaced by the
+        upstream's; unchanged when the upstream URL has no path, or the request is under no prefix of the proxy."""
+        if not self.upstream.prefix:
+            return path
+        for mount in self._mounts:
+            if not mount or path == mount or path.startswith(mount + "/"):
+                return self.upstream.prefix + path[len(mount) :]
+        return path
+
+    def mapping(self, here: str) -> str:
+        """``<here><base path><model path> -> <upstream URL of it>``: the start line's truthful example."""
+        path = self.base_path + vendor_specs.model_operation(self.api).path
+        return f"{here}{path} -> {self.upstream.origin}{self.forwarded(path)}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -180,7 +235,7 @@ class ProxyApp:
         if cut is not None:  # the HTTP server kept only the URL's first URL_LIMIT bytes: not sent on cut
             error = f"request target of {cut} bytes is over the {URL_LIMIT}-byte limit; not forwarded"
             facts = {"method": method, "path": where[:200], "status": None, "answered": 414, "verdict": "not forwarded"}
-            log.warning("proxy %s %s...: %s", method, where[:200], error, extra={**facts, "error": error})
+            log.warning("%s %s %s...: %s", self.label, method, where[:200], error, extra={**facts, "error": error})
             await self._send(send, _json_answer(414, {"error": error}))
             return
         try:
@@ -190,12 +245,15 @@ class ProxyApp:
         if body is None:
             error = f"request body over the {self.max_body_mb:g} MB cap (--max-body-mb)"
             facts = {"method": method, "path": where, "status": None, "answered": 413, "verdict": "not forwarded"}
-            log.warning("proxy %s %s: %s, not forwarded", method, where, error, extra={**facts, "error": error})
+            log.warning(
+                "%s %s %s: %s, not forwarded", self.label, method, where, error, extra={**facts, "error": error}
+            )
             await self._send(send, _json_answer(413, {"error": error}))
             return
         headers = [(name, value) for name, value in scope["headers"] if name.lower() not in _NOT_FORWARDED]
         headers += [(b"host", self.upstream.host_header), (b"accept-encoding", b"identity")]
-        target = self.upstream.prefix.encode("latin-1") + raw_path + (b"?" + query if query else b"")
+        forwarded = self.forwarded(path)
+        target = forwarded.encode("latin-1") + (b"?" + query if query else b"")
         try:
             upstream_answer = await self.upstream.request(method, target, headers, body)
         except UpstreamError as exc:
@@ -205,8 +263,11 @@ class ProxyApp:
             method, path, query, scope["headers"], upstream_answer.status, upstream_answer.headers, upstream_answer.body
         )
         verdict = await self._verdict(exchange)
+        note = None
         if self.observer is not None:
-            self.observer.observe(exchange, verdict, self.judge.decoded(exchange))
+            note = self.observer.observe(exchange, verdict, self.judge.decoded(exchange))
+        if verdict.operation is not None and not self._hinted:
+            self._hint(exchange, forwarded)
         answer = _passed_back(method, upstream_answer)
         if self.strict and verdict.response_violated:
             answer = _json_answer(
@@ -218,7 +279,9 @@ class ProxyApp:
                     "violations": [str(v) for v in verdict.violations],
                 },
             )
-        self._log(exchange, where, verdict, answer[0], started)  # before the answer: its reader may look for it
+        self._log(exchange, where, verdict, answer[0], started, note)  # before the answer: its reader may look
+        if self.observer is not None:
+            self.observer.settle()
         await self._send(send, answer)
 
     async def _request_body(self, receive: Receive) -> bytes | None:
@@ -279,11 +342,48 @@ class ProxyApp:
             "error": exc.reason,
             "ms": round((time.perf_counter() - started) * 1000, 2),
         }
-        log.error("proxy %s %s: %s", method, where, error, extra=facts)
+        log.error("%s %s %s: %s", self.label, method, where, error, extra=facts)
         return _json_answer(502, {"error": error})
 
-    def _log(self, exchange: Exchange, where: str, verdict: Verdict, answered: int, started: float) -> None:
-        if not log.isEnabledFor(logging.WARNING if verdict.violations else logging.INFO):
+    def _hint(self, exchange: Exchange, forwarded: str) -> None:
+        """Said once: the upstream answered an operation with a web page or a 404, most likely because the
+        vendor's paths are not where ``--upstream`` says; the spec's other prefixes are the likely fix."""
+        content_type = (exchange.response_header(b"content-type") or "").split(";")[0].strip().lower()
+        if content_type != "text/html" and exchange.status != 404:
+            return
+        self._hinted = True
+        url = self.upstream.origin + forwarded
+        if content_type == "text/html":
+            vendor = vendor_specs.vendor_of(self.api)
+            what = f"a web page ({exchange.status} text/html), not the {vendor} API: the API is not at that path"
+        else:
+            what = "404: unless that model is really missing, the API is not at that path"
+        used = self.upstream.prefix or next(
+            (m for m in self._mounts if not m or exchange.path == m or exchange.path.startswith(m + "/")), ""
+        )
+        others = [s.prefix for s in vendor_specs.servers(self.api) if s.prefix and s.prefix != used]
+        tries = " or ".join(f"--upstream {self.upstream.origin}{p}" for p in dict.fromkeys(others))
+        fix = (
+            f"wrong prefix? --upstream is where the vendor's paths are mounted: try {tries}"
+            if tries
+            else f"wrong prefix? --upstream is where the vendor's paths are mounted: {self.upstream.origin}/PREFIX"
+        )
+        log.warning(
+            "%s: %s answered %s; %s (said once)",
+            self.label,
+            url,
+            what,
+            fix,
+            extra={"hint": "upstream-path", "upstream_url": url, "status": exchange.status},
+        )
+
+    def _log(
+        self, exchange: Exchange, where: str, verdict: Verdict, answered: int, started: float, note: Note | None
+    ) -> None:
+        level = logging.WARNING if verdict.violations else logging.INFO
+        if note is not None:
+            level = max(level, note.level)
+        if not log.isEnabledFor(level):
             return
         method, status = exchange.method, exchange.status
         facts = {
@@ -297,22 +397,13 @@ class ProxyApp:
             "refused": [str(v) for v in verdict.refused],
             "ms": round((time.perf_counter() - started) * 1000, 2),
         }
-        if verdict.operation is None:
-            log.info(
-                "proxy %s %s -> %d: not an operation of the %s spec, not validated",
-                method,
-                where,
-                status,
-                self.api,
-                extra=facts,
-            )
-            return
-        # One record per exchange: what was refused as it should be, every violation, the verdict's note.
-        said = [f"refused with the documented {status}, as it should be: {v}" for v in verdict.refused]
-        said += [str(v) for v in verdict.violations]
-        said += [verdict.note] if verdict.note else []
-        level = logging.WARNING if verdict.violations else logging.INFO
-        log.log(level, "proxy %s %s -> %d: %s", method, where, status, "; ".join(said) or "conforms", extra=facts)
+        # One record per exchange: the verdict (what was refused as it should be, every violation, its note),
+        # then what the observer made of it.
+        said = verdict.said(status, self.api)
+        if note is not None:
+            said += f"; {note.text}"
+            facts.update(note.facts)
+        log.log(level, "%s %s %s -> %d: %s", self.label, method, where, status, said, extra=facts)
 
 
 def create_proxy_app(
@@ -326,8 +417,10 @@ def create_proxy_app(
     overlay: str | None = None,
     observer: ExchangeObserver | None = None,
 ) -> ProxyApp:
-    """An ASGI app forwarding to ``upstream`` (its path prefix, if any, is put before every request path),
-    validating against ``api``'s spec, or with ``overlay`` against that implementation's overlay of it."""
+    """An ASGI app forwarding to ``upstream`` (a server URL: a request under ``base_path``, default any prefix of
+    the spec's servers, goes to the upstream's path with that prefix replaced; an upstream without a path gets
+    the paths as sent), validating against ``api``'s spec, or with ``overlay`` against that implementation's
+    overlay of it."""
     return ProxyApp(
         api,
         upstream,
@@ -358,7 +451,7 @@ def _run(args: argparse.Namespace) -> int:
     sock = bind(args.host, args.port)
     listener = Listener(args.api, app, sock, "", passthrough=True)
     mode = "strict: violations are answered with 502" if args.strict else "violations are logged"
-    print(f"proxy {args.api} {listener.url} -> {args.upstream} ({mode})", flush=True)
+    print(f"proxy {args.api}: {app.mapping(listener.url)} ({mode})", flush=True)
     run([listener])
     return 0
 
@@ -373,12 +466,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "response violates the spec.",
     )
     parser.add_argument("--api", required=True, choices=vendor_specs.APIS, help="the spec to validate against")
-    parser.add_argument(
-        "--upstream", required=True, help="the real server, e.g. http://staging:8080 (may carry a path prefix)"
-    )
+    parser.add_argument("--upstream", required=True, metavar="URL", help=UPSTREAM_HELP)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=9100, help="port to listen on (default 9100)")
-    parser.add_argument("--base-path", help="prefix of the vendor paths in the requests (default: the spec's servers)")
+    parser.add_argument("--base-path", metavar="PREFIX", help=BASE_PATH_HELP)
     parser.add_argument(
         "--overlay",
         metavar="NAME|FILE",

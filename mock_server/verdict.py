@@ -78,6 +78,16 @@ class Verdict:
     def response_violated(self) -> bool:
         return any(v.where.startswith("response") for v in self.violations)
 
+    def said(self, status: int, api: str) -> str:
+        """The verdict as a log line says it: what was refused as it should be, every violation, the note
+        (``conforms`` when there is nothing to say)."""
+        if self.operation is None:
+            return f"not an operation of the {api} spec, not validated"
+        said = [f"refused with the documented {status}, as it should be: {v}" for v in self.refused]
+        said += [str(v) for v in self.violations]
+        said += [self.note] if self.note else []
+        return "; ".join(said) or "conforms"
+
 
 def _decoded(body: bytes, encoding: bytes, max_body: int) -> bytes | str:
     """``body`` without its Content-Encoding (gzip, deflate), or why it cannot be validated."""

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import vendor_specs
 from mock_server import logs
 from mock_server.errors import UsageError
+from mock_server.proxy import UPSTREAM_HELP
 from vendor_specs import InvalidHar, InvalidProfile, Profile
 
 if TYPE_CHECKING:
@@ -29,12 +30,16 @@ __all__ = ["register"]
 
 _EPILOG = """\
 examples:
-  mock-server record --api openwebui --overlay openwebui-0.12.4 --upstream http://staging:8080 --out ./recorded \\
-      --profile staging.yaml --base-path /api/v1     point the app at http://127.0.0.1:9100/api/v1, use it, Ctrl-C
+  mock-server record --api openwebui --overlay openwebui-0.12.4 --upstream http://staging:8080/api/v1 \\
+      --out ./recorded --profile staging.yaml     point the app at http://127.0.0.1:9100/api, use it, Ctrl-C
   mock-server record --api respan --har capture.har --har-host staging.example.com --out ./recorded --profile p.yaml
-  mock-server --api openwebui --overlay openwebui-0.12.4 --fixtures ./recorded --base-path /api/v1     replay it
-  contracts check --api openwebui --overlay openwebui-0.12.4 --base-url http://127.0.0.1:9001/api/v1 \\
+  mock-server --api openwebui --overlay openwebui-0.12.4 --fixtures ./recorded     replay it
+  contracts check --api openwebui --overlay openwebui-0.12.4 --base-url http://127.0.0.1:9001/api \\
       --profile ./recorded/profiles/openwebui.yaml
+
+--upstream is where the vendor's paths are mounted on the real server: a request to the recorder under its
+--base-path (default: any prefix of the spec's servers) goes there with that prefix replaced; an --upstream
+without a path (http://staging:8080) gets every request's path as sent.
 
 Only 200 answers of the model operation that conform to the spec (or --overlay's) are recorded, merged
 by id (a full view is never replaced by a read-only one). Each token of --profile becomes an identity of the
@@ -175,8 +180,8 @@ def _from_upstream(args: argparse.Namespace, learning: Learning, output: Output,
     )
     _probe(args.upstream, args.timeout)
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
-    listener = Listener(args.api, app, bind(args.host, args.port), _prefix(args), passthrough=True)
-    print(f"record {args.api} {listener.url} -> {args.upstream}: learning into {args.out}", flush=True)
+    listener = Listener(args.api, app, bind(args.host, args.port), "", passthrough=True)
+    print(f"record {args.api}: {app.mapping(listener.url)}, learning into {args.out}", flush=True)
     _introduce(learning, profile)
     run([listener])
     if recorder.unsaved:
@@ -219,9 +224,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--api", required=True, choices=vendor_specs.APIS, help="the vendor whose spec judges the answers"
     )
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument(
-        "--upstream", metavar="URL", help="the server to record, e.g. http://staging:8080 (may carry a path prefix)"
-    )
+    source.add_argument("--upstream", metavar="URL", help=UPSTREAM_HELP)
     source.add_argument("--har", metavar="FILE", help="a browser capture (devtools: Save all as HAR) to record from")
     parser.add_argument("--out", required=True, metavar="DIR", help="where to write <api>.yaml and profiles/<api>.yaml")
     parser.add_argument(
@@ -237,7 +240,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=9100, help="port to listen on (default 9100)")
-    parser.add_argument("--base-path", help="prefix of the vendor paths in the requests (default: the spec's servers)")
+    parser.add_argument(
+        "--base-path",
+        metavar="PREFIX",
+        help="with --upstream: where the recorder serves the vendor's paths, the prefix replaced by --upstream's "
+        "path; with --har: the prefix of the vendor's paths in the capture (default: each prefix of the spec's "
+        "servers); the replay command it prints serves the recording there",
+    )
     parser.add_argument(
         "--har-host",
         action="append",

@@ -108,5 +108,9 @@ def record_har(entries: list[Any], recorder: Recorder, judge: Judge, hosts: Host
         if exchange.status in HAR_NOT_ANSWERS:
             continue
         summary.answered += 1
-        recorder.observe(exchange, judge.judged(exchange), judge.decoded(exchange))
+        verdict = judge.judged(exchange)
+        note = recorder.observe(exchange, verdict, judge.decoded(exchange))
+        if note is not None:
+            recorder.say(exchange, verdict, note)
+        recorder.settle()
     return summary

@@ -1,8 +1,9 @@
 """The recorder: the validating proxy's hook (``proxy.ExchangeObserver``) that learns fixtures from what it sees.
 
 Only a 200 answer of the model operation that the proxy's judge found conforming (request and response) is
-learnt from; any other 200 of it is logged with the reason it was not recorded. Who called is the vendor
-module's ``caller`` (the credential its mock would read). After each new fact both files are written
+learnt from; any other 200 of it is said not recorded. What it made of an exchange is a ``Note`` on the
+exchange's one log line (the proxy's, or ``har.py``'s). Who called is the vendor module's ``caller`` (the
+credential its mock would read). After each new fact, once the exchange is logged, both files are written
 (``Output.write``; atomic, and only when they change). Credentials never reach the log: in request targets
 each known one is shown as ``<name>``, any other the vendor reads as ``<unknown credential>``.
 """
@@ -17,7 +18,8 @@ from urllib.parse import unquote_plus
 import orjson
 
 from mock_server.errors import FixtureError
-from mock_server.record.learning import Learning, Learnt
+from mock_server.proxy import Note
+from mock_server.record.learning import Learning
 from mock_server.record.writing import Output
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context, FixtureSet
@@ -50,6 +52,8 @@ class Recorder:
         self._identities: dict[str, dict[str, Any]] = {}
         self.unsaved = False
 
+    label = "record"  # the word each exchange's log line starts with
+
     # ----------------------------------------------------------------- the proxy's hook
     def shown(self, target: str) -> str:
         """``target`` with every credential in its query hidden: ``<owner>`` for a known one (``<anonymous-1>``),
@@ -70,49 +74,48 @@ class Recorder:
             pieces.append(piece)
         return f"{path}?{'&'.join(pieces)}"
 
-    def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> None:
-        """Learn from one judged exchange (never raises: the proxy's answer must still go back)."""
+    def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> Note | None:
+        """Learn from one judged exchange; what it learnt, for the exchange's log line (never raises: the
+        proxy's answer must still go back)."""
         try:
-            self._observe(exchange, verdict, body)
+            return self._observe(exchange, verdict, body)
         except Exception:  # a bug here must not stop the proxy; the log says what happened
             log.exception("record %s %s: could not learn from this answer", exchange.method, exchange.path)
+            return Note("not recorded: the recorder failed on it (the lines above say why)", logging.ERROR)
 
-    def _observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> None:
-        if verdict.operation != self.operation or exchange.status != 200:
-            return
+    def say(self, exchange: Exchange, verdict: Verdict, note: Note) -> None:
+        """The exchange's one log line where no proxy logs it (``--har``): as the proxy would write it."""
         target = exchange.path + ("?" + exchange.query.decode("latin-1") if exchange.query else "")
+        said = f"{verdict.said(exchange.status, self.api)}; {note.text}"
         where = f"{exchange.method} {self.shown(target)}"
+        log.log(note.level, "record %s -> %d: %s", where, exchange.status, said, extra=note.facts)
+
+    def settle(self) -> None:
+        """Write what the exchange taught (with ``autosave``), now that its line is logged."""
+        if self.unsaved and self.autosave:
+            self.save()
+
+    def _observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> Note | None:
+        if verdict.operation != self.operation or exchange.status != 200:
+            return None
         if verdict.kind != "conforms":
-            log.warning("record %s -> 200: not recorded: %s", where, self._why(verdict), extra={"recorded": False})
-            return
+            why = f"the exchange violates the {self.api} spec" if verdict.violations else "it was not validated"
+            return Note(f"not recorded: {why}", logging.WARNING, {"recorded": False})
         value = orjson.loads(body) if isinstance(body, bytes) else None
         if not isinstance(value, dict):
-            log.warning("record %s -> 200: not recorded: the body is not a JSON object", where)
-            return
+            return Note("not recorded: the body is not a JSON object", logging.WARNING, {"recorded": False})
         credential = self.module.caller(self._context(exchange.query, exchange.headers))
         learnt = self.learning.learn(credential, value)
-        self._tell(where, learnt)
         if learnt.kind != "refused":
             self.unsaved = True
-            if self.autosave:
-                self.save()
-
-    def _why(self, verdict: Verdict) -> str:
-        if verdict.violations:
-            more = f" (and {len(verdict.violations) - 1} more)" if len(verdict.violations) > 1 else ""
-            return f"the exchange violates the {self.api} spec: {verdict.violations[0]}{more}"
-        return verdict.note or f"the exchange was not validated ({verdict.kind})"
+        facts = {"recorded": learnt.kind != "refused", "learnt": learnt.kind, "model": learnt.model}
+        if learnt.kind == "refused":
+            return Note(str(learnt), logging.WARNING, facts)
+        return Note(str(learnt), logging.INFO, facts) if learnt.kind in _TOLD else None
 
     def _context(self, query: bytes, headers: Iterable[tuple[bytes, bytes]]) -> Context:
         scope = {"type": "http", "query_string": query, "headers": [(k.lower(), v) for k, v in headers]}
         return Context(self.api, self._empty, None, scope)
-
-    def _tell(self, where: str, learnt: Learnt) -> None:
-        facts = {"recorded": learnt.kind != "refused", "learnt": learnt.kind, "model": learnt.model}
-        if learnt.kind == "refused":
-            log.warning("record %s -> 200: %s", where, learnt, extra=facts)
-        elif learnt.kind in _TOLD:
-            log.info("record %s -> 200: %s", where, learnt, extra=facts)
 
     # ----------------------------------------------------------------- files
     def save(self) -> bool:

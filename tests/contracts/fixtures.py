@@ -18,6 +18,7 @@ import pytest
 
 from tests.faults.reference import DATA, make_app
 from tests.faults.serve import serve
+from tests.mock_server.conftest import free_port
 from vendor_specs import base_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,11 +79,8 @@ def raw_tcp(behaviour: str) -> Iterator[str]:
 
 
 def closed_port() -> int:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
+    """A port nothing listens on, never handed out twice or to another pytest-xdist worker."""
+    return free_port()
 
 
 @contextmanager

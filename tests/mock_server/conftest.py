@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 import subprocess
@@ -47,22 +48,39 @@ def make_client() -> Iterator[Callable[..., Any]]:
         client.close()
 
 
+# Ports handed to servers the tests start. Below the kernel's ephemeral range (Linux 32768-60999, macOS 49152+),
+# so no port-0 bind or outgoing connection takes one between its pick and its use; each pytest-xdist worker has
+# its own slice, and a process never hands out the same port twice.
+_PORTS = range(20000, 32768)
+_given: set[int] = set()
+
+
 def free_port(count: int = 1) -> int:
-    """A free loopback port (the first of ``count`` consecutive free ones)."""
-    for base in range(random.randrange(20000, 50000), 60000, 7):
+    """A free loopback port (the first of ``count`` consecutive free ones) in this worker's slice of ``_PORTS``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    workers = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")), 1)
+    size = len(_PORTS) // workers
+    first = _PORTS.start + (int(worker) % workers if worker.isdigit() else 0) * size
+    candidates = list(range(first, first + size - count))
+    random.shuffle(candidates)
+    for base in candidates:
+        wanted = range(base, base + count)
+        if _given.intersection(wanted):
+            continue
         socks = []
         try:
-            for offset in range(count):
+            for port in wanted:
                 sock = socket.socket()
                 socks.append(sock)
-                sock.bind(("127.0.0.1", base + offset))
+                sock.bind(("127.0.0.1", port))
+            _given.update(wanted)
             return base
         except OSError:
             continue
         finally:
             for sock in socks:
                 sock.close()
-    raise RuntimeError("no free ports")
+    raise RuntimeError(f"no {count} free consecutive ports in {first}-{first + size - 1}")
 
 
 class RunningMock:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import subprocess
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,7 +16,7 @@ from mock_server.cli import main
 from mock_server.errors import UsageError
 from mock_server.fixtures import DEFAULT_DIR
 from mock_server.middleware import parse_latency
-from tests.mock_server.conftest import bearer, free_port
+from tests.mock_server.conftest import MOCK_BIN, bearer, free_port
 
 
 def test_help_explains(capsys):
@@ -41,6 +43,11 @@ def test_help_explains(capsys):
         (["--api", "respan", "--host", "no-such-host.invalid"], "cannot resolve host"),
         (["--api", "respan", "--journal-size", "-1"], "--journal-size must be 0 or more"),
         (["--api", "respan", "--prefer", "code=418"], "Prefer code=418 is not a documented status"),
+        (["--prefer", "garbage"], "'garbage' is not a preference the mock serves; give one or more of code=<status>"),
+        (["--prefer", "code=often"], "code=often is not an HTTP status"),
+        (["--prefer", "dynamic=yes"], "dynamic=yes is neither true nor false"),
+        (["--prefer", ""], "--prefer '': it is empty"),
+        (["--fixtures", str(Path(__file__).parent)], "holds none of openwebui.yaml, respan.yaml, selise.yaml"),
         (["--prefer", "example=missing_id"], "cannot be served by respan"),
         (["--api", "respan", "--base-path", "/__mock"], "reserves for its own paths"),
         (["--api", "respan", "--journal", "/no/such/dir/j.ndjson"], "cannot write the journal"),
@@ -207,3 +214,78 @@ def test_running_server_survives_a_non_utf8_edit(tmp_path, run_mock):
     out, err = mock.stop()
     assert "not UTF-8" in err and "still serving the last good data" in err and "reloaded fixture" in err
     assert "Traceback" not in err
+
+
+MOCK = str(MOCK_BIN)
+
+
+@pytest.fixture
+def busy_port():
+    """A port something already listens on (as `make mock` holds 9001-9003 while `make test` runs)."""
+    port = free_port(3)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+        yield port
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (
+            ["--prefer", "garbage"],
+            "mock-server: --prefer 'garbage': 'garbage' is not a preference the mock serves; "
+            "give one or more of code=<status>, example=<name>, dynamic=true, joined by ', ' (e.g. 'code=404' or "
+            "'example=<name>, code=200')\n",
+        ),
+        # valid for openwebui, whose port is the busy one; respan cannot serve it: that is what is said
+        (["--prefer", "example=missing_id"], "mock-server: --prefer 'example=missing_id' cannot be served by respan "),
+        (["--fixtures", "{bad}"], "respan.yaml` record #1 (openai/gpt-4) field `input_cost`"),
+    ],
+)
+def test_every_option_is_checked_before_a_port_is_taken(busy_port, tmp_path, args, expect):
+    data = yaml.safe_load((DEFAULT_DIR / "respan.yaml").read_text())
+    data["models"][0]["input_cost"] = "cheap"
+    (tmp_path / "respan.yaml").write_text(yaml.safe_dump(data))
+    argv = [MOCK, "--port", str(busy_port), *(a.replace("{bad}", str(tmp_path)) for a in args)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert expect.rstrip("\n") in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert "cannot listen" not in done.stderr and "Traceback" not in done.stderr
+    if expect.endswith("\n"):
+        assert done.stderr == expect
+
+
+def test_a_fixtures_folder_with_some_vendors_serves_the_others_built_in(tmp_path, run_mock):
+    data = yaml.safe_load((DEFAULT_DIR / "respan.yaml").read_text())
+    data["models"][0]["display_name"] = "from the folder"
+    (tmp_path / "respan.yaml").write_text(yaml.safe_dump(data))
+    port = free_port(3)
+    mock = run_mock("--port", str(port), "--fixtures", str(tmp_path), "--quiet")
+    mock.wait_url(f"http://127.0.0.1:{port + 2}/")
+    ours = httpx.get(f"http://127.0.0.1:{port + 1}/api/models/openai/gpt-4/", headers=bearer("respan", "acme"))
+    built_in = httpx.get(
+        f"http://127.0.0.1:{port}/api/models/model?id=gpt-4-custom", headers=bearer("openwebui", "reader")
+    )
+    out, err = mock.stop()
+    assert ours.json()["display_name"] == "from the folder" and built_in.status_code == 200, err
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    assert lines[0].endswith(f"fixtures: built-in (openwebui.yaml not in {tmp_path})"), lines
+    assert lines[1].endswith(f"fixtures: {tmp_path / 'respan.yaml'}"), lines
+    assert lines[2].endswith(f"fixtures: built-in (selise.yaml not in {tmp_path})"), lines
+    assert "Traceback" not in err
+
+
+def test_a_vendor_named_with_api_needs_its_file_in_the_fixtures_folder(tmp_path):
+    shutil.copy(DEFAULT_DIR / "respan.yaml", tmp_path)
+    done = subprocess.run(
+        [MOCK, "--api", "openwebui", "--fixtures", str(tmp_path), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        f"mock-server: --fixtures {tmp_path} has no openwebui.yaml; write it there (or leave out --fixtures for the "
+        "built-in one)\n"
+    )

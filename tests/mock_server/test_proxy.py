@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 import vendor_specs
 from mock_server.proxy import create_proxy_app
+from tests.mock_server.conftest import free_port
 from tests.mock_server.scripted import answer, read_request, scripted_server, serving, silent, stalls_in_headers
 
 MB = 1_048_576
@@ -170,9 +171,7 @@ def test_strict_answers_502_with_the_violations(proxy: str) -> None:
 
 
 def test_unreachable_upstream_is_a_502_with_a_reason() -> None:
-    sock = free_socket()
-    dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
+    dead = f"http://127.0.0.1:{free_port()}"
     with serve(create_proxy_app("respan", dead)) as url:
         response = httpx.get(f"{url}/api/models/x/", headers=AUTH)
     assert response.status_code == 502 and "unreachable" in response.json()["error"]
@@ -180,9 +179,7 @@ def test_unreachable_upstream_is_a_502_with_a_reason() -> None:
 
 @pytest.mark.parametrize("quiet", [False, True], ids=["every exchange", "quiet"])
 def test_cli_proxy_subcommand_end_to_end(upstream: str, quiet: bool) -> None:
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
+    port = free_port()
     exe = Path(sys.executable).with_name("mock-server")
     options = ["--strict", "--log-format", "json"] + (["--quiet"] if quiet else [])
     proc = subprocess.Popen(
@@ -238,9 +235,7 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
     profile = yaml.safe_load(
         (Path(__file__).resolve().parents[2] / "mock_server" / "data" / "profiles" / f"{api}.yaml").read_text()
     )
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
+    port = free_port()
     exe = Path(sys.executable).with_name("mock-server")
     mock = subprocess.Popen(
         [str(exe), "--api", api, "--host", "127.0.0.1", "--port", str(port), "--quiet"],
@@ -283,10 +278,7 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
 
 
 def dead_url() -> str:
-    sock = free_socket()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
-    return url
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.mark.parametrize(
@@ -395,9 +387,7 @@ def test_an_over_long_url_is_414_and_not_sent_on_cut() -> None:
     first 65,535 bytes: the proxy refuses it rather than forward a different URL."""
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
     with scripted_server(answer(ok)) as upstream:
-        sock = free_socket()
-        port = sock.getsockname()[1]
-        sock.close()
+        port = free_port()
         exe = Path(sys.executable).with_name("mock-server")
         proc = subprocess.Popen(
             [str(exe), "proxy", "--api", "respan", "--upstream", upstream.url, "--port", str(port)],

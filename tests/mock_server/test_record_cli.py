@@ -185,11 +185,14 @@ def test_a_non_conforming_answer_is_passed_on_logged_and_not_recorded(tmp_path: 
         stdout, stderr = recorder.stop()
     assert bad.json()["input_cost"] == "cheap" and good.status_code == 200  # passed on unchanged
     lines = [json.loads(line) for line in stderr.splitlines()]
-    refused = [line for line in lines if line["logger"] == "mock_server.record" and line.get("recorded") is False]
+    exchanges = [line for line in lines if line["message"].startswith("record GET /api/models/")]
+    assert len(exchanges) == 2, stderr  # one line per exchange, the verdict and what recording made of it
+    refused = [line for line in exchanges if line.get("recorded") is False]
     assert len(refused) == 1 and refused[0]["message"].startswith(
-        "record GET /api/models/cheap/ -> 200: not recorded: the exchange violates the respan spec: response body "
-        "$.input_cost: is not of type 'number'"
+        "record GET /api/models/cheap/ -> 200: response body $.input_cost: is not of type 'number'"
     )
+    assert refused[0]["message"].endswith("; not recorded: the exchange violates the respan spec")
+    assert refused[0]["level"] == "warning" and refused[0]["verdict"] == "violations"
     recorded = load_fixtures("respan", out / "respan.yaml")
     assert list(recorded.models) == ["openai/gpt-4o"]
     assert recorded.identities["anonymous-1"]["token"] is None  # no profile: an identity nobody may call as
@@ -241,10 +244,13 @@ def test_an_implementation_is_recorded_by_its_overlay_and_stored_in_the_pages_sh
                 }
             outputs[mode] = recorder.stop()
     assert not (tmp_path / "page").exists()
-    assert (
-        "not recorded: the exchange violates the openwebui spec: response body $.version_id: is not allowed"
-        in outputs["page"][1]
-    )
+    lines = outputs["page"][1].splitlines()
+    refused = [line for line in lines if line.startswith("record GET /api/models/") and " -> 200: " in line]
+    assert refused and all(
+        "response body $.version_id: is not allowed" in line
+        and line.endswith("; not recorded: the exchange violates the openwebui spec")
+        for line in refused
+    ), refused
     recorded = load_fixtures(
         "openwebui", tmp_path / "overlay" / "openwebui.yaml"
     )  # page-shaped: the page's spec loads it

@@ -77,7 +77,9 @@ def test_a_capture_without_a_conforming_answer_records_nothing(tmp_path: Path) -
     capture.write_text(json.dumps(har(bad)))
     done = _record("--har", str(capture), "--out", str(tmp_path / "rec"))
     assert done.returncode == 1
-    assert "record GET /api/models/x/ -> 200: not recorded: the exchange violates the respan spec:" in done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("record GET")]  # one per exchange
+    assert line.startswith("record GET /api/models/x/ -> 200: response body $.model_name: is required but missing")
+    assert line.endswith("; not recorded: the exchange violates the respan spec"), line
     assert "1 of its entries answered respan's model operation, none with a conforming 200" in done.stderr
 
 

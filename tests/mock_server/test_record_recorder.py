@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mock_server.fixtures import load_fixtures
-from mock_server.proxy import create_proxy_app
+from mock_server.proxy import Note, create_proxy_app
 from mock_server.record.learning import Learning
 from mock_server.record.recorder import Recorder
 from mock_server.record.writing import Output
@@ -44,13 +44,18 @@ def test_only_conforming_200s_of_the_model_operation_are_learnt(
     recorder = _recorder(tmp_path, "respan")
     body = b'{"id": "x"}'
     for status, verdict in [(404, Verdict("retrieve_custom_model")), (200, Verdict(None))]:
-        recorder.observe(Exchange("GET", "/api/models/x/", b"", [], status, [], body), verdict, body)
+        assert recorder.observe(Exchange("GET", "/api/models/x/", b"", [], status, [], body), verdict, body) is None
     assert recorder.learning.model_count == 0 and not caplog.records  # nothing to learn, nothing to say
     noted = Verdict("retrieve_custom_model", note="response not validated: Content-Encoding br is not decoded")
+    exchange = Exchange("GET", "/api/models/x/", b"", [], 200, [], body)
     with caplog.at_level(logging.INFO, "mock_server.record"):
-        recorder.observe(Exchange("GET", "/api/models/x/", b"", [], 200, [], body), noted, body)
+        note = recorder.observe(exchange, noted, body)
+        assert note == Note("not recorded: it was not validated", logging.WARNING, {"recorded": False})
+        assert not caplog.records  # said on the exchange's own line, by the proxy or (--har) by say()
+        recorder.say(exchange, noted, note)
     assert caplog.messages == [
-        "record GET /api/models/x/ -> 200: not recorded: response not validated: Content-Encoding br is not decoded"
+        "record GET /api/models/x/ -> 200: response not validated: Content-Encoding br is not decoded; "
+        "not recorded: it was not validated"
     ]
 
 
@@ -76,7 +81,11 @@ def test_through_the_proxy_no_credential_reaches_the_log(tmp_path: Path, caplog:
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("mock_server")]  # not the test client's
     text = "\n".join(ours) + (tmp_path / "rec" / "selise.yaml").read_text()
     assert OWNER not in text and STRANGER not in text and "someone-else" not in text
-    assert "proxy GET /models/model_123?project_key=<owner> -> 200: conforms" in ours
-    assert "proxy GET /models/model_123?project_key=<unknown credential> -> 400: conforms" in ours
+    # one line per exchange: the proxy's verdict, then what was learnt from it; the files written after it
+    learnt = "record GET /models/model_123?project_key=<owner> -> 200: conforms; model model_123 learnt from owner"
+    assert ours[0] == learnt, ours
+    assert ours[1].startswith("record: identity owner:") and ours[3].startswith("record: wrote ")
+    assert "record GET /models/model_123?project_key=<unknown credential> -> 400: conforms" in ours
+    assert len([line for line in ours if line.startswith("record GET")]) == 3, ours
     recorded = load_fixtures("selise", tmp_path / "rec" / "selise.yaml")
     assert recorded.models["model_123"]["ProjectKey"] == "new-owner" == recorded.identities["owner"]["token"]

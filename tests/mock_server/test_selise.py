@@ -34,7 +34,10 @@ def test_query_wins_over_header(client):
 
 def test_missing_project_key_400_as_the_page_implies(client):
     r = client.get("/models/model_123")
-    assert (r.status_code, r.json()) == (400, spec_example(API, 400, "bad_request"))
+    assert (r.status_code, r.json()) == (400, spec_example(API, 400, "missing_project_key"))
+    # FastAPI's body, naming what is missing and both places it may go (Swagger UI before Authorize gets this)
+    assert set(r.json()) == {"detail"} and r.headers["content-type"] == "application/json"
+    assert "X-Blocks-Key header" in r.json()["detail"] and "project_key query parameter" in r.json()["detail"]
     r = client.get("/models/model_123", params={"project_key": "nope"})
     assert r.status_code == 400 and "nope" in r.json()["detail"]
 
@@ -42,7 +45,8 @@ def test_missing_project_key_400_as_the_page_implies(client):
 def test_missing_project_key_400_as_seliseblocks_genesis_answers(make_client):
     client = make_client(API, overlay="selise-genesis")
     r = client.get("/models/model_123")
-    assert (r.status_code, r.json()) == (400, spec_example("selise@selise-genesis", 400, "bad_request"))
+    assert (r.status_code, r.json()) == (400, spec_example("selise@selise-genesis", 400, "missing_project_key"))
+    assert r.json()["errors"]["message"] == "Project key is required"  # the library's own text
 
 
 def test_unknown_project_key_400_same_shape(make_client):

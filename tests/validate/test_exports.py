@@ -40,6 +40,6 @@ def test_every_error_is_in_the_harness_one_tree() -> None:
 
 
 def test_proxy_exports_and_layering() -> None:
-    assert set(mock_server.proxy.__all__) == {"ExchangeObserver", "ProxyApp", "create_proxy_app", "register"}
+    assert set(mock_server.proxy.__all__) == {"ExchangeObserver", "Note", "ProxyApp", "create_proxy_app", "register"}
     source = Path(mock_server.proxy.__file__).read_text(encoding="utf-8")
     assert "import contracts" not in source and "from contracts" not in source
