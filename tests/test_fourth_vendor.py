@@ -1,8 +1,9 @@
-"""A fourth vendor is four files: a spec, a fixture file, a mock vendor module and a harness vendor module.
+"""A fourth vendor is three files: a spec (with its page's rules), a fixture file and a mock vendor module.
 
 ``tests/data/acme/`` holds a made-up vendor laid out like this repository. Copied into a temporary
 folder named by ``VENDOR_PATH``, with no file of the project edited, the mock serves it (its access
-rules, its errors from the spec) and the harness checks it and passes.
+rules, its errors from the spec) and the harness checks it by its rules and passes. The vendor module writes
+only what makes the vendor different (`mock_server.vendors.Vendor` has a default for everything else).
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def acme(vendor_path: dict[str, str]) -> Iterator[str]:
         yield url
     finally:
         mock.stop()
+
+
+def test_a_vendor_is_as_small_as_what_makes_it_different() -> None:
+    module = DATA / "mock_server" / "vendors" / "acme.py"
+    assert len(module.read_text(encoding="utf-8").splitlines()) <= 60
+    assert not (DATA / "contracts").exists()  # the page's rules generate the harness's requests
 
 
 def test_the_registry_lists_the_vendor(vendor_path: dict[str, str]) -> None:
@@ -144,8 +151,9 @@ def test_a_broken_vendor_module_is_a_clear_error(vendor_path: dict[str, str]) ->
     folder = Path(vendor_path["VENDOR_PATH"])
     with (folder / "mock_server" / "vendors" / "acme.py").open("a", encoding="utf-8") as mock_module:
         mock_module.write("\ndef broken(:\n")
-    with (folder / "contracts" / "vendors" / "acme.py").open("a", encoding="utf-8") as harness_module:
-        harness_module.write("\nimport a_module_nobody_installed\n")
+    harness_module = folder / "contracts" / "vendors" / "acme.py"  # a vendor's own cases, when it has any
+    harness_module.parent.mkdir(parents=True)
+    harness_module.write_text("import a_module_nobody_installed\n", encoding="utf-8")
     for command, said in (
         (["mock-server", "--api", "acme", "--port", "0"], "SyntaxError: invalid syntax (line"),
         (

@@ -4,7 +4,7 @@ A vendor is four files, laid out as in this repository::
 
     openapi/<api>.yaml              the spec: the contract, and every vendor fact (``x-`` extensions)
     mock_server/data/<api>.yaml     the mock's fixtures (``profiles/<api>.yaml`` beside them: a harness profile)
-    mock_server/vendors/<api>.py    the mock's auth, access rules and handlers (``mock_server.vendors.MockVendor``)
+    mock_server/vendors/<api>.py    the mock's auth, access rules and handlers (``mock_server.vendors.Vendor``)
     contracts/vendors/<api>.py      the harness's vendor cases (``contracts.vendors.HarnessVendor``)
 
 The packaged vendors come first. ``VENDOR_PATH`` (folders separated by ``os.pathsep``, as ``PYTHONPATH``)

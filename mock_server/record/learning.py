@@ -2,7 +2,7 @@
 
 Pure: no I/O and no HTTP. The recorder feeds it the conforming 200 answers it sees (``learn``); the writer
 renders ``recording()``. The vendor module says how an answer becomes a stored record and what the answers
-show about their callers (``MockVendor.observe`` / ``identify``).
+show about their callers (``Vendor.observe`` / ``identify``).
 
 - Callers: each token of the profile is a caller of the same name with a token made for the recording; any
   other credential becomes ``anonymous-N``, an identity without a token. Real credentials stay in memory,
@@ -24,7 +24,7 @@ from typing import Any
 from mock_server.errors import FixtureError
 from mock_server.fixtures import FixtureSet, parse_fixtures
 from mock_server.observed import page_form
-from mock_server.vendors import vendor
+from mock_server.vendors import Asked, vendor
 from mock_server.vendors._common import mask_secrets
 from mock_server.vendors._learn import Observation
 from vendor_specs import model_facts
@@ -245,7 +245,7 @@ class Learning:
         identities = []
         for caller in self.callers.values():
             found = self.module.identify(
-                self.api, caller.name, list(caller.seen.values()), caller.token, records, fields
+                Asked(self.api, caller.name, list(caller.seen.values()), caller.token, records, fields)
             )
             fields[caller.name] = {"token": caller.token, **found.fields}
             identities.append(RecordedIdentity(caller.name, fields[caller.name], (caller.source, *found.notes)))

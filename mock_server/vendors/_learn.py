@@ -1,5 +1,5 @@
 """What a vendor module tells ``mock-server record``: who called, how an answer becomes a stored record, and
-what the answers reveal about their callers (``MockVendor.caller``, ``observe``, ``identify``).
+what the answers reveal about their callers (``Vendor.caller``, ``observe``, ``identify``).
 
 A vendor's answer depends on its caller (Open WebUI strips ``params`` for read-only callers and sets
 ``write_access``; SELISE shows the caller's own project key). Only the vendor module knows how, so it turns

@@ -8,71 +8,21 @@ access_type ``group``, is to the identity's ``groups``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from mock_server.errors import spec_example
-from mock_server.vendors._common import (
-    Context,
-    FastAPIErrors,
-    FixtureSet,
-    bearer_identity,
-    echo_request,
-    situation_error,
-)
-from mock_server.vendors._learn import Identified, Observation, generated_id, spec_credential
+from mock_server.vendors._common import Context, FastAPIErrors
+from mock_server.vendors._learn import Identified, Observation, generated_id
+from mock_server.vendors.base import Asked, Vendor
 
-__all__ = [
-    "IDENTITY_SCHEMA",
-    "access",
-    "authenticate",
-    "authorize",
-    "caller",
-    "check_record",
-    "errors",
-    "generated",
-    "get_model",
-    "identify",
-    "observe",
-    "served_form",
-]
-
-IDENTITY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["token", "user_id", "role"],
-    "properties": {
-        "token": {"type": "string", "minLength": 1},
-        "user_id": {"type": "string", "minLength": 1},
-        "role": {"type": "string", "enum": ["admin", "user"]},
-        "groups": {"type": "array", "items": {"type": "string"}},
-    },
-}
-generated = echo_request
+__all__ = ["VENDOR", "OpenWebUI", "access"]
 
 
 @functools.lru_cache(maxsize=None)
-def errors(api: str) -> FastAPIErrors:
+def _errors(api: str) -> FastAPIErrors:
     missing_id = spec_example(api, 422, "missing_id")["detail"][0]
     return FastAPIErrors(api, template=missing_id, missing=missing_id)
-
-
-def served_form(api: str, record: dict[str, Any]) -> dict[str, Any]:
-    """The body an owner gets (``write_access`` is computed per caller, so it is not stored)."""
-    return {**record, "write_access": True}
-
-
-def check_record(record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
-    if "write_access" in record:
-        return "write_access", "is computed per caller (admin, owner or write grant); remove it from the fixture"
-    return None
-
-
-def authenticate(token: str, fixtures: FixtureSet) -> dict[str, Any]:
-    return bearer_identity(fixtures.api, token, fixtures)
-
-
-def authorize(ctx: Context) -> None:
-    """Nothing beyond the bearer token, which the spec's security already checked."""
 
 
 def _grant_to(grant: dict[str, Any], identity: dict[str, Any]) -> bool:
@@ -94,18 +44,6 @@ def access(identity: dict[str, Any], record: dict[str, Any]) -> str | None:
     return None
 
 
-def get_model(ctx: Context) -> dict[str, Any]:
-    """operationId ``get_model``: ``GET /models/model?id=...``."""
-    record = ctx.fixtures.models.get(ctx.query["id"])
-    if record is None:
-        raise situation_error(ctx.api, "not_found")
-    assert ctx.identity is not None  # the spec's bearer security ran before this handler
-    level = access(ctx.identity, record)
-    if level is None:
-        raise situation_error(ctx.api, "denied")
-    return ctx.fixtures.memo(("view", record["id"], level), lambda: _view(record, level))
-
-
 def _view(record: dict[str, Any], level: str) -> dict[str, Any]:
     body = {**record, "write_access": level == "write"}
     if level != "write":
@@ -113,17 +51,52 @@ def _view(record: dict[str, Any], level: str) -> dict[str, Any]:
     return body
 
 
+class OpenWebUI(Vendor):
+    IDENTITY_SCHEMA: dict[str, Any] = {
+        "type": "object",
+        "required": ["token", "user_id", "role"],
+        "properties": {
+            "token": {"type": "string", "minLength": 1},
+            "user_id": {"type": "string", "minLength": 1},
+            "role": {"type": "string", "enum": ["admin", "user"]},
+            "groups": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+
+    def errors(self, api: str) -> FastAPIErrors:
+        return _errors(api)
+
+    def served_form(self, api: str, record: dict[str, Any]) -> dict[str, Any]:
+        """The body an owner gets (``write_access`` is computed per caller, so it is not stored)."""
+        return {**record, "write_access": True}
+
+    def check_record(self, record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+        if "write_access" in record:
+            return "write_access", "is computed per caller (admin, owner or write grant); remove it from the fixture"
+        return None
+
+    def readable(self, ctx: Context, record: dict[str, Any]) -> bool:
+        assert ctx.identity is not None  # the spec's bearer security ran before the handler
+        return access(ctx.identity, record) is not None
+
+    def view(self, ctx: Context, record: dict[str, Any]) -> dict[str, Any]:
+        assert ctx.identity is not None
+        level = access(ctx.identity, record) or "read"
+        return ctx.fixtures.memo(("view", record["id"], level), lambda: _view(record, level))
+
+    def observe(self, api: str, body: dict[str, Any], caller: str) -> Observation:
+        """``write_access`` is the caller's, not the model's; a read-only caller's ``params`` are not the model's."""
+        record = {key: value for key, value in body.items() if key != "write_access"}
+        if body.get("write_access") is True:
+            return Observation(record)
+        return Observation(record, lacks="params, {} for read-only callers")
+
+    def identify(self, asked: Asked) -> Identified:
+        return _identify(asked)
+
+
 # --------------------------------------------------------------------------- recording (mock-server record)
-caller = spec_credential
 _ADMIN = "<admin>"  # stands for "an admin" among the user ids a caller may have
-
-
-def observe(api: str, body: dict[str, Any], caller: str) -> Observation:
-    """``write_access`` is the caller's, not the model's; a read-only caller's ``params`` are not the model's."""
-    record = {key: value for key, value in body.items() if key != "write_access"}
-    if body.get("write_access") is True:
-        return Observation(record)
-    return Observation(record, lacks="params, {} for read-only callers")
 
 
 def _principals(grants: list[dict[str, Any]], permission: str) -> tuple[set[str], bool]:
@@ -140,18 +113,12 @@ def _principals(grants: list[dict[str, Any]], permission: str) -> tuple[set[str]
     return users, group
 
 
-def identify(
-    api: str,
-    name: str,
-    seen: Sequence[Observation],
-    token: str | None,
-    models: Mapping[str, dict[str, Any]],
-    others: Mapping[str, dict[str, Any]],
-) -> Identified:
+def _identify(asked: Asked) -> Identified:
     """Who the caller can be, from every answer it got: shown a model with write access, it is that model's
     owner (``user_id``), an admin, or holds a write grant; shown it read-only, it is none of those and holds a
     read grant. An identity named ``admin`` (the profile's role) is taken for an admin when no answer says
     otherwise; a user id no answer narrows down is generated."""
+    api, name, seen = asked.api, asked.name, asked.seen
     may_be: set[str] | None = None  # None: any user id
     never: set[str] = set()
     read_only = [obs.record["id"] for obs in seen if not obs.full]
@@ -220,3 +187,6 @@ def _groups(identity: dict[str, Any], seen: Sequence[Observation]) -> list[str]:
                 groups.append(str(grant.get("access_id")))
                 break
     return groups
+
+
+VENDOR = OpenWebUI()

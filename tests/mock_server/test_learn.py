@@ -9,7 +9,7 @@ import pytest
 
 from mock_server.fixtures import DEFAULT_DIR, load_fixtures
 from mock_server.identities import answer
-from mock_server.vendors import vendor
+from mock_server.vendors import Asked, vendor
 from mock_server.vendors._common import Context, FixtureSet
 from mock_server.vendors._learn import Observation, generated_id, spec_credential
 from vendor_specs import APIS
@@ -27,7 +27,7 @@ def _learnt(api: str, fixtures: FixtureSet) -> FixtureSet:
     idents: dict[str, dict[str, Any]] = {}
     for name, ident in fixtures.identities.items():
         found = module.identify(
-            api, name, _seen(api, fixtures, ident["token"]), ident["token"], fixtures.models, idents
+            Asked(api, name, _seen(api, fixtures, ident["token"]), ident["token"], fixtures.models, idents)
         )
         idents[name] = {"token": ident["token"], **found.fields, "name": name}
         assert found.notes and all("\n" not in note for note in found.notes)
@@ -68,7 +68,7 @@ def test_openwebui_observation_drops_write_access_and_says_what_a_read_only_view
 def test_openwebui_a_group_grant_puts_the_identity_in_the_group() -> None:
     grants = [{"access_type": "group", "access_id": "team-a", "permission": "read"}]
     seen = [Observation({"id": "m", "user_id": "u-1", "access_grants": grants}, lacks="params")]
-    found = vendor("openwebui").identify("openwebui", "reader", seen, "tok", {}, {})
+    found = vendor("openwebui").identify(Asked("openwebui", "reader", seen, "tok", {}, {}))
     assert found.fields["groups"] == ["team-a"] and found.fields["role"] == "user"
 
 
@@ -78,7 +78,7 @@ def test_respan_generated_organisation_owns_no_recorded_custom_model() -> None:
         obs for obs in _seen("respan", fixtures, "rsp-acme-6f1c2e9d4b7a40c1a8e2") if obs.record["provider"] is None
     ]
     found = vendor("respan").identify(
-        "respan", "owner", globals_only, "t", fixtures.models, {"x": {"organization_id": 303}}
+        Asked("respan", "owner", globals_only, "t", fixtures.models, {"x": {"organization_id": 303}})
     )
     assert found.fields == {"organization_id": 304} and "generated" in found.notes[0]
 
@@ -87,8 +87,8 @@ def test_selise_stores_the_callers_stand_in_as_project_key_and_a_tokenless_ident
     module = vendor("selise")
     obs = module.observe("selise", {"_id": "m", "ProjectKey": "real-key"}, "<anonymous-1>")
     assert obs.record == {"_id": "m", "ProjectKey": "<anonymous-1>"}
-    assert module.identify("selise", "anonymous-1", [obs], None, {}, {}).fields == {"project": "<anonymous-1>"}
-    assert module.identify("selise", "owner", [obs], "new-token", {}, {}).fields == {}
+    assert module.identify(Asked("selise", "anonymous-1", [obs], None, {}, {})).fields == {"project": "<anonymous-1>"}
+    assert module.identify(Asked("selise", "owner", [obs], "new-token", {}, {})).fields == {}
 
 
 @pytest.mark.parametrize(

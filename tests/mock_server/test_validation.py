@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mock_server._connexion import InvalidParameters, ParameterValidator
-from mock_server.vendors.openwebui import errors as _owui_errors
-from mock_server.vendors.selise import errors as _selise_errors
+from mock_server.vendors import vendor
 
-OWUI = _owui_errors("openwebui")
-SELISE = _selise_errors("selise")
+OWUI = vendor("openwebui").errors("openwebui")
+SELISE = vendor("selise").errors("selise")
 
 PARAMS = [
     {"name": "limit", "in": "query", "required": True, "schema": {"type": "integer", "minimum": 1}},

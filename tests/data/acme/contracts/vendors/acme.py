@@ -1,5 +1,0 @@
-"""Acme (made up): the shared cases cover it."""
-
-from contracts.cases import Case
-
-CASES: tuple[Case, ...] = ()
