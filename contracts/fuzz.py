@@ -38,7 +38,7 @@ from contracts.merge import Tally
 from contracts.observed import Observed
 from contracts.progress import Progress, ProgressReporter
 from contracts.reply import Problem, Reply
-from vendor_specs import Operation, model_facts, operations, raw_spec, schemathesis_auth
+from vendor_specs import FRAMING, HOP_BY_HOP, Operation, model_facts, operations, raw_spec, schemathesis_auth
 
 __all__ = [
     "HTTP_LAYER_HEADERS",
@@ -57,18 +57,7 @@ PHASES = ("examples", "coverage", "fuzzing")
 # - connection management, RFC 9110 section 7.6.1 (connection-specific fields a proxy strips) and
 #   section 10.1.1 (Expect, answered by the HTTP layer with 100/417).
 HTTP_LAYER_HEADERS = frozenset(
-    {
-        "content-length",
-        "transfer-encoding",
-        "host",
-        "connection",
-        "keep-alive",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "upgrade",
-        "expect",
-    }
+    {name.decode() for name in FRAMING | HOP_BY_HOP if name != b"proxy-authorization"} | {"host", "expect"}
 )
 
 

@@ -36,13 +36,11 @@ from urllib.parse import urlsplit
 
 import h11
 
-from vendor_specs import Upstream, UpstreamError, decoded
+from vendor_specs import FRAMING, HOP_BY_HOP, Upstream, UpstreamError, decoded
 
 __all__ = ["MARKER", "Answer", "Cut", "Guard"]
 
 MARKER = "X-Contracts-Guard"
-_HOP = {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer", b"upgrade"}
-_FRAMING = {b"content-length", b"transfer-encoding"}
 _CHUNK = 65536
 _MAX_REQUEST_BODY = 1 << 20  # the harness sends small requests; a generated one larger than this is refused
 
@@ -292,7 +290,7 @@ class Guard:
             upstream = self._upstreams[origin] = Upstream(origin, timeout=self.timeout, max_body=self.max_bytes)
         target = ((parts.path or "/") + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
         # the client's own framing and Host are not forwarded: the upstream client frames what it sends
-        headers = [(k, v) for k, v in request.headers if k.lower() not in _HOP | _FRAMING | {b"host"}]
+        headers = [(k, v) for k, v in request.headers if k.lower() not in HOP_BY_HOP | FRAMING | {b"host"}]
         started = time.monotonic()
         try:
             answer = await upstream.request(method, target, [(b"host", upstream.host_header), *headers], body)
@@ -305,7 +303,7 @@ class Guard:
             return _marked(status, cut.kind, cut.describe(self.timeout, self.max_bytes), cut.cause)
         with self._lock:
             self.answers[Answer.of(answer.status, answer.headers, answer.body)] += 1
-        kept = [(k, v) for k, v in answer.headers if k.lower() not in _HOP and k.lower() not in _FRAMING]
+        kept = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP | FRAMING]
         return answer.status, [*kept, (b"content-length", str(len(answer.body)).encode())], answer.body
 
     async def _tunnel(

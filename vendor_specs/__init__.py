@@ -84,7 +84,7 @@ from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._rules import CALLERS, Expect, Relation, Rule, rule, rule_at, rules
 from vendor_specs._security import Credential, credentials, placements, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
-from vendor_specs._upstream import Upstream, UpstreamError, UpstreamResponse, decoded
+from vendor_specs._upstream import FRAMING, HOP_BY_HOP, Upstream, UpstreamError, UpstreamResponse, decoded
 from vendor_specs._violations import (
     MISSING,
     Violation,
@@ -106,6 +106,8 @@ __all__ = [
     "APIS",
     "CALLERS",
     "ENV_VAR",
+    "FRAMING",
+    "HOP_BY_HOP",
     "HAR_NOT_ANSWERS",
     "KEY_SEP",
     "MISSING",

@@ -27,7 +27,14 @@ from urllib.parse import urlsplit
 
 import httptools
 
-__all__ = ["Upstream", "UpstreamError", "UpstreamResponse", "decoded"]
+__all__ = ["FRAMING", "HOP_BY_HOP", "Upstream", "UpstreamError", "UpstreamResponse", "decoded"]
+
+#: hop-by-hop fields (RFC 9110 section 7.6.1), lower case: a proxy never passes them on
+HOP_BY_HOP = frozenset(
+    {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te", b"trailer", b"upgrade"}
+)
+#: message framing (RFC 9112 section 6): whoever sends a body again recomputes it
+FRAMING = frozenset({b"content-length", b"transfer-encoding"})
 
 Headers = Sequence[tuple[bytes, bytes]]
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
