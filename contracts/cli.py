@@ -26,7 +26,7 @@ from contracts.runner import (
     run,
     unjudged,
 )
-from vendor_specs import APIS, SpecError, __version__, missing_roots
+from vendor_specs import APIS, SpecError, __version__, add_overlay_argument, missing_roots
 
 __all__ = ["build_parser", "main"]
 
@@ -196,11 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "; ".join(f"`{name}` = {what}" for name, what in NAMED_PROFILES.items()),
     )
     check.add_argument("--token", help="credential of the owner role (overrides tokens.owner)")
-    check.add_argument(
-        "--overlay",
-        metavar="NAME|FILE",
-        help="judge by this implementation's overlay of the spec (see `contracts overlays`) instead of the page",
-    )
+    add_overlay_argument(check, "judge by")
     check.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
     check.add_argument("--json", metavar="PATH", help="write a JSON report (the input of `contracts report`)")
     check.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (verdict, matrix, findings)")

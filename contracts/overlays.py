@@ -12,7 +12,17 @@ import json
 import sys
 from typing import Any, TextIO
 
-from vendor_specs import ABSENT, Action, Change, Overlay, base_spec, load_overlay, overlay_changes, overlays
+from vendor_specs import (
+    ABSENT,
+    Action,
+    Change,
+    Overlay,
+    add_overlay_argument,
+    base_spec,
+    load_overlay,
+    overlay_changes,
+    overlays,
+)
 
 __all__ = ["diff_document", "register", "render_diff", "render_overlays"]
 
@@ -173,6 +183,6 @@ def register(sub: Any) -> None:
         description="Per difference: its evidence and every node of the spec it changes, page value beside the "
         "overlay's. Deviations are what `contracts check` without the overlay reports against that implementation.",
     )
-    diff.add_argument("--overlay", required=True, metavar="NAME|FILE", help="a shipped overlay's name, or a file")
+    add_overlay_argument(diff, "show the differences of", required=True)
     diff.add_argument("--json", action="store_true", help="print JSON instead of a table")
     diff.set_defaults(func=_diff)

@@ -48,7 +48,10 @@ _OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         ),
     ),
     ("token", dict(help="owner credential (overrides tokens.owner)")),
-    ("overlay", dict(metavar="NAME|FILE", help="judge by this implementation's overlay of the spec, not the page")),
+    (
+        "overlay",
+        dict(metavar="NAME|FILE", help="judge by an implementation's overlay of the vendor's spec, not the page"),
+    ),
     (
         "max-examples",
         dict(type=int, metavar="N", help="examples per operation and phase (default: as contracts check)"),

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from contracts.errors import UsageError
 from contracts.findings import spec_file
-from vendor_specs import APIS, SpecError, rules, spec_key
+from vendor_specs import APIS, SpecError, add_overlay_argument, rules, spec_key
 
 __all__ = ["register", "render_rules", "rules_document"]
 
@@ -70,6 +70,6 @@ def register(sub: Any) -> None:
         "page is silent (a warning), where it lives in the spec, and the check that judges it.",
     )
     parser.add_argument("--api", required=True, choices=APIS, help="which vendor")
-    parser.add_argument("--overlay", metavar="NAME|FILE", help="the rules as an implementation's overlay leaves them")
+    add_overlay_argument(parser, "list the rules as left by")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.set_defaults(func=_rules)

@@ -9,7 +9,17 @@ from typing import NoReturn
 
 from mock_server import logs
 from mock_server.errors import MockServerError, UsageError
-from vendor_specs import APIS, SpecError, __version__, base_path, missing_roots, mock_port, spec_key, vendor_of
+from vendor_specs import (
+    APIS,
+    SpecError,
+    __version__,
+    add_overlay_argument,
+    base_path,
+    missing_roots,
+    mock_port,
+    spec_key,
+    vendor_of,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -64,12 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="directory with <api>.yaml fixture files (default: the packaged fixtures); serving several vendors, "
         "one without its file there gets the packaged one (the start line says which)",
     )
-    parser.add_argument(
-        "--overlay",
-        metavar="NAME|FILE",
-        help="answer as this implementation does (an overlay of its vendor's spec: `contracts overlays` lists the "
-        "shipped ones) instead of as the vendor's page documents; applies to the vendor the overlay extends",
-    )
+    add_overlay_argument(parser, "answer as the implementation of (it applies to the vendor it extends)")
     parser.add_argument("--latency", help="simulated latency per request: 200ms, 0.5s, or a range 100ms-300ms")
     parser.add_argument(
         "--dynamic", action="store_true", help="answer every request as if it sent `Prefer: dynamic=true`"

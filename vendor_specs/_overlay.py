@@ -26,15 +26,30 @@ from vendor_specs._registry import apis, overlay_ref, roots, spec_dir
 __all__ = [
     "ABSENT",
     "Action",
+    "add_overlay_argument",
     "Change",
     "Overlay",
     "load_overlay",
     "overlay_changes",
     "overlay_of",
+    "overlay_help",
     "overlays",
 ]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def overlay_help(doing: str) -> str:
+    """The help of every ``--overlay`` option: ``doing`` says what the command does by it (e.g. "judge by")."""
+    return (
+        f"{doing} an implementation's overlay of the vendor's spec instead of the page: a shipped one's name "
+        "(`contracts overlays` lists them) or an overlay file (e.g. what `contracts check --write-overlay` wrote)"
+    )
+
+
+def add_overlay_argument(parser: Any, doing: str, *, required: bool = False) -> None:
+    """The one ``--overlay NAME|FILE`` option of every command (argparse)."""
+    parser.add_argument("--overlay", metavar="NAME|FILE", required=required, help=overlay_help(doing))
 
 
 @dataclass(frozen=True)

@@ -49,11 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--api", help=f"the vendor: {', '.join(vendor_specs.APIS)} (NDJSON: default for lines; HAR: only this vendor)"
     )
-    parser.add_argument(
-        "--overlay",
-        metavar="NAME|FILE",
-        help="validate against this implementation's overlay of --api's spec (see `contracts overlays`) instead of the page",
-    )
+    vendor_specs.add_overlay_argument(parser, "validate against")
     parser.add_argument("--status", type=int, default=200, help="documented status of the body (default 200)")
     parser.add_argument("--ndjson", metavar="FILE", help="validate an NDJSON file (- for standard input)")
     parser.add_argument("--har", metavar="FILE", help="validate every matching entry of a HAR capture")

@@ -227,12 +227,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     source.add_argument("--upstream", metavar="URL", help=UPSTREAM_HELP)
     source.add_argument("--har", metavar="FILE", help="a browser capture (devtools: Save all as HAR) to record from")
     parser.add_argument("--out", required=True, metavar="DIR", help="where to write <api>.yaml and profiles/<api>.yaml")
-    parser.add_argument(
-        "--overlay",
-        metavar="NAME|FILE",
-        help="judge the answers by this implementation's overlay of the spec (e.g. openwebui-0.12.4) instead of the "
-        "page; the records are stored in the page's shape",
-    )
+    vendor_specs.add_overlay_argument(parser, "judge the answers (the records are stored in the page's shape) by")
     parser.add_argument(
         "--profile",
         metavar="FILE",
