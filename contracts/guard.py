@@ -196,11 +196,6 @@ class Guard:
             elif cut.kind in ("timeout", "too_big") and cut.shape is not None:
                 self.broken.setdefault(cut.shape, cut)
 
-    def break_shape(self, shape: str, cut: Cut) -> None:
-        """Stop sending requests of ``shape`` (the caller saw it time out or be too big)."""
-        with self._lock:
-            self.broken.setdefault(shape, cut)
-
     def is_broken(self, shape: str | None) -> Cut | None:
         with self._lock:
             return None if shape is None else self.broken.get(shape)

@@ -56,11 +56,6 @@ class VendorError(MockServerError):
     def __post_init__(self) -> None:
         super().__init__(f"{self.status_code} {self.body!r}")
 
-    @classmethod
-    def from_spec(cls, api: str, status: int, example: str, headers: dict[str, str] | None = None) -> "VendorError":
-        """The error whose body is the spec's named example ``example`` for ``status``."""
-        return cls(status, spec_example(api, status, example), dict(headers or {}))
-
 
 @functools.lru_cache(maxsize=None)
 def _example(api: str, status: int, name: str) -> Any:
