@@ -52,9 +52,7 @@ def _write(path: str, text: str) -> None:
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ContractsError(
-            f"cannot write report {path} ({exc.strerror or exc}); check the directory exists"
-        ) from None
+        raise ContractsError(f"cannot write {path} ({exc.strerror or exc}); check the directory exists") from None
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -80,9 +78,12 @@ def _check(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         _silence_stdout()
     if args.write_overlay:
-        from contracts.learn import write_overlay
+        from contracts.learn import learned_overlay
 
-        print(f"contracts: {write_overlay(result, args.write_overlay)}", file=sys.stderr)
+        text, said = learned_overlay(result, args.write_overlay)
+        if text is not None:
+            _write(args.write_overlay, text)
+        print(f"contracts: {said}", file=sys.stderr)
     return result.exit_code
 
 
@@ -103,16 +104,8 @@ def _write_unjudged(args: argparse.Namespace, error: str) -> None:
     one more line."""
     if not (args.junit or args.json or args.html):
         return
-    config = RunConfig(
-        api=args.api,
-        base_url=args.base_url,
-        profile=args.profile,
-        token=args.token,
-        seed=args.seed,
-        overlay=args.overlay,
-    )
     try:
-        _write_reports(args, unjudged(config, error))
+        _write_reports(args, unjudged(_config(args), error))
     except ContractsError as exc:
         print(f"contracts: error: {exc}", file=sys.stderr)
 
@@ -131,28 +124,31 @@ def _report(args: argparse.Namespace) -> int:
     return 1 if 1 in codes else 2 if 2 in codes else 0
 
 
-def _run(args: argparse.Namespace, progress: ProgressReporter) -> RunResult:
-    return run(
-        RunConfig(
-            api=args.api,
-            base_url=args.base_url,
-            profile=args.profile,
-            token=args.token,
-            max_examples=args.max_examples,
-            seed=args.seed,
-            timeout=args.timeout,
-            strict_messages=args.strict_messages,
-            baseline=args.baseline,
-            property_based=not args.no_property_based,
-            progress=progress,
-            max_body_mb=args.max_body_mb,
-            max_time=args.max_time,
-            wait=args.wait,
-            headers=dict(parse_header(h) for h in args.header or ()),
-            overlay=args.overlay,
-            fail_on=args.fail_on,
-        )
+def _config(args: argparse.Namespace, progress: ProgressReporter | None = None) -> RunConfig:
+    """The run ``contracts check``'s options ask for."""
+    return RunConfig(
+        api=args.api,
+        base_url=args.base_url,
+        profile=args.profile,
+        token=args.token,
+        max_examples=args.max_examples,
+        seed=args.seed,
+        timeout=args.timeout,
+        strict_messages=args.strict_messages,
+        baseline=args.baseline,
+        property_based=not args.no_property_based,
+        progress=progress,
+        max_body_mb=args.max_body_mb,
+        max_time=args.max_time,
+        wait=args.wait,
+        headers=dict(parse_header(h) for h in args.header or ()),
+        overlay=args.overlay,
+        fail_on=args.fail_on,
     )
+
+
+def _run(args: argparse.Namespace, progress: ProgressReporter) -> RunResult:
+    return run(_config(args, progress))
 
 
 def _hypothesis_cache_out_of_the_working_directory() -> None:

@@ -22,7 +22,7 @@ from vendor_specs import Deviation, draft, json_pointer, overlay_of, rules, sche
 if TYPE_CHECKING:
     from contracts.runner import RunResult
 
-__all__ = ["deviations_of", "write_overlay"]
+__all__ = ["deviations_of", "learned_overlay"]
 
 
 def _pointer(f: Finding) -> str:
@@ -95,24 +95,18 @@ def _base_actions(key: str) -> list[dict[str, Any]]:
     return list(data.get("actions") or [])
 
 
-def write_overlay(result: RunResult, path: str) -> str:
-    """Write the overlay learned from ``result`` to ``path``; the sentence the CLI prints about it."""
+def learned_overlay(result: RunResult, path: str) -> tuple[str | None, str]:
+    """The overlay learned from ``result`` (None: nothing to write) and the sentence saying what it holds."""
     if result.not_the_api or result.error:
         raise UsageError(f"--write-overlay {path}: not written: the target could not be judged, so nothing was learned")
     learned, unfixable = deviations_of(result.api, result.findings)
     base = _base_actions(result.api)
     if not learned and not unfixable and not base:
-        return f"nothing to learn: the server keeps the page; {path} not written"
+        return None, f"nothing to learn: the server keeps the page; {path} not written"
     text, new = draft(result.api, learned, unfixable, base, source=f"contracts check at {result.root}")
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            f"--write-overlay {path}: cannot write it ({exc.strerror or exc}); check the directory"
-        ) from None
     said = f"learned {new} action(s) into {path}" if new else f"learned nothing new; {path} holds the overlay as given"
     if unfixable:
         said += (
             f"; {len(unfixable)} finding(s) no overlay can describe are listed in its header (fix them in the server)"
         )
-    return said
+    return text, said

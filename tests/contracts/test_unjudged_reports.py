@@ -96,5 +96,5 @@ def test_a_report_that_cannot_be_written_is_one_more_line(tmp_path: Path, capsys
     assert code == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and "Traceback" not in "\n".join(err)
-    assert err[0].startswith("contracts: error: cannot write report") and "check the directory exists" in err[0]
+    assert err[0].startswith("contracts: error: cannot write ") and "check the directory exists" in err[0]
     assert err[1].startswith(f"contracts: error: cannot reach {url}")
