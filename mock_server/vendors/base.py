@@ -38,7 +38,7 @@ class Asked:
     caller's ``name`` in the recording, the answers it got (``seen``), its new token (None: nobody may call as
     it), every recorded model and the identities worked out before it."""
 
-    api: str
+    key: str  # the spec key the recording judges by (a vendor, or a vendor with an overlay)
     name: str
     seen: Sequence[Observation]
     token: str | None
@@ -73,7 +73,8 @@ class SpecErrors(ErrorFormat):
 
 class Vendor:
     """One vendor of the mock; override what makes it different. Every method receives the spec key it answers
-    for (``ctx.api``, ``api``): with an overlay it answers as that implementation."""
+    for (``ctx.api``, ``key``: ``openwebui`` or ``openwebui@openwebui-0.12.4``): with an overlay it answers as that
+    implementation."""
 
     #: JSON Schema (OAS 3.0 dialect) of one fixture identity: its token, and the identity fields the access rules use
     IDENTITY_SCHEMA: dict[str, Any] = {
@@ -82,9 +83,9 @@ class Vendor:
         "properties": {"token": {"type": "string", "minLength": 1}},
     }
 
-    def errors(self, api: str) -> ErrorFormat:
+    def errors(self, key: str) -> ErrorFormat:
         """The vendor's answers to errors its framework raises (unknown route, bad parameters, ...)."""
-        return SpecErrors(api)
+        return SpecErrors(key)
 
     def authenticate(self, credential: str, fixtures: FixtureSet) -> dict[str, Any]:
         """The identity a credential of the spec's security scheme belongs to, or raise ``VendorError``."""
@@ -93,9 +94,9 @@ class Vendor:
     def authorize(self, ctx: Context) -> None:
         """Check the caller's context before any answer, a ``Prefer``-forced one included (nothing by default)."""
 
-    def served_form(self, api: str, record: dict[str, Any]) -> dict[str, Any]:
+    def served_form(self, key: str, record: dict[str, Any]) -> dict[str, Any]:
         """A fixture record as its owner is served it (``x-secret`` fields masked); validated on load."""
-        return mask_secrets(api, record)
+        return mask_secrets(key, record)
 
     def check_record(self, record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
         """A vendor rule a fixture record breaks, as (field, problem), or None."""
@@ -139,7 +140,7 @@ class Vendor:
         """The credential saying who sent a request (where the spec's security puts it), or None."""
         return spec_credential(ctx)
 
-    def observe(self, api: str, body: dict[str, Any], caller: str) -> Observation:
+    def observe(self, key: str, body: dict[str, Any], caller: str) -> Observation:
         """A conforming 200 body of the model operation as the record a fixture stores (as served, by default)."""
         return Observation(dict(body))
 

@@ -63,10 +63,10 @@ class OpenWebUI(Vendor):
         },
     }
 
-    def errors(self, api: str) -> FastAPIErrors:
-        return _errors(api)
+    def errors(self, key: str) -> FastAPIErrors:
+        return _errors(key)
 
-    def served_form(self, api: str, record: dict[str, Any]) -> dict[str, Any]:
+    def served_form(self, key: str, record: dict[str, Any]) -> dict[str, Any]:
         """The body an owner gets (``write_access`` is computed per caller, so it is not stored)."""
         return {**record, "write_access": True}
 
@@ -84,7 +84,7 @@ class OpenWebUI(Vendor):
         level = access(ctx.identity, record) or "read"
         return ctx.fixtures.memo(("view", record["id"], level), lambda: _view(record, level))
 
-    def observe(self, api: str, body: dict[str, Any], caller: str) -> Observation:
+    def observe(self, key: str, body: dict[str, Any], caller: str) -> Observation:
         """``write_access`` is the caller's, not the model's; a read-only caller's ``params`` are not the model's."""
         record = {key: value for key, value in body.items() if key != "write_access"}
         if body.get("write_access") is True:
@@ -118,7 +118,7 @@ def _identify(asked: Asked) -> Identified:
     owner (``user_id``), an admin, or holds a write grant; shown it read-only, it is none of those and holds a
     read grant. An identity named ``admin`` (the profile's role) is taken for an admin when no answer says
     otherwise; a user id no answer narrows down is generated."""
-    api, name, seen = asked.api, asked.name, asked.seen
+    api, name, seen = asked.key, asked.name, asked.seen
     may_be: set[str] | None = None  # None: any user id
     never: set[str] = set()
     read_only = [obs.record["id"] for obs in seen if not obs.full]

@@ -59,8 +59,8 @@ class Respan(Vendor):
         "properties": {"token": {"type": "string", "minLength": 1}, "organization_id": {"type": "integer"}},
     }
 
-    def errors(self, api: str) -> ErrorFormat:
-        return _errors(api)
+    def errors(self, key: str) -> ErrorFormat:
+        return _errors(key)
 
     def check_record(self, record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
         if record.get("affiliation_category") == "custom" and not record.get("provider"):

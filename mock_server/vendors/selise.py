@@ -46,8 +46,8 @@ class Selise(Vendor):
         },
     }
 
-    def errors(self, api: str) -> FastAPIErrors:
-        return _errors(api)
+    def errors(self, key: str) -> FastAPIErrors:
+        return _errors(key)
 
     def check_record(self, record: dict[str, Any], identities: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
         projects = {i["token"] if i["token"] is not None else i.get("project") for i in identities.values()}
@@ -91,7 +91,7 @@ class Selise(Vendor):
         return bool(record["ProjectKey"] == self.project_key(ctx))
 
     # ------------------------------------------------------------------------------------------ recording
-    def observe(self, api: str, body: dict[str, Any], caller: str) -> Observation:
+    def observe(self, key: str, body: dict[str, Any], caller: str) -> Observation:
         """A model is shown only in its own project: its ``ProjectKey`` is the caller's project key, stored as the
         caller's stand-in (its new token), never as the real key."""
         return Observation({**body, "ProjectKey": caller})

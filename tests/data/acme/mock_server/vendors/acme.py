@@ -24,7 +24,7 @@ class Acme(Vendor):
         """A team reads its own things: the team of what it was shown, else a team that owns nothing recorded."""
         if asked.seen:
             return Identified({"team": asked.seen[0].record["team"]}, ("team: the team of the things it was shown",))
-        return Identified({"team": generated_id(asked.api, asked.name)}, ("team generated: it was shown nothing",))
+        return Identified({"team": generated_id(asked.key, asked.name)}, ("team generated: it was shown nothing",))
 
 
 VENDOR = Acme()
