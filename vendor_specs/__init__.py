@@ -36,7 +36,17 @@ from vendor_specs._facts import (
     walk,
     with_message,
 )
-from vendor_specs._har import HAR_NOT_ANSWERS, HostRule, InvalidHar, har_body, har_entries, har_pairs
+from vendor_specs._har import (
+    HAR_NOT_ANSWERS,
+    HostRule,
+    InvalidHar,
+    har_body,
+    har_entries,
+    har_exchange,
+    har_pairs,
+    har_request,
+    read_har,
+)
 from vendor_specs._json_schema import (
     Predicate,
     UnsupportedSchema,
@@ -167,7 +177,9 @@ __all__ = [
     "format_checker",
     "har_body",
     "har_entries",
+    "har_exchange",
     "har_pairs",
+    "har_request",
     "instance_pointer",
     "is_api",
     "json_body_schema",
@@ -197,6 +209,7 @@ __all__ = [
     "parse_profile",
     "prefixes",
     "raw_spec",
+    "read_har",
     "read_profile",
     "render_value",
     "request_validator",

@@ -164,3 +164,18 @@ def test_a_body_alone_is_judged_fast_first_and_explained_by_openapi_core() -> No
     assert [str(v).split(":")[0] for v in found] == ["response body $.input_cost"]
     with pytest.raises(TypeError):
         judge_body(op, 200, {"a": object()})
+
+
+def test_a_capture_entry_and_the_same_exchange_through_the_proxy_get_one_verdict() -> None:
+    from tests.validate.hars import entry
+
+    path, query, headers = request_for("openwebui")
+    url = "http://localhost:8080" + path + "?" + query.decode()
+    body = {"id": "x"}
+    op = vendor_specs.operations("openwebui")[0]
+    captured = vendor_specs.har_exchange(
+        entry(url, 200, body, headers={k.decode(): v.decode() for k, v in headers}), op, MB
+    )
+    wire = exchange("openwebui", 200, json.dumps(body).encode())
+    assert judge_of("openwebui").judged(captured) == judge_of("openwebui").judged(wire)
+    assert judge_of("openwebui").judged(wire).kind == "violations"
