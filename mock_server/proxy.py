@@ -14,8 +14,8 @@ that prefix replaced (``/api/models/model`` -> ``http://host:8080/api/v1/models/
 http://host:8080/api/v1``); an upstream URL without a path keeps every request's path as sent. The first
 answer to an operation that is a web page (HTML) or a 404 is told once, with the likely fix (a wrong prefix).
 
-A plain ASGI app: ``upstream.Upstream`` (keep-alive HTTP/1.1, one deadline per exchange, bodies capped)
-talks to the upstream, ``verdict.Judge`` validates (fast checks; openapi-core, in a worker thread, only
+A plain ASGI app: ``vendor_specs.Upstream`` (keep-alive HTTP/1.1, one deadline per exchange, bodies capped)
+talks to the upstream, ``vendor_specs.Judge`` validates (fast checks; openapi-core, in a worker thread, only
 where they fail). Every exchange is one or more log records on ``mock_server.proxy`` with its facts in
 ``extra`` (``method``, ``path``, ``status``, ``answered``, ``verdict``, ``violations``, ``ms``, ...).
 """
@@ -37,8 +37,7 @@ import vendor_specs
 from mock_server import logs
 from mock_server._http import URL_LIMIT, URL_SIZE
 from mock_server.errors import UsageError
-from mock_server.verdict import Exchange, Judge, Verdict
-from vendor_specs import Upstream, UpstreamError, UpstreamResponse
+from vendor_specs import HttpExchange, Judge, Upstream, UpstreamError, UpstreamResponse, Verdict
 
 __all__ = ["ExchangeObserver", "Note", "ProxyApp", "create_proxy_app", "register"]
 
@@ -97,7 +96,7 @@ class ExchangeObserver(Protocol):
     def shown(self, target: str) -> str:
         """The request target (path and query, as sent) as log lines may show it, e.g. with credentials hidden."""
 
-    def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> Note | None:
+    def observe(self, exchange: HttpExchange, verdict: Verdict, body: bytes | str) -> Note | None:
         """One judged exchange, before it is logged and answered; ``body`` is the response body decoded (gzip,
         deflate), or why it could not be. What it returns is said on the exchange's log line."""
 
@@ -259,7 +258,7 @@ class ProxyApp:
         except UpstreamError as exc:
             await self._send(send, self._failure(method, where, exc, started))
             return
-        exchange = Exchange(
+        exchange = HttpExchange(
             method, path, query, scope["headers"], upstream_answer.status, upstream_answer.headers, upstream_answer.body
         )
         verdict = await self._verdict(exchange)
@@ -300,7 +299,7 @@ class ProxyApp:
             if not message.get("more_body", False):
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
-    async def _verdict(self, exchange: Exchange) -> Verdict:
+    async def _verdict(self, exchange: HttpExchange) -> Verdict:
         match = self.judge.match(exchange.method, exchange.path)
         if match is None:
             return Verdict(None)
@@ -345,7 +344,7 @@ class ProxyApp:
         log.error("%s %s %s: %s", self.label, method, where, error, extra=facts)
         return _json_answer(502, {"error": error})
 
-    def _hint(self, exchange: Exchange, forwarded: str) -> None:
+    def _hint(self, exchange: HttpExchange, forwarded: str) -> None:
         """Said once: the upstream answered an operation with a web page or a 404, most likely because the
         vendor's paths are not where ``--upstream`` says; the spec's other prefixes are the likely fix."""
         content_type = (exchange.response_header(b"content-type") or "").split(";")[0].strip().lower()
@@ -378,7 +377,7 @@ class ProxyApp:
         )
 
     def _log(
-        self, exchange: Exchange, where: str, verdict: Verdict, answered: int, started: float, note: Note | None
+        self, exchange: HttpExchange, where: str, verdict: Verdict, answered: int, started: float, note: Note | None
     ) -> None:
         level = logging.WARNING if verdict.violations else logging.INFO
         if note is not None:

@@ -6,11 +6,13 @@ applied, ``spec_key``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), m
 request paths to operations, resolves server prefixes, places credentials, reads the vendor facts the
 specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turns its verdicts into
 :class:`Violation` data, and validates bodies fast with jsonschema-rs and requests fast
-(``request_validator``, openapi-core's verdict without openapi-core). ``mock_server`` and ``contracts``
-import it; it imports neither.
+(``request_validator``, openapi-core's verdict without openapi-core). :class:`Judge` is the one judge of an
+exchange (:class:`HttpExchange`) built on them, for the proxy, the recorder and ``contracts validate``.
+``mock_server`` and ``contracts`` import it; it imports neither.
 """
 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
+from vendor_specs._decoding import InvalidJson, decode_json, float_safe, orjson_safe
 from vendor_specs._distribution import __version__ as __version__  # both commands print it for --version
 from vendor_specs._drafting import Deviation, draft, jsonpath_of, schema_deviation, schema_of_value, value_at
 from vendor_specs._errors import SpecError
@@ -34,7 +36,17 @@ from vendor_specs._facts import (
     walk,
     with_message,
 )
-from vendor_specs._har import HAR_NOT_ANSWERS, HostRule, InvalidHar, har_body, har_entries, har_pairs
+from vendor_specs._har import (
+    HAR_NOT_ANSWERS,
+    HostRule,
+    InvalidHar,
+    har_body,
+    har_entries,
+    har_exchange,
+    har_pairs,
+    har_request,
+    read_har,
+)
 from vendor_specs._json_schema import (
     Predicate,
     UnsupportedSchema,
@@ -43,6 +55,7 @@ from vendor_specs._json_schema import (
     format_checker,
     to_json_schema,
 )
+from vendor_specs._judge import HttpExchange, Judge, Verdict, fast_valid, judge_body
 from vendor_specs._keys import spec_key
 from vendor_specs._load import (
     base_spec,
@@ -111,6 +124,9 @@ __all__ = [
     "FRAMING",
     "HOP_BY_HOP",
     "HAR_NOT_ANSWERS",
+    "HttpExchange",
+    "InvalidJson",
+    "Judge",
     "KEY_SEP",
     "MISSING",
     "MODEL_ROLES",
@@ -142,6 +158,7 @@ __all__ = [
     "Upstream",
     "UpstreamError",
     "UpstreamResponse",
+    "Verdict",
     "Violation",
     "Violations",
     "add_overlay_argument",
@@ -154,21 +171,27 @@ __all__ = [
     "core_request",
     "core_response",
     "credentials",
+    "decode_json",
     "decoded",
     "documented_refusal",
     "documented_statuses",
     "draft",
     "examples_for",
+    "fast_valid",
+    "float_safe",
     "format_checker",
     "har_body",
     "har_entries",
+    "har_exchange",
     "har_pairs",
+    "har_request",
     "instance_pointer",
     "is_api",
     "json_body_schema",
     "json_path",
     "json_pointer",
     "jsonpath_of",
+    "judge_body",
     "load_overlay",
     "load_spec",
     "mask",
@@ -182,6 +205,7 @@ __all__ = [
     "normalize_prefix",
     "openapi_core_spec",
     "operations",
+    "orjson_safe",
     "overlay_changes",
     "overlay_of",
     "overlay_ref",
@@ -191,6 +215,7 @@ __all__ = [
     "parse_profile",
     "prefixes",
     "raw_spec",
+    "read_har",
     "read_profile",
     "render_value",
     "request_validator",

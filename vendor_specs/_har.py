@@ -1,9 +1,10 @@
-"""Browser captures (HAR, as devtools export them): their entries as plain data, and which hosts belong to a vendor.
+"""Browser captures (HAR, as devtools export them): their entries as exchanges, and which hosts belong to a vendor.
 
 ``contracts validate --har`` judges a capture's entries; ``mock-server record --har`` learns fixtures from
-them. Both read entries here: :func:`har_entries` (the ``log.entries`` list), :func:`har_pairs` (headers,
-cookies), :func:`har_body` (the response body, base64 decoded), and :class:`HostRule` (whose hosts a
-vendor's are). Problems raise :class:`InvalidHar` with a sentence saying what to do.
+them. Both read them here: :func:`read_har` (a file's ``log.entries``), :func:`har_request` (an entry's method
+and URL, to find its operation), :func:`har_exchange` (the entry as the :class:`HttpExchange` the judge
+takes), and :class:`HostRule` (whose hosts a vendor's are). An entry that cannot be judged raises
+:class:`InvalidHar` with a sentence saying what to do, the same for both commands.
 """
 
 from __future__ import annotations
@@ -13,12 +14,28 @@ import binascii
 import functools
 import ipaddress
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
+from vendor_specs._decoding import InvalidJson, decode_json
+from vendor_specs._judge import HttpExchange
+from vendor_specs._match import Operation
 from vendor_specs._servers import servers
 
-__all__ = ["HAR_NOT_ANSWERS", "HostRule", "InvalidHar", "har_body", "har_entries", "har_pairs"]
+__all__ = [
+    "HAR_NOT_ANSWERS",
+    "HostRule",
+    "InvalidHar",
+    "har_body",
+    "har_entries",
+    "har_exchange",
+    "har_pairs",
+    "har_request",
+    "read_har",
+]
 
 #: statuses a browser records that are not the API's answer
 HAR_NOT_ANSWERS = {
@@ -38,6 +55,22 @@ def har_entries(document: Any) -> list[Any]:
     if not isinstance(entries, list):
         raise InvalidHar("is not a HAR file: no log.entries list; export it from the browser's network panel")
     return entries
+
+
+def read_har(path: str | Path) -> list[Any]:
+    """The entries of the HAR file at ``path`` (:class:`InvalidHar` says why not; callers name the file)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidHar(f"cannot be read ({exc.strerror or exc}); check the path") from None
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        try:  # the stdlib reads what orjson refuses (lone surrogates in a body's text), or says where it breaks
+            document = decode_json(data, max(len(data), 1))
+        except InvalidJson as exc:
+            raise InvalidHar(f"{exc}; export the capture again (devtools: Save all as HAR)") from None
+    return har_entries(document)
 
 
 def har_pairs(items: Any, where: str) -> dict[str, str]:
@@ -70,6 +103,73 @@ def har_body(content: Any, max_bytes: int) -> bytes | None:
             "re-export the HAR from the browser"
         )
     return text.encode("utf-8", "surrogatepass")
+
+
+def har_request(entry: Any) -> tuple[str, str]:
+    """(method, URL) of an entry's request, as written."""
+    request = entry.get("request") if isinstance(entry, dict) else None
+    method = request.get("method") if isinstance(request, dict) else None
+    url = request.get("url") if isinstance(request, dict) else None
+    if not isinstance(method, str) or not isinstance(url, str):
+        raise InvalidHar("has no request.method or request.url; is this a HAR entry?")
+    return method, url
+
+
+def har_exchange(entry: Any, op: Operation, max_bytes: int) -> HttpExchange:
+    """An entry addressing ``op`` as the exchange the judge takes; :class:`InvalidHar` when it cannot be judged.
+
+    Its body is as the browser decoded it (no Content-Encoding); a status of :data:`HAR_NOT_ANSWERS` has none.
+    A body the operation documents for the status must have been captured, and a JSON one (a ``json`` media
+    type, a documented status) must be whole: a capture cut short is no answer to judge.
+    """
+    method, url = har_request(entry)
+    request = entry["request"]
+    headers = {k.lower(): v for k, v in har_pairs(request.get("headers"), "request.headers").items()}
+    cookies = har_pairs(request.get("cookies"), "request.cookies")
+    if cookies and "cookie" not in headers:
+        headers["cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    response = entry.get("response")
+    status = response.get("status") if isinstance(response, dict) else None
+    if not isinstance(response, dict) or not isinstance(status, int) or isinstance(status, bool):
+        raise InvalidHar("has no response.status; re-export the HAR with responses")
+    answer = {k.lower(): v for k, v in har_pairs(response.get("headers"), "response.headers").items()}
+    answer.pop("content-encoding", None)  # a capture's body is already decoded
+    answer.pop("content-length", None)
+    content: dict[str, Any] = response["content"] if isinstance(response.get("content"), dict) else {}
+    if not answer.get("content-type"):
+        answer.pop("content-type", None)
+        if content.get("mimeType"):
+            answer["content-type"] = str(content["mimeType"])
+    body = har_body(content, max_bytes) if status not in HAR_NOT_ANSWERS else b""
+    if body is None and op.responses.get(str(status), {}).get("content"):
+        raise InvalidHar("response body was not captured (no content.text); export the HAR with content")
+    content_type = answer.get("content-type")
+    if body is not None and content_type and "json" in content_type and status in op.statuses:
+        _whole_json(body, max_bytes)
+    parts = urlsplit(url)
+    return HttpExchange(
+        method.upper(),
+        parts.path or "/",
+        parts.query.encode("utf-8", "replace"),
+        [(k.encode("latin-1", "replace"), v.encode("latin-1", "replace")) for k, v in headers.items()],
+        status,
+        [(k.encode("latin-1", "replace"), v.encode("latin-1", "replace")) for k, v in answer.items()],
+        body or b"",
+    )
+
+
+def _whole_json(body: bytes, max_bytes: int) -> None:
+    """Nothing, when ``body`` is one JSON value within ``max_bytes``; else :class:`InvalidHar` saying why."""
+    if len(body) <= max_bytes:
+        try:
+            orjson.loads(body)
+            return
+        except orjson.JSONDecodeError:
+            pass  # the stdlib reads what orjson refuses (NaN, a BOM), or says where it breaks
+    try:
+        decode_json(body, max_bytes)
+    except InvalidJson as exc:
+        raise InvalidHar(f"response body {exc}") from None
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,8 +1,9 @@
 """Validate a browser's HAR capture: every entry whose URL matches one of the vendor specs.
 
-For a matching entry the request (parameters, presence of documented credentials) and the response
-(documented status, media type, body) are validated. Entries of other services are only counted.
-A malformed entry (missing fields, undecodable body) is reported as unusable; the rest still runs.
+For a matching entry ``vendor_specs``' HAR reader makes the exchange and ``vendor_specs.Judge`` judges its
+request (parameters, presence of documented credentials) and response (documented status, media type, body),
+as the proxy judges what it forwards. Entries of other services are only counted. A malformed entry (missing
+fields, a body not captured or cut short) is reported as unusable; the rest still runs.
 """
 
 from __future__ import annotations
@@ -10,23 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import vendor_specs
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
-from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, fast_valid
-from vendor_specs import (
-    HAR_NOT_ANSWERS,
-    InvalidHar,
-    OperationMatch,
-    documented_refusal,
-    har_body,
-    har_entries,
-    har_pairs,
-    request_violations,
-    response_violations,
-)
+from contracts.validate.payload import DEFAULT_MAX_BYTES
+from vendor_specs import HAR_NOT_ANSWERS, InvalidHar, Judge, OperationMatch, har_entries, har_exchange, har_request
 
 __all__ = ["HostRule", "match_url", "validate_har", "validate_har_file"]
 
@@ -73,60 +64,44 @@ def _vendor_path(method: str, url: str, base_path: str | None, apis: tuple[str, 
     )
 
 
-def _entry(
-    entry: Any,
-    number: int,
-    base_path: str | None,
-    max_bytes: int,
-    apis: tuple[str, ...],
-    hosts: HostRule,
-    limit: int | None = None,
-) -> Result | None:
-    request = entry.get("request") if isinstance(entry, dict) else None
-    if not isinstance(request, dict):
-        request = {}
-    method, url = request.get("method"), request.get("url")
-    if not isinstance(method, str) or not isinstance(url, str):
-        return Result(f"entry {number}", problem="has no request.method or request.url; is this a HAR entry?")
-    result = Result(f"entry {number} {method} {url}")
-    match = match_url(method, url, base_path, apis, hosts)
-    if match is None:
-        return None
-    op = match.operation
-    result.api, result.operation = op.api, op.operation_id
-    try:
-        headers = har_pairs(request.get("headers"), "request.headers")
-        cookies = har_pairs(request.get("cookies"), "request.cookies")
-        query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
-        request_found = request_violations(match, query, headers, cookies)
-        result.violations += request_found
-        response = entry.get("response")
-        status = response.get("status") if isinstance(response, dict) else None
-        if not isinstance(status, int) or isinstance(status, bool):
-            raise UnusableInput("has no response.status; re-export the HAR with responses")
-        if status in HAR_NOT_ANSWERS:
-            result.skipped = HAR_NOT_ANSWERS[status]
+class _Entries:
+    """Judges a capture's entries: one :class:`vendor_specs.Judge` per vendor, built when first needed."""
+
+    def __init__(self, base_path: str | None, max_bytes: int, apis: tuple[str, ...], hosts: HostRule) -> None:
+        self.base_path, self.max_bytes, self.apis, self.hosts = base_path, max_bytes, apis, hosts
+        self._judges: dict[str, Judge] = {}
+
+    def judge(self, api: str) -> Judge:
+        if api not in self._judges:
+            self._judges[api] = Judge(api, self.base_path, self.max_bytes, with_spec=True)
+        return self._judges[api]
+
+    def result(self, entry: Any, number: int, limit: int | None = None) -> Result | None:
+        """The entry's result; None when it addresses no vendor operation on its hosts."""
+        try:
+            method, url = har_request(entry)
+        except InvalidHar as exc:
+            return Result(f"entry {number}", problem=str(exc))
+        result = Result(f"entry {number} {method} {url}")
+        match = match_url(method, url, self.base_path, self.apis, self.hosts)
+        if match is None:
+            return None
+        op = match.operation
+        result.api, result.operation = op.api, op.operation_id
+        try:
+            exchange = har_exchange(entry, op, self.max_bytes)
+        except InvalidHar as exc:
+            result.problem = str(exc)
             return result
-        result.status = status
-        if request_found and documented_refusal(op, status):  # the server did its job: the request is not its finding
-            result.violations, result.refused = [], request_found
-        response_headers = {k.lower(): v for k, v in har_pairs(response.get("headers"), "response.headers").items()}
-        content = response.get("content") if isinstance(response.get("content"), dict) else {}
-        content_type = response_headers.get("content-type") or content.get("mimeType") or None
-        body = har_body(content, max_bytes)
-        if body is None and op.responses.get(str(status), {}).get("content"):
-            result.problem = "response body was not captured (no content.text); export the HAR with content"
-            return result
-        if body is not None and content_type and "json" in content_type and status in op.statuses:
-            value = decode_json(body, max_bytes)  # unusable when the captured body is cut or not UTF-8
-            predicate = vendor_specs.body_validator(op.api, op.operation_id, status)
-            if content_type.split(";")[0].strip() == "application/json" and fast_valid(predicate, value):
-                return result
-        room = None if limit is None else max(limit - len(result.violations), 0)
-        result.add_violations(response_violations(match, status, body, content_type, limit=room), limit)
-    except (UnusableInput, InvalidHar) as exc:
-        result.problem = f"response body {exc}" if str(exc).startswith("is ") else str(exc)
-    return result
+        answered = exchange.status not in HAR_NOT_ANSWERS
+        verdict = self.judge(op.api).judged(exchange, match, limit=limit, answered=answered)
+        result.violations, result.refused = list(verdict.violations), list(verdict.refused)
+        result.omitted = verdict.omitted
+        if answered:
+            result.status = exchange.status
+        else:
+            result.skipped = HAR_NOT_ANSWERS[exchange.status]
+        return result
 
 
 def validate_har(
@@ -150,18 +125,30 @@ def validate_har(
     A request violation that the server refused with a documented 4xx status is not a finding: it is
     kept in ``Result.refused`` (info). Answered 2xx (or 5xx), it is a violation.
     """
-    if api is not None:
-        vendor_specs.require_api(api, UnusableInput)
-    apis = vendor_specs.APIS if api is None else (api,)
-    rule = HostRule(hosts)
     try:
         entries = har_entries(har)
     except InvalidHar as exc:
         raise UnusableInput(str(exc)) from None
+    return _report(entries, base_path, max_bytes, api, hosts, max_violations)
+
+
+def _report(
+    entries: list[Any],
+    base_path: str | None,
+    max_bytes: int,
+    api: str | None,
+    hosts: Sequence[str] | None,
+    max_violations: int | None,
+) -> Report:
+    if api is not None:
+        vendor_specs.require_api(api, UnusableInput)
+    apis = vendor_specs.APIS if api is None else (api,)
+    rule = HostRule(hosts)
     report = Report()
+    judged = _Entries(base_path, max_bytes, apis, rule)
     for number, entry in enumerate(entries, start=1):
         try:
-            result = _entry(entry, number, base_path, max_bytes, apis, rule, max_violations)
+            result = judged.result(entry, number, max_violations)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the others; it is named
             result = Result(f"entry {number}", problem=f"could not be validated ({type(exc).__name__}: {exc})")
         if result is None:
@@ -185,16 +172,7 @@ def validate_har_file(
 ) -> Report:
     """Read and validate a HAR file. The size limit applies per body, not to the file."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UnusableInput(f"{path}: cannot be read ({exc.strerror or exc}); check the path") from None
-    try:
-        har = decode_json(data, max(len(data), 1))
-    except UnusableInput as exc:
-        raise UnusableInput(f"{path}: {exc}") from None
-    try:
-        return validate_har(
-            har, base_path=base_path, max_bytes=max_bytes, api=api, hosts=hosts, max_violations=max_violations
-        )
-    except UnusableInput as exc:
+        entries = vendor_specs.read_har(path)
+        return _report(entries, base_path, max_bytes, api, hosts, max_violations)
+    except (InvalidHar, UnusableInput) as exc:
         raise UnusableInput(f"{path}: {exc}") from None

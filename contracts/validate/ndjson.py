@@ -23,14 +23,8 @@ import orjson
 import vendor_specs
 from contracts.validate.errors import UnusableInput
 from contracts.validate.findings import Report, Result
-from contracts.validate.payload import (
-    DEFAULT_MAX_BYTES,
-    decode_json,
-    documented_operation,
-    fast_valid,
-    orjson_safe,
-    validate_value,
-)
+from contracts.validate.payload import DEFAULT_MAX_BYTES, decode_json, documented_operation, validate_value
+from vendor_specs import fast_valid, orjson_safe
 
 __all__ = ["validate_ndjson", "validate_ndjson_file"]
 
@@ -75,7 +69,7 @@ def _line(
         report.add(Result(source, line_api, None, line_status, problem=str(exc)))
         return
     predicate = vendor_specs.body_validator(line_api, op.operation_id, line_status)
-    if orjson_safe(line_api, op.operation_id, line_status) and fast_valid(predicate, record["body"]):
+    if orjson_safe(line_api, op.operation_id, line_status, raw) and fast_valid(predicate, record["body"]):
         report.valid[(line_api, op.operation_id, line_status)] += 1
         return
     try:  # decoded again with the stdlib, exactly as openapi-core decodes (orjson reads huge integers as floats)

@@ -157,11 +157,11 @@ def test_file_that_is_not_a_har(cli, tmp_path: Path) -> None:
 
 
 def test_not_modified_is_skipped_and_an_odd_entry_does_not_stop_the_run(example, monkeypatch) -> None:
-    import contracts.validate.har as har_module
+    import vendor_specs
 
     url = "https://api.respan.ai/api/models/gpt-4/"
     calls = {"n": 0}
-    real = har_module.request_violations
+    real = vendor_specs.Judge.judged
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -169,7 +169,7 @@ def test_not_modified_is_skipped_and_an_odd_entry_does_not_stop_the_run(example,
             raise RuntimeError("unexpected")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(har_module, "request_violations", flaky)
+    monkeypatch.setattr(vendor_specs.Judge, "judged", flaky)
     report = validate_har(
         har(
             entry(url, 304, text="", headers=AUTH),

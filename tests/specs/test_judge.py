@@ -1,5 +1,6 @@
-"""The proxy's judge: the fast checks never pass what openapi-core would refuse, pass the everyday valid
-exchange without openapi-core, and leave everything unusual to it."""
+"""The one exchange judge (the proxy's, the recorder's, `contracts validate`'s): the fast checks never pass what
+openapi-core would refuse, pass the everyday valid exchange without openapi-core, and leave everything unusual
+to it."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vendor_specs
-from mock_server.verdict import Exchange, Judge, Verdict
 from tests.validate.strategies import TRICKY, mutated, values
+from vendor_specs import HttpExchange, Judge, Verdict, judge_body
 
 CASES = [(api, status) for api in vendor_specs.APIS for status in vendor_specs.documented_statuses(api)]
 MB = 1_048_576
@@ -35,11 +36,11 @@ def request_for(api: str) -> tuple[str, bytes, list[tuple[bytes, bytes]]]:
 
 def exchange(
     api: str, status: int, body: bytes, content_type: str | None = "application/json", **extra: Any
-) -> Exchange:
+) -> HttpExchange:
     path, query, headers = request_for(api)
     response_headers = [(b"Content-Type", content_type.encode())] if content_type is not None else []
     response_headers += [(k.encode(), v.encode()) for k, v in extra.items()]
-    return Exchange("GET", path, query, headers, status, response_headers, body)
+    return HttpExchange("GET", path, query, headers, status, response_headers, body)
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,7 +48,7 @@ def judge_of(api: str) -> Judge:
     return Judge(api, None, 16 * MB)
 
 
-def judged(api: str, ex: Exchange) -> tuple[tuple[bool, bool], Verdict]:
+def judged(api: str, ex: HttpExchange) -> tuple[tuple[bool, bool], Verdict]:
     judge = judge_of(api)
     match = judge.match(ex.method, ex.path)
     assert match is not None
@@ -109,11 +110,11 @@ def test_integers_beyond_64_bits_are_read_as_the_stdlib_reads_them() -> None:
 
 def test_undocumented_status_and_request_violations() -> None:
     path, query, _ = request_for("respan")
-    ex = Exchange("GET", path, query, [], 500, [(b"content-type", b"application/json")], b"{}")
+    ex = HttpExchange("GET", path, query, [], 500, [(b"content-type", b"application/json")], b"{}")
     fast, verdict = judged("respan", ex)
     assert fast == (False, False)
     assert [v.kind for v in verdict.violations] == ["security", "status"]
-    refused = Exchange("GET", path, query, [], 401, ex.response_headers, b'{"detail": "x"}')
+    refused = HttpExchange("GET", path, query, [], 401, ex.response_headers, b'{"detail": "x"}')
     assert judged("respan", refused)[1].kind == "refused"
 
 
@@ -124,7 +125,7 @@ def test_compressed_answers_are_judged_decoded() -> None:
     (_, ok), verdict = judged("respan", exchange("respan", 404, gzip.compress(good), **{"Content-Encoding": "gzip"}))
     assert ok and verdict.kind == "conforms"
     (_, ok), verdict = judged("respan", exchange("respan", 404, b"...", **{"Content-Encoding": "br"}))
-    assert not ok and verdict.kind == "not validated" and "Content-Encoding br" in verdict.note
+    assert not ok and verdict.kind == "not validated" and "Content-Encoding 'br' is not decoded" in verdict.note
 
 
 def test_paths_outside_the_spec_are_not_matched() -> None:
@@ -133,3 +134,48 @@ def test_paths_outside_the_spec_are_not_matched() -> None:
     assert judge.match("GET", "/api/models/model") is None  # --base-path replaces the spec's prefixes
     assert Judge("openwebui", None, MB).match("GET", "/api/models/model") is not None
     assert judge.match("POST", "/api/v1/models/model") is None
+
+
+def test_at_most_limit_response_violations_are_built_the_rest_counted() -> None:
+    body = json.dumps({f"extra{i}": i for i in range(30)}).encode()  # 30 keys the closed error schema refuses
+    judge = judge_of("respan")
+    ex = exchange("respan", 404, body)
+    full = judge.judged(ex)
+    cut = judge.judged(ex, limit=5)
+    assert len(full.violations) > 5 and full.omitted == 0
+    assert cut.violations == full.violations[:5] and cut.omitted == len(full.violations) - 5
+
+
+def test_an_exchange_without_an_answer_is_judged_by_its_request_alone() -> None:
+    path, query, headers = request_for("respan")
+    judge = judge_of("respan")
+    cached = HttpExchange("GET", path, query, headers, 304, [], b"")
+    assert judge.judged(cached, answered=False) == Verdict("retrieve_custom_model")
+    assert judge.judged(cached).kind == "violations"  # a 304 the proxy forwards is an undocumented status
+    anonymous = HttpExchange("GET", path, query, [], 0, [], b"")
+    assert [v.kind for v in judge.judged(anonymous, answered=False).violations] == ["security"]
+
+
+def test_a_body_alone_is_judged_fast_first_and_explained_by_openapi_core() -> None:
+    op = vendor_specs.operations("respan")[0]
+    good = vendor_specs.examples_for("respan", 200)["documented"]["value"]
+    assert judge_body(op, 200, good) == []
+    found = judge_body(op, 200, {**good, "input_cost": "cheap"})
+    assert [str(v).split(":")[0] for v in found] == ["response body $.input_cost"]
+    with pytest.raises(TypeError):
+        judge_body(op, 200, {"a": object()})
+
+
+def test_a_capture_entry_and_the_same_exchange_through_the_proxy_get_one_verdict() -> None:
+    from tests.validate.hars import entry
+
+    path, query, headers = request_for("openwebui")
+    url = "http://localhost:8080" + path + "?" + query.decode()
+    body = {"id": "x"}
+    op = vendor_specs.operations("openwebui")[0]
+    captured = vendor_specs.har_exchange(
+        entry(url, 200, body, headers={k.decode(): v.decode() for k, v in headers}), op, MB
+    )
+    wire = exchange("openwebui", 200, json.dumps(body).encode())
+    assert judge_of("openwebui").judged(captured) == judge_of("openwebui").judged(wire)
+    assert judge_of("openwebui").judged(wire).kind == "violations"
