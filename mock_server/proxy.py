@@ -43,18 +43,7 @@ __all__ = ["ExchangeObserver", "Note", "ProxyApp", "create_proxy_app", "register
 
 log = logging.getLogger("mock_server.proxy")
 MB = 1_048_576
-_HOP = frozenset(
-    {
-        b"connection",
-        b"keep-alive",
-        b"proxy-connection",
-        b"transfer-encoding",
-        b"upgrade",
-        b"te",
-        b"trailer",
-        b"content-length",
-    }
-)
+_HOP = vendor_specs.HOP_BY_HOP | vendor_specs.FRAMING  # the proxy frames the answer it sends anew
 _NOT_FORWARDED = _HOP | {b"host", b"accept-encoding", b"expect"}  # the proxy already holds the whole body
 _OFF_LOOP_BYTES = MB  # a body this large is judged entirely in the worker thread (decoding it takes a while)
 UPSTREAM_HELP = (
@@ -105,8 +94,7 @@ class ExchangeObserver(Protocol):
 
 
 def _check(api: str, upstream: str, timeout: float, max_body_mb: float) -> None:
-    if not vendor_specs.is_api(api):
-        raise UsageError(f"unknown API {api!r}: choose one of {', '.join(vendor_specs.APIS)}")
+    vendor_specs.require_api(api, UsageError)
     parts = urlsplit(upstream)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--upstream {upstream!r} is not an http(s) URL such as http://staging.example.com:8080")
@@ -469,11 +457,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=9100, help="port to listen on (default 9100)")
     parser.add_argument("--base-path", metavar="PREFIX", help=BASE_PATH_HELP)
-    parser.add_argument(
-        "--overlay",
-        metavar="NAME|FILE",
-        help="validate against this implementation's overlay of the spec (e.g. openwebui-0.12.4) instead of the page",
-    )
+    vendor_specs.add_overlay_argument(parser, "validate against")
     parser.add_argument(
         "--strict",
         action="store_true",

@@ -140,7 +140,7 @@ def _prefix(args: argparse.Namespace) -> str:
 def _from_capture(args: argparse.Namespace, learning: Learning, output: Output, profile: Profile | None) -> int:
     from mock_server.record.har import read_har, record_har
     from mock_server.record.recorder import Recorder, counted
-    from mock_server.verdict import Judge
+    from vendor_specs import Judge
 
     try:
         hosts = vendor_specs.HostRule(args.har_host, option="--har-host")

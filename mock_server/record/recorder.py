@@ -23,8 +23,7 @@ from mock_server.record.learning import Learning
 from mock_server.record.writing import Output
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context, FixtureSet
-from mock_server.verdict import Exchange, Verdict
-from vendor_specs import model_operation
+from vendor_specs import HttpExchange, Verdict, model_operation
 
 __all__ = ["Recorder", "counted"]
 
@@ -74,7 +73,7 @@ class Recorder:
             pieces.append(piece)
         return f"{path}?{'&'.join(pieces)}"
 
-    def observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> Note | None:
+    def observe(self, exchange: HttpExchange, verdict: Verdict, body: bytes | str) -> Note | None:
         """Learn from one judged exchange; what it learnt, for the exchange's log line (never raises: the
         proxy's answer must still go back)."""
         try:
@@ -83,7 +82,7 @@ class Recorder:
             log.exception("record %s %s: could not learn from this answer", exchange.method, exchange.path)
             return Note("not recorded: the recorder failed on it (the lines above say why)", logging.ERROR)
 
-    def say(self, exchange: Exchange, verdict: Verdict, note: Note) -> None:
+    def say(self, exchange: HttpExchange, verdict: Verdict, note: Note) -> None:
         """The exchange's one log line where no proxy logs it (``--har``): as the proxy would write it."""
         target = exchange.path + ("?" + exchange.query.decode("latin-1") if exchange.query else "")
         said = f"{verdict.said(exchange.status, self.api)}; {note.text}"
@@ -95,7 +94,7 @@ class Recorder:
         if self.unsaved and self.autosave:
             self.save()
 
-    def _observe(self, exchange: Exchange, verdict: Verdict, body: bytes | str) -> Note | None:
+    def _observe(self, exchange: HttpExchange, verdict: Verdict, body: bytes | str) -> Note | None:
         if verdict.operation != self.operation or exchange.status != 200:
             return None
         if verdict.kind != "conforms":

@@ -14,9 +14,10 @@ from mock_server.proxy import Note, create_proxy_app
 from mock_server.record.learning import Learning
 from mock_server.record.recorder import Recorder
 from mock_server.record.writing import Output
-from mock_server.verdict import Exchange, Verdict
 from tests.faults.reference import make_app, reference_profile
 from tests.faults.serve import serve
+from vendor_specs import HttpExchange as Exchange
+from vendor_specs import Verdict
 
 SELISE = reference_profile("selise")
 OWNER, STRANGER = SELISE["tokens"]["owner"], SELISE["tokens"]["stranger"]
