@@ -9,15 +9,12 @@ file's header as something to fix in the server. Learning with ``--overlay`` ext
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import yaml
+from typing import TYPE_CHECKING
 
 from contracts.errors import UsageError
 from contracts.findings import Finding
 from contracts.merge import OBJECT_SHAPE
-from vendor_specs import Deviation, draft, json_pointer, overlay_of, rules, schema_deviation
+from vendor_specs import Deviation, base_actions, draft, json_pointer, rules, schema_deviation
 
 if TYPE_CHECKING:
     from contracts.runner import RunResult
@@ -86,21 +83,12 @@ def deviations_of(key: str, findings: list[Finding]) -> tuple[list[Deviation], l
     return learned, unfixable
 
 
-def _base_actions(key: str) -> list[dict[str, Any]]:
-    """The actions (as written) of the overlay the spec ``key`` applies, if any."""
-    overlay = overlay_of(key)
-    if overlay is None:
-        return []
-    data = yaml.safe_load(Path(overlay.path).read_text(encoding="utf-8")) or {}
-    return list(data.get("actions") or [])
-
-
 def learned_overlay(result: RunResult, path: str) -> tuple[str | None, str]:
     """The overlay learned from ``result`` (None: nothing to write) and the sentence saying what it holds."""
     if result.not_the_api or result.error:
         raise UsageError(f"--write-overlay {path}: not written: the target could not be judged, so nothing was learned")
     learned, unfixable = deviations_of(result.api, result.findings)
-    base = _base_actions(result.api)
+    base = base_actions(result.api)
     if not learned and not unfixable and not base:
         return None, f"nothing to learn: the server keeps the page; {path} not written"
     text, new = draft(result.api, learned, unfixable, base, source=f"contracts check at {result.root}")

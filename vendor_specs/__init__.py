@@ -14,7 +14,15 @@ exchange (:class:`HttpExchange`) built on them, for the proxy, the recorder and 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
 from vendor_specs._decoding import InvalidJson, decode_json, float_safe, orjson_safe
 from vendor_specs._distribution import __version__ as __version__  # both commands print it for --version
-from vendor_specs._drafting import Deviation, draft, jsonpath_of, schema_deviation, schema_of_value, value_at
+from vendor_specs._drafting import (
+    Deviation,
+    base_actions,
+    draft,
+    jsonpath_of,
+    schema_deviation,
+    schema_of_value,
+    value_at,
+)
 from vendor_specs._errors import SpecError
 from vendor_specs._facts import (
     Answer,
@@ -163,6 +171,7 @@ __all__ = [
     "Violations",
     "add_overlay_argument",
     "apis",
+    "base_actions",
     "base_path",
     "base_spec",
     "body_validator",

@@ -23,7 +23,7 @@ import yaml
 from vendor_specs._load import _key_of, _raw
 from vendor_specs._pointers import _split
 
-__all__ = ["Deviation", "draft", "jsonpath_of", "schema_deviation", "schema_of_value", "value_at"]
+__all__ = ["Deviation", "base_actions", "draft", "jsonpath_of", "schema_deviation", "schema_of_value", "value_at"]
 
 KINDS = ("extra_key", "missing_key", "null", "type", "enum", "format", "bound", "text", "status")
 
@@ -138,6 +138,17 @@ def schema_deviation(
         bound = len(value) if keyword.endswith(("Length", "Items")) and hasattr(value, "__len__") else value
         return Deviation("bound", pointer, value=bound, keyword=keyword, evidence=evidence, example=example)
     return None
+
+
+def base_actions(key: str) -> list[dict[str, Any]]:
+    """The actions (as written in its file) of the overlay the spec ``key`` applies; none for a page's spec."""
+    from vendor_specs._overlay import overlay_of
+
+    overlay = overlay_of(key)
+    if overlay is None:
+        return []
+    data = yaml.safe_load(overlay.path.read_text(encoding="utf-8")) or {}
+    return list(data.get("actions") or [])
 
 
 def _plain(value: Any) -> Any:

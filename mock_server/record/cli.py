@@ -130,6 +130,13 @@ def _run(args: argparse.Namespace) -> int:
     return _from_upstream(args, learning, output, profile)
 
 
+def _drift(args: argparse.Namespace, key: str) -> Any:
+    """What --write-overlay learns into (None without it)."""
+    from mock_server.record.drift import Drift
+
+    return Drift(key, args.write_overlay) if args.write_overlay else None
+
+
 def _prefix(args: argparse.Namespace) -> str:
     """Where the vendor's paths are: ``--base-path``, else the spec's first server's prefix."""
     if args.base_path is None:
@@ -149,9 +156,10 @@ def _from_capture(args: argparse.Namespace, learning: Learning, output: Output, 
     entries = read_har(args.har)
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     _introduce(learning, profile)
-    recorder = Recorder(learning.api, learning, output, autosave=False)
+    recorder = Recorder(learning.api, learning, output, autosave=False, drift=_drift(args, learning.api))
     judge = Judge(learning.api, args.base_path, int(args.max_body_mb * 1_048_576))
     summary = record_har(entries, recorder, judge, hosts)
+    recorder.write_drift()
     if not learning.model_count:
         why = _nothing(args.api, summary)
         print(f"mock-server: nothing recorded from {args.har}: {why}; nothing written", file=sys.stderr)
@@ -168,7 +176,7 @@ def _from_upstream(args: argparse.Namespace, learning: Learning, output: Output,
     from mock_server.record.recorder import Recorder, counted
     from mock_server.serve import Listener, bind, run
 
-    recorder = Recorder(learning.api, learning, output)
+    recorder = Recorder(learning.api, learning, output, drift=_drift(args, learning.api))
     app = create_proxy_app(
         args.api,
         args.upstream,
@@ -228,6 +236,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     source.add_argument("--har", metavar="FILE", help="a browser capture (devtools: Save all as HAR) to record from")
     parser.add_argument("--out", required=True, metavar="DIR", help="where to write <api>.yaml and profiles/<api>.yaml")
     vendor_specs.add_overlay_argument(parser, "judge the answers (the records are stored in the page's shape) by")
+    parser.add_argument(
+        "--write-overlay",
+        metavar="FILE",
+        help="also learn what the server does differently from the spec into an overlay FILE (rewritten as it "
+        "learns; review it, then use it: --overlay FILE); with --overlay, it extends that one",
+    )
     parser.add_argument(
         "--profile",
         metavar="FILE",

@@ -19,6 +19,7 @@ import orjson
 
 from mock_server.errors import FixtureError
 from mock_server.proxy import Note
+from mock_server.record.drift import Drift
 from mock_server.record.learning import Learning
 from mock_server.record.writing import Output
 from mock_server.vendors import vendor
@@ -40,8 +41,11 @@ class Recorder:
     """Learns from the exchanges it is shown into ``learning``; writes ``output`` after each new fact when
     ``autosave`` (a browser capture is written once, at its end)."""
 
-    def __init__(self, api: str, learning: Learning, output: Output | None, *, autosave: bool = True) -> None:
+    def __init__(
+        self, api: str, learning: Learning, output: Output | None, *, autosave: bool = True, drift: Drift | None = None
+    ) -> None:
         self.api = api
+        self.drift = drift  # --write-overlay: what the server does differently, learnt as an overlay
         self.learning = learning
         self.output = output
         self.autosave = autosave
@@ -93,10 +97,25 @@ class Recorder:
         """Write what the exchange taught (with ``autosave``), now that its line is logged."""
         if self.unsaved and self.autosave:
             self.save()
+        if self.drift is not None and self.drift.new and self.autosave:
+            self.write_drift()
+
+    def write_drift(self) -> None:
+        """Rewrite the learnt overlay (``--write-overlay``); a failure to write is logged, not raised."""
+        if self.drift is None:
+            return
+        try:
+            log.info("record: %s", self.drift.write())
+        except OSError as exc:
+            log.error("record: cannot write %s (%s); check the directory", self.drift.path, exc.strerror or exc)
 
     def _observe(self, exchange: HttpExchange, verdict: Verdict, body: bytes | str) -> Note | None:
         if verdict.operation != self.operation or exchange.status != 200:
             return None
+        if self.drift is not None and verdict.violations:
+            value = orjson.loads(body) if isinstance(body, bytes) and body else None
+            target = exchange.path + ("?" + exchange.query.decode("latin-1") if exchange.query else "")
+            self.drift.observe(exchange, verdict, value, self.shown(target))
         if verdict.kind != "conforms":
             why = f"the exchange violates the {self.api} spec" if verdict.violations else "it was not validated"
             return Note(f"not recorded: {why}", logging.WARNING, {"recorded": False})
