@@ -154,3 +154,20 @@ def test_write_overlay_refuses_a_target_that_is_not_the_api(tmp_path: Path, caps
     with serve(web_app("openwebui")) as url:  # the web app, the API under /api/v1
         assert main(_check("openwebui", url, "--no-property-based", "--write-overlay", str(learned))) == 2
     assert "nothing was learned" in capsys.readouterr().err and not learned.exists()
+
+
+def test_a_learned_overlay_is_an_overlay_like_the_shipped_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`contracts diff` and `contracts validate` take the learned file as they take a shipped overlay's name."""
+    learned = tmp_path / "ours.yaml"
+    api = "openwebui"
+    with serve(create_app(api, overlay="openwebui-0.12.4", access_log=False)) as url:
+        main(_check(api, url + base_path(api), "--no-property-based", "--write-overlay", str(learned), profile="mock"))
+    capsys.readouterr()
+    assert main(["diff", "--overlay", str(learned)]) == 0
+    shown = capsys.readouterr().out
+    assert "components.schemas.ModelMeta" in shown or "ModelMeta" in shown, shown
+    body = tmp_path / "body.json"
+    body.write_text('{"detail": "We could not find what you\'re looking for :/"}')
+    assert main(["validate", "--api", api, "--overlay", str(learned), "--status", "404", str(body)]) == 0
