@@ -6,7 +6,8 @@ applied, ``spec_key``), knows which vendors exist (``APIS``, ``VENDOR_PATH``), m
 request paths to operations, resolves server prefixes, places credentials, reads the vendor facts the
 specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turns its verdicts into
 :class:`Violation` data, and validates bodies fast with jsonschema-rs and requests fast
-(``request_validator``, openapi-core's verdict without openapi-core). ``mock_server`` and ``contracts``
+(``request_validator``, openapi-core's verdict without openapi-core), and shows requests without their
+credentials (``Hider``). ``mock_server`` and ``contracts``
 import it; it imports neither.
 """
 
@@ -35,6 +36,7 @@ from vendor_specs._facts import (
     with_message,
 )
 from vendor_specs._har import HAR_NOT_ANSWERS, HostRule, InvalidHar, har_body, har_entries, har_pairs
+from vendor_specs._hiding import KEY_SHAPES, SECRET_NAME, Hider, credential_name
 from vendor_specs._json_schema import (
     Predicate,
     UnsupportedSchema,
@@ -108,8 +110,10 @@ __all__ = [
     "ENV_VAR",
     "HAR_NOT_ANSWERS",
     "KEY_SEP",
+    "KEY_SHAPES",
     "MISSING",
     "MODEL_ROLES",
+    "SECRET_NAME",
     "TOKEN_ROLES",
     "Action",
     "Answer",
@@ -119,6 +123,7 @@ __all__ = [
     "Credential",
     "Deviation",
     "Expect",
+    "Hider",
     "HostRule",
     "InvalidHar",
     "InvalidProfile",
@@ -148,6 +153,7 @@ __all__ = [
     "compile_schema",
     "core_request",
     "core_response",
+    "credential_name",
     "credentials",
     "decoded",
     "documented_refusal",
