@@ -202,7 +202,7 @@ def create_app(
     register_error_handlers(app, errors)
     methods = sorted({op.method for op in operations(api)})
     if access_log:
-        app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api)
+        app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api, fixtures=store.get)
     if delay is not None:
         app.add_middleware(Latency, position=MiddlewarePosition.BEFORE_EXCEPTION, latency=delay)
     app.add_middleware(CORS, position=MiddlewarePosition.BEFORE_EXCEPTION, methods=methods)
