@@ -335,17 +335,10 @@ class JournalRecorder:
             if key == b"content-length" or key == b"transfer-encoding":
                 receive, body_size = await _read_body(receive, body)
                 break
-        status = 0
-        headers: list[tuple[bytes, bytes]] = []
-        parts: list[bytes] = []
-        size = 0
+        answer: list[Message] = []  # the answer's messages as sent: kept by reference, nothing copied
 
         async def recording_send(message: Message) -> None:
-            nonlocal status, headers, size
-            if message["type"] == "http.response.body":
-                size = _keep(parts, size, message.get("body", b""))
-            elif message["type"] == "http.response.start":
-                status, headers = message["status"], message.get("headers", [])
+            answer.append(message)
             await send(message)
 
         try:
@@ -362,19 +355,28 @@ class JournalRecorder:
                         scope["method"],
                         scope.get("raw_path") or scope["path"].encode(),
                         scope.get("query_string", b""),
-                        # tuples of bytes: the garbage collector stops tracking them, so a full journal
-                        # does not slow its collections down
-                        tuple(scope["headers"]),
-                        tuple(body),
+                        scope["headers"],  # the server's list, never changed once the request is read
+                        body,
                         body_size,
-                        status,
-                        tuple(headers),
-                        tuple(parts),
-                        size,
+                        *_answered(answer),
                         self.fixtures.current if self.fixtures is not None else None,
                     ),
                 )
             )
+
+
+def _answered(
+    answer: list[Message],
+) -> tuple[int, Iterable[tuple[bytes, bytes]], Iterable[bytes], int]:
+    """(status, headers, body parts kept, body size) of an answer's messages: the references as sent, the body
+    cut at ``BODY_LIMIT`` bytes only when it is longer."""
+    status, headers, parts, size = 0, (), [], 0
+    for message in answer:
+        if message["type"] == "http.response.start":
+            status, headers = message["status"], message.get("headers", ())
+        elif message["type"] == "http.response.body":
+            size = _keep(parts, size, message.get("body", b""))
+    return status, headers, parts, size
 
 
 async def _read_body(receive: Receive, body: list[bytes]) -> tuple[Receive, int]:
