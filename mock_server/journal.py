@@ -50,7 +50,8 @@ DEFAULT_SIZE = 1000
 
 
 class _Raw(NamedTuple):
-    """One exchange as it happened (bytes, references): rendered to JSON only when read."""
+    """One exchange as it happened (references to what was received and sent, never copies): rendered to JSON
+    only when read."""
 
     seq: int
     time: float
@@ -58,12 +59,12 @@ class _Raw(NamedTuple):
     method: str
     raw_path: bytes
     query: bytes
-    headers: tuple[tuple[bytes, bytes], ...]
-    body: tuple[bytes, ...]
+    headers: Iterable[tuple[bytes, bytes]]
+    body: Iterable[bytes]
     body_size: int
     status: int
-    response_headers: tuple[tuple[bytes, bytes], ...]
-    response_body: tuple[bytes, ...]
+    response_headers: Iterable[tuple[bytes, bytes]]
+    response_body: Iterable[bytes]
     response_size: int
     fixtures: FixtureSet | None
 
@@ -370,7 +371,10 @@ def _answered(
 ) -> tuple[int, Iterable[tuple[bytes, bytes]], Iterable[bytes], int]:
     """(status, headers, body parts kept, body size) of an answer's messages: the references as sent, the body
     cut at ``BODY_LIMIT`` bytes only when it is longer."""
-    status, headers, parts, size = 0, (), [], 0
+    status: int = 0
+    headers: Iterable[tuple[bytes, bytes]] = ()
+    parts: list[bytes] = []
+    size = 0
     for message in answer:
         if message["type"] == "http.response.start":
             status, headers = message["status"], message.get("headers", ())
