@@ -297,9 +297,8 @@ class Shortcut:
     handler (``fn(scope)`` -> an ASGI response).
 
     Who the caller is, is found once per credential: the verification's outcome (the ``connexion_context`` it
-    sets) is kept per fixture version and per value of the headers (and query) its schemes read, since the
-    vendor's ``authenticate(credential, fixtures)`` depends on nothing else. A refusal is not kept: it raises
-    each time."""
+    sets) is kept per fixture version and per value of the headers its schemes read, since the vendor's
+    ``authenticate(credential, fixtures)`` depends on nothing else. A refusal is not kept: it raises each time."""
 
     _KEPT = 4096  # credentials whose caller is remembered per fixture version; then forgotten at once
 
@@ -338,7 +337,7 @@ class Shortcut:
         self._callers[key] = scope["extensions"]["connexion_context"]
 
     def _credentials(self, scope: Scope) -> Any:
-        """The first value of each header the schemes read (and the query, when one reads it)."""
+        """The first value of each header the schemes read (as Connexion's handlers read them)."""
         reads = self.reads
         assert reads is not None
         if len(reads) == 1:
@@ -355,8 +354,8 @@ class Shortcut:
 
 
 def _credential_places(secured: Any) -> tuple[bytes, ...] | None:
-    """The raw header names (``b"?"``: the query string) Connexion's security handlers read for an operation's
-    schemes; None when one is a scheme whose inputs are not plain headers or the query (OAuth 2, OpenID)."""
+    """The raw header names Connexion's security handlers read for an operation's schemes; None when a scheme
+    reads anything else (an API key in the query, OAuth 2, OpenID): its caller is then verified every time."""
     places: list[bytes] = []
     for requirement in secured.security:
         for name in requirement:
@@ -369,7 +368,7 @@ def _credential_places(secured: Any) -> tuple[bytes, ...] | None:
             elif kind == "apiKey" and where == "cookie":
                 place = b"cookie"
             else:
-                return None  # apiKey in the query would need the query too: verified every time
+                return None
             if place not in places:
                 places.append(place)
     return tuple(places)
