@@ -9,17 +9,20 @@ paths and ``Prefer`` forms. Status, headers and body must be identical.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+import yaml
 from starlette.testclient import TestClient
 
 import vendor_specs
 from mock_server import create_app
+from mock_server.fixtures import FixtureStore, fixture_path
 from mock_server.hot import HotPath
-from tests.mock_server.conftest import identities
+from tests.mock_server.conftest import DATA, identities
 
 KEYS = [*vendor_specs.APIS, *(f"{name.split('-')[0]}@{name}" for name in vendor_specs.overlays())]
 
@@ -48,9 +51,7 @@ def _credentials(key: str) -> list[tuple[dict[str, str], dict[str, str]]]:
 
 def _requests(key: str) -> Iterator[tuple[str, str, dict[str, str]]]:
     facts = vendor_specs.model_facts(key)
-    fixture_ids = [
-        str(m[facts.key]) for m in __import__("yaml").safe_load(_fixture_text(key))["models"] if facts.key in m
-    ]
+    fixture_ids = [str(m[facts.key]) for m in yaml.safe_load(_fixture_text(key))["models"] if facts.key in m]
     ids = [*fixture_ids[:3], "missing", "a/b", "x y", ""]
     base = vendor_specs.base_path(key)
     for op in vendor_specs.operations(key):
@@ -80,8 +81,6 @@ def _requests(key: str) -> Iterator[tuple[str, str, dict[str, str]]]:
 
 
 def _fixture_text(key: str) -> str:
-    from mock_server.fixtures import fixture_path
-
     return fixture_path(vendor_specs.vendor_of(key), None).read_text()
 
 
@@ -114,3 +113,17 @@ def test_the_hot_path_takes_the_routed_requests() -> None:
     assert client.get("/nowhere").status_code == 404
     routes = {(method, path): route is not None for (method, path, _), route in hot._routes.items()}
     assert routes == {("GET", "/api/models/openai/gpt-4/"): True, ("GET", "/nowhere"): False}
+
+
+def test_a_reloaded_fixture_file_changes_who_the_caller_is(tmp_path) -> None:
+    """Callers are remembered per fixture version: a token taken away by an edit is refused at once."""
+    old = identities("respan")["acme"]
+    (tmp_path / "respan.yaml").write_text((DATA / "respan.yaml").read_text())
+    client = TestClient(create_app("respan", FixtureStore("respan", tmp_path, interval=0), access_log=False))
+    target = "/api/models/openai/gpt-4/"
+    assert client.get(target, headers={"Authorization": f"Bearer {old}"}).status_code == 200
+    edited = (DATA / "respan.yaml").read_text().replace(old, "rsp-acme-new")
+    (tmp_path / "respan.yaml").write_text(edited)
+    os.utime(tmp_path / "respan.yaml", ns=(1, 1))  # a new mtime, whatever the clock's resolution
+    assert client.get(target, headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    assert client.get(target, headers={"Authorization": "Bearer rsp-acme-new"}).status_code == 200
