@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vendor_specs import json_pointer, spec_path
+from vendor_specs import Hider, json_pointer, spec_path
 
 __all__ = [
     "CLIENT_HEADERS",
@@ -50,25 +50,30 @@ CLIENT_HEADERS = frozenset(
 )
 
 
+def _hider(secrets: Mapping[str, str] | None) -> Hider:
+    """The hider of a run's credentials (value -> what it is, e.g. ``owner token``), built once per set."""
+    key = tuple(sorted((secrets or {}).items()))
+    hider = _HIDERS.get(key)
+    if hider is None:
+        if len(_HIDERS) >= 64:
+            _HIDERS.clear()
+        hider = _HIDERS[key] = Hider(dict(key))
+    return hider
+
+
+_HIDERS: dict[tuple[tuple[str, str], ...], Hider] = {}
+
+
 def _shown(headers: Iterable[tuple[str, str]], secrets: Mapping[str, str] | None) -> list[tuple[str, str]]:
-    """The headers worth showing, each credential in ``secrets`` (value -> what it is) as ``<owner token>``."""
+    """The headers worth showing, credentials hidden (:class:`vendor_specs.Hider`)."""
+    hider = _hider(secrets)
     out = []
     for name, value in headers:
         if name.lower() in CLIENT_HEADERS:
             continue
         name = "-".join(word[:1].upper() + word[1:] for word in name.split("-"))
-        out.append((name, _hide(value, secrets)))
+        out.append((name, hider.header(name, value)))
     return out
-
-
-def _hide(text: str, secrets: Mapping[str, str] | None) -> str:
-    """``text`` with every credential in ``secrets`` replaced by ``<role>`` in one pass, the longest first, so
-    that a short credential never rewrites a placeholder already written for another."""
-    found = sorted((secret for secret in secrets or {} if secret and secret in text), key=len, reverse=True)
-    if not found:
-        return text
-    pattern = re.compile("|".join(re.escape(secret) for secret in found))
-    return pattern.sub(lambda m: f"<{secrets[m.group(0)]}>", text)  # type: ignore[index]
 
 
 def curl_command(
@@ -76,11 +81,12 @@ def curl_command(
 ) -> str:
     """A ``curl`` line reproducing a request; every credential in ``secrets`` (value -> what it is, e.g.
     ``owner token``) is shown the same way, as ``<owner token>`` (``Authorization: Bearer <owner token>``),
-    never as itself (also in the URL: SELISE's ``project_key=<owner token>``)."""
+    never as itself (also in the URL: SELISE's ``project_key=<owner token>``), and any other credential
+    (one that only starts like a known one, a credential-shaped value) as ``<unknown token>``, whole."""
     parts = ["curl", "-g", "-X", method]
     for name, value in _shown(headers, secrets):
         parts += ["-H", f"{name}: {value}"]
-    parts.append(_hide(url, secrets))
+    parts.append(_hider(secrets).target(url))
     return " ".join(shlex.quote(p) for p in parts)
 
 
@@ -88,7 +94,7 @@ def request_excerpt(
     method: str, url: str, headers: Iterable[tuple[str, str]] = (), secrets: Mapping[str, str] | None = None
 ) -> str:
     """The request as a person reads it: ``GET <url>`` and its headers, credentials as in :func:`curl_command`."""
-    lines = [f"{method} {_hide(url, secrets)}"]
+    lines = [f"{method} {_hider(secrets).target(url)}"]
     lines += [f"{name}: {value}" for name, value in _shown(headers, secrets)]
     return "\n".join(lines)
 
@@ -104,7 +110,7 @@ def response_excerpt(
     if status is None:
         return ""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
-    text = _hide(text, secrets)
+    text = _hider(secrets).text(text)
     head = f"HTTP {status}" + (f" {content_type}" if content_type else " (no Content-Type)")
     if not text:
         return head + "\n(empty body)"

@@ -15,29 +15,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from contracts.reply import parse_json
-from vendor_specs import secret_fields
+from vendor_specs import KEY_SHAPES, SECRET_NAME, secret_fields
 
 __all__ = ["looks_masked", "redact_value", "redacted", "secret_looking", "unmasked"]
 
 _MASK_RUN = re.compile(r"[*\u2022x]{3,}|\.{3,}|\u2026", re.IGNORECASE)
 _MASK_WORDS = re.compile(r"masked|redacted|hidden", re.IGNORECASE)
-#: field names that say the value is a credential (the whole name, or its last word in snake, kebab or camel case)
-_SECRET_NAME = re.compile(
-    r"(?:^|[_\-. ]|(?<=[a-z0-9])(?=[A-Z]))"
-    r"(?:api[_\-]?key|apikey|secret|secret[_\-]?key|client[_\-]?secret|(?:access|refresh|auth|bearer|api)?[_\-]?token"
-    r"|password|passwd|private[_\-]?key|access[_\-]?key|authorization|credentials?)$",
-    re.IGNORECASE,
-)
-#: values with the shape of a well-known credential, whatever the field is called
-_KEY_SHAPES = re.compile(
-    r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_\-]{16,}"
-    r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"
-    r"|\bgh[pousr]_[A-Za-z0-9]{30,}"
-    r"|\bxox[abprs]-[A-Za-z0-9\-]{10,}"
-    r"|\bAIza[0-9A-Za-z_\-]{35}"
-    r"|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"
-    r"|\b[Bb]earer\s+[A-Za-z0-9._~+/\-]{16,}"
-)
+# which names and values are credentials: vendor_specs.SECRET_NAME and KEY_SHAPES (the credential hider's too)
 _MIN_SECRET = 8  # a value under a credential's name shorter than this reveals nothing worth hiding
 
 
@@ -59,9 +43,9 @@ def secret_looking(name: str | int, value: Any) -> bool:
     """Whether ``value`` of the field ``name`` looks like an unmasked credential (by its name or its shape)."""
     if not isinstance(value, str) or looks_masked(value):
         return False
-    if _KEY_SHAPES.search(value):
+    if KEY_SHAPES.search(value):
         return True
-    return isinstance(name, str) and len(value) >= _MIN_SECRET and bool(_SECRET_NAME.search(name))
+    return isinstance(name, str) and len(value) >= _MIN_SECRET and bool(SECRET_NAME.search(name))
 
 
 def _named_secret(key: str, name: str | int, value: Any) -> bool:
@@ -74,7 +58,7 @@ def _named_secret(key: str, name: str | int, value: Any) -> bool:
         isinstance(name, str)
         and isinstance(value, str)
         and len(value) >= _MIN_SECRET
-        and bool(_SECRET_NAME.search(name))
+        and bool(SECRET_NAME.search(name))
         and not looks_masked(value)
     )
 
@@ -114,7 +98,7 @@ def redacted(key: str, body: bytes) -> bytes:
     for dup in duplicates:
         leaks.update(v for v in dup.values if isinstance(v, str) and _named_secret(key, dup.key, v))
     text = body.decode("utf-8", "replace")
-    leaks.update(m.group(0) for m in _KEY_SHAPES.finditer(text))
+    leaks.update(m.group(0) for m in KEY_SHAPES.finditer(text))
     if not leaks:
         return body
     for leak in sorted(leaks, key=len, reverse=True):

@@ -10,25 +10,32 @@
   subclass's ``spec_view(spec, request)`` adjusts the spec it serves (``served_spec.py``).
 - ``security_map``: Connexion's bearer and apiKey handlers with the vendor's ``authenticate`` injected
   programmatically (no ``x-bearerInfoFunc`` in the YAML files).
+- ``Shortcuts``: Connexion's own pieces for one request to a body-less operation (its router's match, the
+  operation's security check, parameter validator and handler), found in the built stack, to be called in a
+  row by the hot path (``hot.py``) instead of through seven middlewares.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from connexion.apps.asynchronous import AsyncApi
+from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp
 from connexion.exceptions import OAuthProblem
+from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.request_validation import (
     RequestValidationAPI,
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
+from connexion.middleware.routing import RoutingMiddleware, RoutingOperation
+from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from starlette.datastructures import Headers, QueryParams
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Match, Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.errors import MockServerError
 
@@ -37,6 +44,8 @@ __all__ = [
     "MockAsyncApi",
     "ParameterValidator",
     "ParametersValidationMiddleware",
+    "Shortcut",
+    "Shortcuts",
     "SwaggerUIOnDemand",
     "build_now",
     "security_map",
@@ -264,9 +273,153 @@ class SwaggerUIOnDemand(SwaggerUIMiddleware):
         )
         self.router.mount(api.base_path, app=api.router)
 
+    @staticmethod
+    def claims(path: str) -> bool:
+        """Whether a request for ``path`` goes through Swagger UI's router (it may be a UI or spec file)."""
+        return "/ui" in path or "/openapi." in path or "/swagger." in path
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else "/ui"
-        if "/ui" in path or "/openapi." in path or "/swagger." in path:
+        if scope["type"] != "http" or self.claims(scope.get("path", "")):
             await super().__call__(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+def _operation(layer: Any, base: str, operation_id: str) -> Any:
+    return next(
+        (api.operations[operation_id] for api in layer.apis.get(base, ()) if operation_id in api.operations), None
+    )
+
+
+class Shortcut:
+    """What Connexion does for one body-less operation once it is routed there: check the credentials with the
+    operation's own verification function (none when it has no security), validate the parameters, call the
+    handler (``fn(scope)`` -> an ASGI response).
+
+    Who the caller is, is found once per credential: the verification's outcome (the ``connexion_context`` it
+    sets) is kept per fixture version and per value of the headers its schemes read, since the vendor's
+    ``authenticate(credential, fixtures)`` depends on nothing else. A refusal is not kept: it raises each time."""
+
+    _KEPT = 4096  # credentials whose caller is remembered per fixture version; then forgotten at once
+
+    def __init__(self, secured: Any, validate: Callable[[Scope], None], fn: Callable[[Scope], Awaitable[Any]]):
+        self.verify = secured.verification_fn if secured is not None and secured.security else None
+        self.reads = _credential_places(secured) if self.verify is not None else ()
+        self.validate = validate
+        self.fn = fn
+        self._callers: dict[Any, dict[str, Any]] = {}
+        self._version: Any = None
+
+    async def answer(self, scope: Scope, version: Any) -> Any:
+        """The handler's response to ``scope`` (path parameters set; ``version``: the fixture set in force);
+        whatever Connexion's middlewares would raise (no or bad credentials, invalid parameters) raises here."""
+        if self.verify is not None:
+            await self._caller(scope, version)
+        self.validate(scope)
+        return await self.fn(scope)
+
+    async def _caller(self, scope: Scope, version: Any) -> None:
+        assert self.verify is not None
+        if self.reads is None:  # a scheme whose inputs are not known here: verified every time
+            await self.verify(ConnexionRequest(scope))
+            return
+        if version is not self._version:
+            self._callers.clear()
+            self._version = version
+        key = self._credentials(scope)
+        context = self._callers.get(key)
+        if context is not None:
+            scope["extensions"]["connexion_context"] = context  # never changed after it is set
+            return
+        await self.verify(ConnexionRequest(scope))  # sets scope["extensions"]["connexion_context"]
+        if len(self._callers) >= self._KEPT:
+            self._callers.clear()
+        self._callers[key] = scope["extensions"]["connexion_context"]
+
+    def _credentials(self, scope: Scope) -> Any:
+        """The first value of each header the schemes read (as Connexion's handlers read them)."""
+        reads = self.reads
+        assert reads is not None
+        if len(reads) == 1:
+            name = reads[0]
+            for key, value in scope["headers"]:
+                if key == name:
+                    return value
+            return None
+        found: dict[bytes, bytes] = {}
+        for key, value in scope["headers"]:
+            if key in reads and key not in found:
+                found[key] = value
+        return tuple(found.get(name) for name in reads)
+
+
+def _credential_places(secured: Any) -> tuple[bytes, ...] | None:
+    """The raw header names Connexion's security handlers read for an operation's schemes; None when a scheme
+    reads anything else (an API key in the query, OAuth 2, OpenID): its caller is then verified every time."""
+    places: list[bytes] = []
+    for requirement in secured.security:
+        for name in requirement:
+            scheme = secured.security_schemes.get(name) or {}
+            kind, where = scheme.get("type"), scheme.get("in")
+            if kind == "http" or kind == "basic":
+                place = b"authorization"
+            elif kind == "apiKey" and where == "header":
+                place = str(scheme.get("name", "")).lower().encode("latin-1")
+            elif kind == "apiKey" and where == "cookie":
+                place = b"cookie"
+            else:
+                return None
+            if place not in places:
+                places.append(place)
+    return tuple(places)
+
+
+class Shortcuts:
+    """Every body-less operation's :class:`Shortcut`, found in a built Connexion stack below ``app`` (the
+    middleware after the mock's own ones), and Connexion's router to find them by."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        layers: list[Any] = []
+        layer: Any = app
+        while layer is not None:
+            layers.append(layer)
+            layer = getattr(layer, "app", None) or getattr(layer, "next_app", None)
+        routing = next(layer for layer in layers if isinstance(layer, RoutingMiddleware))
+        security = next(layer for layer in layers if isinstance(layer, SecurityMiddleware))
+        validation = next(layer for layer in layers if isinstance(layer, ParametersValidationMiddleware))
+        handlers = next(layer for layer in layers if isinstance(layer, AsyncASGIApp))
+        self.router = routing.router
+        self.found: dict[tuple[str, str], Shortcut] = {}
+        for base, apis in validation.apis.items():
+            for api in apis:
+                for operation_id, checked in api.operations.items():
+                    # each layer's operation as it finds it: in the first of its APIs at that base path that has it
+                    handler = _operation(handlers, base, operation_id)
+                    secured = _operation(security, base, operation_id)
+                    if not isinstance(checked, _ParametersOnly) or not isinstance(handler, _Operation):
+                        continue  # an operation with a body: Connexion's full request validation
+                    shortcut = Shortcut(secured, checked._validator.validate, handler.fn)
+                    self.found.setdefault((base, operation_id), shortcut)
+
+    def route(self, scope: Scope) -> tuple[Shortcut, dict[str, Any]] | None:
+        """The shortcut Connexion's router would take ``scope`` to, and the path parameters it would set; None
+        where it takes it anywhere else (no route, another method, a route with a body)."""
+        for mount in self.router.routes:  # Starlette's rule: the first route that matches fully
+            match, child = mount.matches(scope)
+            if match is Match.FULL:
+                return self._in_mount(mount, scope, child) if isinstance(mount, Mount) else None
+        return None
+
+    def _in_mount(self, mount: Mount, scope: Scope, child: Scope) -> tuple[Shortcut, dict[str, Any]] | None:
+        mounted = {**scope, **child}
+        for route in mount.routes:
+            match, routed = route.matches(mounted)
+            if match is Match.FULL:
+                endpoint = routed.get("endpoint")
+                if not isinstance(route, Route) or not isinstance(endpoint, RoutingOperation):
+                    return None
+                # what RoutingOperation computes: the mount's part of the root path
+                base = mounted.get("root_path", "")[len(scope.get("root_path", "")) :]
+                shortcut = self.found.get((base, str(endpoint.operation_id)))
+                return None if shortcut is None else (shortcut, routed.get("path_params", {}))
+        return None

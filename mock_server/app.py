@@ -32,11 +32,12 @@ from mock_server.control import MockRoutes, check_reserved
 from mock_server.errorhandlers import register_error_handlers
 from mock_server.errors import UsageError, VendorError
 from mock_server.fixtures import FixtureStore
+from mock_server.hot import HotPath
 from mock_server.journal import DEFAULT_SIZE, Journal, JournalFile, JournalRecorder
 from mock_server.middleware import CORS, AccessLog, LastResort, Latency, parse_latency
 from mock_server.observed import observed_form
 from mock_server.prefer import option_problem, prefer_problem, preferred_response, seeded_rng
-from mock_server.render import encode, render
+from mock_server.render import Ready, encode, ready, render
 from mock_server.served_spec import served_spec
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context
@@ -86,7 +87,7 @@ def _dispatcher(
     responses = op.responses
     shaped = overlay_ref(api) is not None
 
-    async def dispatch(scope: Scope) -> Response:
+    async def dispatch(scope: Scope) -> Response | Ready:
         try:
             context = scope.get("extensions", {}).get("connexion_context", {})
             ctx = Context(api, store.get(), context.get("token_info"), scope)
@@ -105,7 +106,7 @@ def _dispatcher(
             body = handler(ctx)  # page-shaped; with an overlay, sent in the implementation's shape (memoised)
             if shaped:
                 body = ctx.fixtures.memo(("observed", id(body)), lambda: observed_form(api, body))
-            return json_response(200, body, stable=True)
+            return ready(body)  # bytes and headers made once per body
         except VendorError as exc:
             return error_response(exc)
 
@@ -202,7 +203,7 @@ def create_app(
     register_error_handlers(app, errors)
     methods = sorted({op.method for op in operations(api)})
     if access_log:
-        app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api)
+        app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api, fixtures=store.get)
     if delay is not None:
         app.add_middleware(Latency, position=MiddlewarePosition.BEFORE_EXCEPTION, latency=delay)
     app.add_middleware(CORS, position=MiddlewarePosition.BEFORE_EXCEPTION, methods=methods)
@@ -216,5 +217,9 @@ def create_app(
         errors=errors,
         index_paths=_index_paths(api, raw, mounted),
     )
+    app.add_middleware(HotPath, position=MiddlewarePosition.BEFORE_EXCEPTION, fixtures=store.get)  # innermost
     build_now(app)
+    for layer in app.middleware.middleware_stack or ():
+        if isinstance(layer, HotPath):
+            layer.wire()
     return app

@@ -4,15 +4,17 @@
 raw request line, headers and body bytes (each body cut at ``body_limit`` bytes), the status and the
 answer's body, and the fixtures then in force. Turning that into JSON (``Journal.entries``) happens only
 when someone reads it (``GET /__mock/requests``) or when ``--journal FILE`` appends it, so a mock nobody
-asks stays fast. Credentials never leave as tokens: a fixture identity's token, wherever it appears in
-a header or query value, is shown as ``<name>``; the value of a credential header or query parameter of
-the spec's security schemes (or of any ``Authorization`` header) that no identity holds is shown as
-``<unknown token>``, and every other cookie value as ``<redacted>``.
+asks stays fast. No entry holds a piece of a credential (``vendor_specs.Hider``, with the fixture identities'
+tokens): a token is shown whole as its identity's ``<name>`` wherever it appears (path, query, headers,
+bodies), a credential in a credential's place (the spec's schemes and ``x-credential`` parameters, any
+``Authorization``, ``...-Key`` or ``...token`` name) that no identity holds as ``<unknown token>``, a token
+that merely starts with a known one included, and every other cookie value as ``<redacted>``.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import time
 from collections import deque
@@ -38,6 +40,7 @@ __all__ = [
     "Journal",
     "JournalFile",
     "JournalRecorder",
+    "request_hider",
 ]
 
 RESERVED = "/__mock/"  # the mock's own paths: never a vendor path, never journaled
@@ -47,7 +50,8 @@ DEFAULT_SIZE = 1000
 
 
 class _Raw(NamedTuple):
-    """One exchange as it happened (bytes, references): rendered to JSON only when read."""
+    """One exchange as it happened (references to what was received and sent, never copies): rendered to JSON
+    only when read."""
 
     seq: int
     time: float
@@ -55,12 +59,12 @@ class _Raw(NamedTuple):
     method: str
     raw_path: bytes
     query: bytes
-    headers: tuple[tuple[bytes, bytes], ...]
-    body: tuple[bytes, ...]
+    headers: Iterable[tuple[bytes, bytes]]
+    body: Iterable[bytes]
     body_size: int
     status: int
-    response_headers: tuple[tuple[bytes, bytes], ...]
-    response_body: tuple[bytes, ...]
+    response_headers: Iterable[tuple[bytes, bytes]]
+    response_body: Iterable[bytes]
     response_size: int
     fixtures: FixtureSet | None
 
@@ -83,57 +87,46 @@ def _cut(text: str, name: str, truncated: dict[str, int]) -> str:
     return text.encode()[:BODY_LIMIT].decode(errors="ignore")
 
 
-def _content(parts: tuple[bytes, ...], size: int, content_type: str, name: str, truncated: dict[str, int]) -> Any:
-    """A body for the journal: the JSON value when it is complete JSON, else text; None when empty."""
+def _content(
+    parts: Iterable[bytes],
+    size: int,
+    content_type: str,
+    name: str,
+    truncated: dict[str, int],
+    hider: vendor_specs.Hider,
+) -> Any:
+    """A body for the journal, credentials hidden: the JSON value when it is complete JSON, else text; None when
+    empty."""
     if not size:
         return None
     data = b"".join(parts)
+    text = hider.text(data.decode("utf-8", errors="replace"))
     if size > len(data):
         truncated[name] = size
     elif "json" in content_type:
         try:
-            return json.loads(data)
+            return json.loads(text)
         except ValueError:
             pass
-    return data.decode("utf-8", errors="replace")
+    return text
 
 
-_ALWAYS_CREDENTIALS = frozenset({"authorization", "proxy-authorization"})
+def request_hider(api: str, fixtures: FixtureSet | None) -> vendor_specs.Hider:
+    """How the mock shows a request served with ``fixtures`` (the journal, the access log): each identity's
+    token as ``<name>``, every other credential hidden whole (built once per fixture version)."""
+    if fixtures is None:
+        return _bare_hider(api)
+    return fixtures.memo(
+        ("journal hider", api),
+        lambda: vendor_specs.Hider.for_spec(
+            api, {token: str(ident["name"]) for token, ident in fixtures.by_token.items()}
+        ),
+    )
 
 
-class _Redactor:
-    """Replaces tokens by identity names in one entry's headers and query values."""
-
-    def __init__(self, api: str, fixtures: FixtureSet | None) -> None:
-        self.names = {token: f"<{ident['name']}>" for token, ident in (fixtures.by_token if fixtures else {}).items()}
-        self.identities = {
-            token: str(ident["name"]) for token, ident in (fixtures.by_token if fixtures else {}).items()
-        }
-        found = vendor_specs.credentials(api)
-        self.headers = {c.name.lower(): c.prefix for c in found if c.where == "header"}
-        self.query = {c.name for c in found if c.where == "query"}
-
-    def identity(self, value: str, prefix: str = "") -> str | None:
-        token = value[len(prefix) :].strip() if prefix and value.lower().startswith(prefix.lower()) else value
-        return self.identities.get(token)
-
-    def cookies(self, value: str) -> str:
-        """A Cookie header with every value shown as its identity name, or ``<redacted>``: browsers send the
-        cookies of every localhost port (a real Open WebUI session's ``token`` included) to the mock."""
-        shown = []
-        for pair in value.split(";"):
-            name, eq, cookie = pair.strip().partition("=")
-            shown.append(f"{name}={self.names.get(cookie.strip(), '<redacted>')}" if eq else "<redacted>")
-        return "; ".join(shown)
-
-    def value(self, value: str, credential: str | None) -> str:
-        for token, name in self.names.items():
-            if token in value:
-                value = value.replace(token, name)
-        if credential is not None and not any(name in value for name in self.names.values()):
-            word = credential + " " if credential and value.lower().startswith(credential.lower() + " ") else ""
-            value = f"{word}<unknown token>" if value.strip() else value
-        return value
+@functools.lru_cache(maxsize=None)
+def _bare_hider(api: str) -> vendor_specs.Hider:
+    return vendor_specs.Hider.for_spec(api)
 
 
 @dataclass(frozen=True)
@@ -274,14 +267,15 @@ class Journal:
                 yield entry
 
     def render(self, raw: _Raw) -> dict[str, Any]:
-        redactor = _Redactor(self.api, raw.fixtures)
+        hider = request_hider(self.api, raw.fixtures)
         truncated: dict[str, int] = {}
         query_text = _cut(raw.query.decode("latin-1"), "query", truncated)
         query: dict[str, Any] = {}
         identity = None
         for name, value in parse_qsl(query_text, keep_blank_values=True):
-            identity = identity or redactor.identity(value)
-            shown = redactor.value(value, "" if name in redactor.query else None)
+            identity = identity or hider.owner(value)
+            shown = hider.parameter(name, value)
+            name = hider.text(name)
             previous = query.get(name)
             query[name] = (
                 shown if name not in query else [*previous, shown] if isinstance(previous, list) else [previous, shown]
@@ -290,17 +284,13 @@ class Journal:
         for key, raw_value in raw.headers:
             name = key.decode("latin-1")
             text = _cut(raw_value.decode("latin-1"), f"headers.{name}", truncated)
-            if name.lower() == "cookie":
-                text = redactor.cookies(text)
-            else:
-                prefix = redactor.headers.get(name.lower())
-                if prefix is None and name.lower() in _ALWAYS_CREDENTIALS:  # not the spec's scheme, still a secret
-                    prefix = text.split(" ", 1)[0] if " " in text.strip() else ""
-                identity = identity or redactor.identity(text, prefix or "")
-                text = redactor.value(text, prefix)
+            identity = identity or hider.header_owner(name, text)
+            text = hider.header(name, text)
             headers[name] = f"{headers[name]}, {text}" if name in headers else text
-        response_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw.response_headers}
-        path = _cut(raw.raw_path.decode("latin-1"), "path", truncated)
+        response_headers = {
+            k.decode("latin-1"): hider.header(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.response_headers
+        }
+        path = hider.text(_cut(raw.raw_path.decode("latin-1"), "path", truncated))
         return {
             "id": raw.seq,
             "time": datetime.fromtimestamp(raw.time, timezone.utc).isoformat(timespec="microseconds"),
@@ -312,7 +302,7 @@ class Journal:
             "query": query,
             "headers": headers,
             "identity": identity,
-            "body": _content(raw.body, raw.body_size, headers.get("content-type", ""), "body", truncated),
+            "body": _content(raw.body, raw.body_size, headers.get("content-type", ""), "body", truncated, hider),
             "status": raw.status,
             "response_headers": response_headers,
             "response_body": _content(
@@ -321,6 +311,7 @@ class Journal:
                 response_headers.get("content-type", ""),
                 "response_body",
                 truncated,
+                hider,
             ),
             "truncated": truncated,
         }
@@ -345,17 +336,10 @@ class JournalRecorder:
             if key == b"content-length" or key == b"transfer-encoding":
                 receive, body_size = await _read_body(receive, body)
                 break
-        status = 0
-        headers: list[tuple[bytes, bytes]] = []
-        parts: list[bytes] = []
-        size = 0
+        answer: list[Message] = []  # the answer's messages as sent: kept by reference, nothing copied
 
         async def recording_send(message: Message) -> None:
-            nonlocal status, headers, size
-            if message["type"] == "http.response.body":
-                size = _keep(parts, size, message.get("body", b""))
-            elif message["type"] == "http.response.start":
-                status, headers = message["status"], message.get("headers", [])
+            answer.append(message)
             await send(message)
 
         try:
@@ -372,19 +356,31 @@ class JournalRecorder:
                         scope["method"],
                         scope.get("raw_path") or scope["path"].encode(),
                         scope.get("query_string", b""),
-                        # tuples of bytes: the garbage collector stops tracking them, so a full journal
-                        # does not slow its collections down
-                        tuple(scope["headers"]),
-                        tuple(body),
+                        scope["headers"],  # the server's list, never changed once the request is read
+                        body,
                         body_size,
-                        status,
-                        tuple(headers),
-                        tuple(parts),
-                        size,
+                        *_answered(answer),
                         self.fixtures.current if self.fixtures is not None else None,
                     ),
                 )
             )
+
+
+def _answered(
+    answer: list[Message],
+) -> tuple[int, Iterable[tuple[bytes, bytes]], Iterable[bytes], int]:
+    """(status, headers, body parts kept, body size) of an answer's messages: the references as sent, the body
+    cut at ``BODY_LIMIT`` bytes only when it is longer."""
+    status: int = 0
+    headers: Iterable[tuple[bytes, bytes]] = ()
+    parts: list[bytes] = []
+    size = 0
+    for message in answer:
+        if message["type"] == "http.response.start":
+            status, headers = message["status"], message.get("headers", ())
+        elif message["type"] == "http.response.body":
+            size = _keep(parts, size, message.get("body", b""))
+    return status, headers, parts, size
 
 
 async def _read_body(receive: Receive, body: list[bytes]) -> tuple[Receive, int]:

@@ -7,12 +7,13 @@ import logging
 import random
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.errors import UsageError
-from mock_server.journal import RESERVED, RESERVED_METHODS
+from mock_server.journal import RESERVED, RESERVED_METHODS, request_hider
 from mock_server.render import raw_headers, render
 
 __all__ = ["CORS", "AccessLog", "LastResort", "Latency", "parse_latency"]
@@ -62,11 +63,13 @@ class Latency:
 
 
 class AccessLog:
-    """One line per request: ``<api> <client> "<METHOD> <path?query>" <status> <ms>``."""
+    """One line per request: ``<api> <client> "<METHOD> <path?query>" <status> <ms>``, credentials hidden as in
+    the journal (``fixtures``: the current fixture set, whose identities' tokens are shown by name)."""
 
-    def __init__(self, app: ASGIApp, api: str) -> None:
+    def __init__(self, app: ASGIApp, api: str, fixtures: Callable[[], Any] | None = None) -> None:
         self.app = app
         self.api = api
+        self.fixtures = fixtures
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
@@ -87,6 +90,8 @@ class AccessLog:
             path = scope.get("raw_path", scope["path"].encode()).decode("latin-1")
             client = (scope.get("client") or ("-", 0))[0]
             elapsed = (time.perf_counter() - start) * 1000
+            hider = request_hider(self.api, self.fixtures() if self.fixtures is not None else None)
+            path, _, query = hider.target(path + (f"?{query}" if query else "")).partition("?")
             target = path + (f"?{query}" if query else "")
             if len(target) > _TARGET_SHOWN:  # an over-long URL is not copied into the log whole
                 target = f"{target[:_TARGET_SHOWN]}...({len(target):,} characters)"

@@ -152,6 +152,7 @@ class ProxyApp:
         api = vendor_specs.spec_key(api, overlay)  # the overlaid spec, when validating against an implementation
         self.api = api
         self.observer = observer
+        self.hider = vendor_specs.Hider.for_spec(api)  # no credential of a request reaches the log
         self.label = observer.label if observer is not None else "proxy"
         self.strict = strict
         self.max_body_mb = max_body_mb
@@ -216,8 +217,7 @@ class ProxyApp:
         query: bytes = scope.get("query_string", b"")
         path = raw_path.decode("latin-1")
         where = path + ("?" + query.decode("latin-1") if query else "")
-        if self.observer is not None:
-            where = self.observer.shown(where)
+        where = self.observer.shown(where) if self.observer is not None else self.hider.target(where)
         cut = (scope.get("extensions") or {}).get(URL_SIZE)
         if cut is not None:  # the HTTP server kept only the URL's first URL_LIMIT bytes: not sent on cut
             error = f"request target of {cut} bytes is over the {URL_LIMIT}-byte limit; not forwarded"

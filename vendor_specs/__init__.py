@@ -7,8 +7,8 @@ request paths to operations, resolves server prefixes, places credentials, reads
 specs state as ``x-`` extensions, adapts HTTP exchanges to openapi-core and turns its verdicts into
 :class:`Violation` data, and validates bodies fast with jsonschema-rs and requests fast
 (``request_validator``, openapi-core's verdict without openapi-core). :class:`Judge` is the one judge of an
-exchange (:class:`HttpExchange`) built on them, for the proxy, the recorder and ``contracts validate``.
-``mock_server`` and ``contracts`` import it; it imports neither.
+exchange (:class:`HttpExchange`) built on them, for the proxy, the recorder and ``contracts validate``; ``Hider``
+shows requests without their credentials. ``mock_server`` and ``contracts`` import it; it imports neither.
 """
 
 from vendor_specs._adapter import CoreRequest, CoreResponse, core_request, core_response
@@ -55,6 +55,7 @@ from vendor_specs._har import (
     har_request,
     read_har,
 )
+from vendor_specs._hiding import KEY_SHAPES, SECRET_NAME, Hider, credential_name
 from vendor_specs._json_schema import (
     Predicate,
     UnsupportedSchema,
@@ -136,8 +137,10 @@ __all__ = [
     "InvalidJson",
     "Judge",
     "KEY_SEP",
+    "KEY_SHAPES",
     "MISSING",
     "MODEL_ROLES",
+    "SECRET_NAME",
     "TOKEN_ROLES",
     "Action",
     "Answer",
@@ -147,6 +150,7 @@ __all__ = [
     "Credential",
     "Deviation",
     "Expect",
+    "Hider",
     "HostRule",
     "InvalidHar",
     "InvalidProfile",
@@ -179,6 +183,7 @@ __all__ = [
     "compile_schema",
     "core_request",
     "core_response",
+    "credential_name",
     "credentials",
     "decode_json",
     "decoded",

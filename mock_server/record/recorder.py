@@ -5,7 +5,7 @@ learnt from; any other 200 of it is said not recorded. What it made of an exchan
 exchange's one log line (the proxy's, or ``har.py``'s). Who called is the vendor module's ``caller`` (the
 credential its mock would read). After each new fact, once the exchange is logged, both files are written
 (``Output.write``; atomic, and only when they change). Credentials never reach the log: in request targets
-each known one is shown as ``<name>``, any other the vendor reads as ``<unknown credential>``.
+each known one is shown as ``<name>``, any other as ``<unknown token>`` (``vendor_specs.Hider``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote_plus
 
 import orjson
 
@@ -24,7 +23,7 @@ from mock_server.record.learning import Learning
 from mock_server.record.writing import Output
 from mock_server.vendors import vendor
 from mock_server.vendors._common import Context, FixtureSet
-from vendor_specs import HttpExchange, Verdict, model_operation
+from vendor_specs import Hider, HttpExchange, Verdict, model_operation
 
 __all__ = ["Recorder", "counted"]
 
@@ -59,23 +58,10 @@ class Recorder:
 
     # ----------------------------------------------------------------- the proxy's hook
     def shown(self, target: str) -> str:
-        """``target`` with every credential in its query hidden: ``<owner>`` for a known one (``<anonymous-1>``),
-        ``<unknown credential>`` for any other the vendor module reads as the caller's (SELISE's ``project_key``)."""
-        path, mark, query = target.partition("?")
-        if not mark:
-            return target
-        names = self.learning.credentials()
-        unknown = self.module.caller(self._context(query.encode("latin-1"), ()))
-        pieces = []
-        for piece in query.split("&"):
-            name, equals, value = piece.partition("=")
-            decoded = unquote_plus(value)
-            if equals and decoded in names:
-                piece = f"{name}={names[decoded]}"
-            elif equals and decoded and decoded == unknown:
-                piece = f"{name}=<unknown credential>"
-            pieces.append(piece)
-        return f"{path}?{'&'.join(pieces)}"
+        """``target`` with every credential hidden (``vendor_specs.Hider``): ``<owner>`` for a known one
+        (``<anonymous-1>``), ``<unknown token>`` for any other in a credential's place (SELISE's ``project_key``)."""
+        known = {real: shown.strip("<>") for real, shown in self.learning.credentials().items()}
+        return Hider.for_spec(self.api, known).target(target)
 
     def observe(self, exchange: HttpExchange, verdict: Verdict, body: bytes | str) -> Note | None:
         """Learn from one judged exchange; what it learnt, for the exchange's log line (never raises: the

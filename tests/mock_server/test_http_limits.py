@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import socket
@@ -9,7 +10,7 @@ import socket
 import httpx
 import pytest
 
-from mock_server._http import URL_LIMIT
+from mock_server._http import URL_LIMIT, OneWrite
 from tests.mock_server.conftest import bearer, free_port
 
 
@@ -61,3 +62,76 @@ def test_malformed_http_is_refused_by_the_server_with_rate_limited_warnings(run_
             assert sock.recv(100).startswith(b"HTTP/1.1 400")
     out, err = mock.stop()
     assert err.count("Invalid HTTP request received.") == 1  # the first; later ones are counted, not printed
+
+
+class _Transport:
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+
+def test_one_write_sends_a_head_with_its_body_and_never_reorders() -> None:
+    asyncio.run(_one_write())
+
+
+async def _one_write() -> None:
+    real = _Transport()
+    writer = OneWrite(real)
+    writer.write(b"HTTP/1.1 200 OK\r\n\r\n")
+    writer.write(b"body")
+    writer.write(b"more")
+    assert real.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody", b"more"]
+    writer.write(b"HTTP/1.1 200 OK\r\n\r\n")  # a HEAD answer: no body follows; out at the loop's next turn
+    assert real.writes[2:] == [] and not writer.is_closing()
+    await asyncio.sleep(0)
+    assert real.writes[2:] == [b"HTTP/1.1 200 OK\r\n\r\n"]
+    writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+    writer.close()  # closing sends what is held first
+    assert real.writes[3:] == [b"HTTP/1.1 204 No Content\r\n\r\n"] and real.closed
+
+
+def test_answers_on_the_wire_are_whole_for_get_head_pipelining_and_100_continue(run_mock):
+    port = free_port()
+    mock = run_mock("--api", "respan", "--port", str(port), "--quiet")
+    mock.wait_url(f"http://127.0.0.1:{port}/")
+    token = bearer("respan", "acme")["Authorization"]
+    get = f"GET /api/models/openai%2Fgpt-4/ HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n\r\n".encode()
+    head = get.replace(b"GET ", b"HEAD ", 1)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(get + head + get)  # pipelined: three answers, in order, on one connection
+        data = b""
+        while data.count(b"HTTP/1.1 200 OK") < 3 or not data.endswith(b"}"):
+            chunk = sock.recv(65536)
+            assert chunk, data
+            data += chunk
+        first, second, third = data.split(b"HTTP/1.1 200 OK")[1:]
+        length = int(first.split(b"content-length: ")[1].split(b"\r\n")[0])
+        assert (
+            first.endswith(b"\r\n\r\n" + first.split(b"\r\n\r\n", 1)[1])
+            and len(first.split(b"\r\n\r\n", 1)[1]) == length
+        )
+        assert second.endswith(b"\r\n\r\n") and b"content-length: " + str(length).encode() in second  # HEAD: no body
+        assert third.split(b"\r\n\r\n", 1)[1] == first.split(b"\r\n\r\n", 1)[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:  # a client that waits for 100 Continue
+        sock.sendall(
+            b"GET /api/models/openai%2Fgpt-4/ HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n"
+            + f"Authorization: {token}\r\n\r\n".encode()
+        )
+        assert sock.recv(65536).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(b"{}")
+        data = b""
+        while not data.endswith(b"}"):
+            chunk = sock.recv(65536)
+            assert chunk, data
+            data += chunk
+        assert b"HTTP/1.1 200 OK" in data
+    mock.stop()

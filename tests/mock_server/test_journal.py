@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 from mock_server import create_app
 from mock_server.errors import UsageError
 from mock_server.journal import BODY_LIMIT, Filters, JournalFile
-from tests.mock_server.conftest import bearer, free_port, identities
+from tests.mock_server.conftest import DATA, bearer, free_port, identities
 
 APP_ORIGIN = "http://localhost:5173"  # a frontend dev server
 BROWSER = {"Origin": APP_ORIGIN, "Accept": "application/json", "User-Agent": "Mozilla/5.0 (test browser)"}
@@ -203,3 +204,62 @@ def test_the_readme_journal_commands_work(run_mock):
         assert "cleared" in r.json() if method == "DELETE" else r.json()["requests"] is not None
     first = httpx.get(f"{base}/__mock/requests").json()
     assert first["requests"] == []  # the README's DELETE cleared it
+
+
+def _fixtures(tmp_path, api: str, tokens: dict[str, str]):
+    """The shipped fixtures of ``api`` with each identity's token replaced (old token -> new)."""
+    text = (DATA / f"{api}.yaml").read_text()
+    for old, new in tokens.items():
+        text = text.replace(old, new)
+    (tmp_path / f"{api}.yaml").write_text(text)
+    return tmp_path
+
+
+def test_the_journal_never_holds_a_piece_of_a_credential(make_client, tmp_path):
+    """Tokens that are prefixes of one another (T, T-77119), one that extends a known one (T-5), an unknown
+    credential-shaped one, in every place a request carries one: each is shown whole or not at all."""
+    ids = identities("respan")
+    client = make_client("respan", fixtures=_fixtures(tmp_path, "respan", {ids["acme"]: "T", ids["globex"]: "T-77119"}))
+    sent = [
+        ({"Authorization": "Bearer T-77119"}, "Bearer <globex>", "globex"),
+        ({"Authorization": "Bearer T"}, "Bearer <acme>", "acme"),
+        ({"Authorization": "Bearer T-5"}, "Bearer <unknown token>", None),
+        ({"Authorization": "Bearer T-771190"}, "Bearer <unknown token>", None),
+        ({"Authorization": "Bearer sk-proj-unknownunknown1234"}, "Bearer <unknown token>", None),
+    ]
+    for headers, _, _ in sent:
+        client.get("/api/models/openai/gpt-4/", headers={**headers, "Cookie": "a=T-77119; b=T-5", "X-Api-Key": "T-9"})
+    client.get("/api/models/T-5/?access_token=T-77119&note=T-6", headers={"Authorization": "Bearer T"})
+    entries = client.get("/__mock/requests").json()["requests"]
+    for entry, (_, shown, identity) in zip(entries, sent, strict=False):
+        assert (entry["headers"]["authorization"], entry["identity"]) == (shown, identity)
+        assert entry["headers"]["cookie"] == "a=<globex>; b=<redacted>"
+        assert entry["headers"]["x-api-key"] == "<unknown token>"
+    last = entries[-1]
+    assert last["path"] == "/api/models/<unknown token>/"
+    assert last["query"] == {"access_token": "<globex>", "note": "<unknown token>"}
+    text = json.dumps(entries)
+    assert "77119" not in text and "T-" not in text and "unknownunknown" not in text and '"T"' not in text
+
+
+def test_selise_project_keys_in_the_query_and_the_header_are_hidden_whole(make_client, tmp_path):
+    ids = identities("selise")
+    client = make_client("selise", fixtures=_fixtures(tmp_path, "selise", {ids["alpha"]: "P", ids["beta"]: "P-77119"}))
+    for key in ("P-77119", "P", "P-5"):
+        client.get("/models/m", params={"project_key": key}, headers={"X-Blocks-Key": key})
+    entries = client.get("/__mock/requests").json()["requests"]
+    assert [e["query"]["project_key"] for e in entries] == ["<beta>", "<alpha>", "<unknown token>"]
+    assert [e["headers"]["x-blocks-key"] for e in entries] == ["<beta>", "<alpha>", "<unknown token>"]
+    assert [e["identity"] for e in entries] == ["beta", "alpha", None]
+    assert "P-5" not in json.dumps(entries) and "77119" not in json.dumps(entries)
+
+
+def test_the_access_log_hides_query_credentials(make_client, caplog):
+    client = make_client("selise", access_log=True)
+    alpha = identities("selise")["alpha"]
+    with caplog.at_level(logging.INFO, logger="mock_server.access"):
+        client.get("/models/m", params={"project_key": alpha, "x": "1"})
+        client.get("/models/m", params={"project_key": alpha + "-5"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "mock_server.access"]
+    assert "/models/m?project_key=<alpha>&x=1" in lines[0] and "project_key=<unknown token>" in lines[1], lines
+    assert alpha not in "".join(lines) and all(alpha not in str(r.__dict__) for r in caplog.records)
