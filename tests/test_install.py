@@ -1,5 +1,6 @@
 """The wheel installs into a project that already has the lowest supported pytest and hypothesis, changes
-neither, and everything works there: both commands, a `contracts check` of the mock, the pytest plugin.
+neither, and everything works there: both commands, a `contracts check` of the mock, the pytest plugin. The wheel
+is built and installed by the README's own commands ("Installing into your own project"), run as written.
 
 Needs the package index (pip's own configuration): skipped, saying so, when pip cannot reach it.
 ``INSTALL_TEST_PYTHON=python3.13`` runs it with another interpreter (default: the one running the tests).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
+from tests.docs import sh_commands
 from tests.mock_server.conftest import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.install]  # `make test-install`, not `make test`
@@ -38,6 +41,22 @@ def sh(*argv: str | Path, cwd: Path | None = None, timeout: float = 600) -> subp
         k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k not in ("VIRTUAL_ENV", "PYTHONPATH")
     }
     return subprocess.run([str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def doc_commands() -> list[str]:
+    """The README's install commands: build the wheel in a checkout, install it, ask both commands' versions."""
+    return [c.line for c in sh_commands("README.md", "Installing into your own project")]
+
+
+def shell(line: str, python: Path | str, cwd: Path, path: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A README command as written, its ``python -m pip`` being ``python``'s pip (with this file's pip options)."""
+    line = line.replace("python -m pip", " ".join(map(shlex.quote, (str(python), *PIP))))
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k not in ("VIRTUAL_ENV", "PYTHONPATH")
+    }
+    if path is not None:
+        env["PATH"] = f"{path}{os.pathsep}{env['PATH']}"
+    return subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
 def ok(proc: subprocess.CompletedProcess[str]) -> str:
@@ -73,10 +92,10 @@ def installed(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel built from a copy of this checkout's sources, installed into ``venv``."""
     base = tmp_path_factory.mktemp("wheel")
     shutil.copytree(ROOT, base / "src", ignore=SOURCES)
-    ok(sh(sys.executable, *PIP, "wheel", "--no-deps", "--wheel-dir", base / "dist", base / "src"))
-    (wheel,) = (base / "dist").glob("*.whl")
+    build, install, _ = doc_commands()
+    ok(shell(build, sys.executable, base / "src"))  # python -m pip wheel ... .: in the checkout
     before = frozen(venv)
-    ok(sh(venv, *PIP, "install", wheel))
+    ok(shell(install, venv, base / "src"))  # python -m pip install dist/...whl: into the project's environment
     after = frozen(venv)
     for name, version in HOST.items():
         assert before[name] == after[name] == version, f"installing the wheel changed {name}: {after[name]}"
@@ -106,6 +125,12 @@ def mock(installed: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_readme_version_line_runs_where_the_package_is_installed(installed: Path, tmp_path: Path) -> None:
+    *_, versions = doc_commands()
+    out = ok(shell(versions, installed / "python", tmp_path, path=installed))
+    assert out == f"mock-server {PROJECT['version']}\ncontracts {PROJECT['version']}\n"
 
 
 @pytest.mark.parametrize("command", ["mock-server", "contracts"])

@@ -1,4 +1,5 @@
-"""The README's quick-start `curl` commands work against `mock-server` with its built-in fixtures."""
+"""The README's quick-start `curl` commands, and the `Prefer` commands of docs/mock-server.md, work against
+`mock-server` with its built-in fixtures and get what they ask for."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import httpx
 import pytest
 
+from tests.docs import section
 from tests.mock_server.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,16 +74,15 @@ def test_quickstart_curl_answers_200_with_the_model(argv: list[str], mock_ports:
 
 
 def _prefer_curls() -> list[list[str]]:
-    """The README's `Prefer` commands, with the shell variable they use filled in."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("### Forcing a response: `Prefer`", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    """The `Prefer` commands of docs/mock-server.md, with the shell variable they use filled in."""
+    block = section("docs/mock-server.md", "Forcing a response: `Prefer`").split("```sh", 1)[1].split("```", 1)[0]
     variables = dict(shlex.split(line)[0].split("=", 1) for line in block.splitlines() if re.match(r"^\w+=", line))
     lines = [line.split("  #", 1)[0] for line in block.splitlines() if line.startswith("curl ")]
     return [shlex.split(re.sub(r"\$(\w+)", lambda m: variables[m.group(1)], line)) for line in lines]
 
 
 @pytest.mark.parametrize("argv", _prefer_curls(), ids=lambda argv: argv[argv.index("-H", 2) + 1])
-def test_the_readme_prefer_commands_get_what_they_ask(argv: list[str], mock_ports: dict[int, int]) -> None:
+def test_the_documented_prefer_commands_get_what_they_ask(argv: list[str], mock_ports: dict[int, int]) -> None:
     from vendor_specs import examples_for  # the spec says which example and status each Prefer names
 
     headers = dict(h.split(": ", 1) for flag, h in zip(argv, argv[1:], strict=False) if flag == "-H")

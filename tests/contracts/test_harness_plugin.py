@@ -230,10 +230,12 @@ def test_fixture_factory(pytester: pytest.Pytester, reference) -> None:
     result.assert_outcomes(passed=1)
 
 
-def readme_plugin_example() -> str:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### pytest plugin", 1)[1].split("\n### ", 1)[0]
-    return section.split("```python\n", 1)[1].split("```", 1)[0]
+def documented_plugin_example() -> str:
+    """The `contracts_run` example of docs/pytest-plugin.md."""
+    from tests.docs import blocks, section
+
+    (example,) = blocks(section("docs/pytest-plugin.md", "In your own tests"), "python")
+    return example
 
 
 @pytest.fixture(scope="module")
@@ -245,9 +247,9 @@ def respan_mock() -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_readme_library_example_runs_against_the_mock(respan_mock: str, pytester: pytest.Pytester) -> None:
-    """The README's `contracts_run(..., profile="mock")` example, pointed at a mock on a free port."""
-    example = readme_plugin_example()
+def test_documented_library_example_runs_against_the_mock(respan_mock: str, pytester: pytest.Pytester) -> None:
+    """The `contracts_run(..., profile="mock")` example of docs/pytest-plugin.md, pointed at a mock on a free port."""
+    example = documented_plugin_example()
     assert 'profile="mock"' in example and "http://127.0.0.1:9002" in example
     pytester.makepyfile(test_readme=example.replace("http://127.0.0.1:9002", respan_mock))
     result = pytester.runpytest_subprocess()

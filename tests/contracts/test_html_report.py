@@ -3,7 +3,7 @@ matrix (three vendors side by side), and a finding with its field and spec point
 
 The page is opened from a file with the network off: it needs nothing else. A screenshot goes to
 ``reports/html-report/report.png`` (git-ignored); with ``REPORT_SCREENSHOT=docs/report.png`` (``make
-report-screenshot``) it also replaces the README's picture.
+report-screenshot``) it also replaces the picture in docs/contracts-report.md.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def test_what_a_person_sees(browser: Any, page: Path) -> None:
     shots = ROOT / "reports" / "html-report"
     shots.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(shots / "report.png"))
-    if os.environ.get("REPORT_SCREENSHOT"):  # the README's picture: down to the first finding and its pointer
+    if os.environ.get("REPORT_SCREENSHOT"):  # the docs picture: down to the first finding and its pointer
         size = browser.get_window_size()
         browser.set_window_size(1200, 2050)
         browser.save_screenshot(str(ROOT / os.environ["REPORT_SCREENSHOT"]))

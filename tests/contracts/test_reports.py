@@ -193,10 +193,11 @@ def test_report_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "cannot be read" in capsys.readouterr().err
 
 
-def _readme_blocks() -> list[str]:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Reports", 1)[1].split("\n### ", 1)[0]
-    return re.findall(r"```text\n(.*?)```", section, flags=re.S)
+def _documented_blocks() -> list[str]:
+    """The report excerpts of docs/contracts-check.md: a field that is wrong, the likely cause."""
+    from tests.docs import blocks, section
+
+    return blocks(section("docs/contracts-check.md", "Reports"), "text")
 
 
 def _counts_masked(text: str) -> str:
@@ -204,22 +205,22 @@ def _counts_masked(text: str) -> str:
     return re.sub(r"\d+ of \d+ answers", "N of M answers", re.sub(r"seen \d+ times", "seen N times", text))
 
 
-def _shown_as_in_readme(out: str, url: str) -> list[str]:
+def _shown_as_in_docs(out: str, url: str) -> list[str]:
     return _counts_masked(out.replace(url, "http://127.0.0.1:8080")).splitlines()
 
 
-def test_readme_report_examples_are_what_the_cli_prints(
+def test_documented_report_examples_are_what_the_cli_prints(
     null_field_run: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.faults.misplaced import web_app
     from tests.faults.serve import serve
 
-    field_example, cause_example = (_counts_masked(block) for block in _readme_blocks())
+    field_example, cause_example = (_counts_masked(block) for block in _documented_blocks())
     url = re.search(r"at (http://127\.0\.0\.1:\d+)/api ", null_field_run["text"])
     assert url is not None
-    printed = _shown_as_in_readme(null_field_run["text"], url.group(1))
+    printed = _shown_as_in_docs(null_field_run["text"], url.group(1))
     assert all(line in printed for line in field_example.splitlines()), null_field_run["text"]
     with serve(web_app("openwebui")) as url_:
         main(["check", "--api", "openwebui", "--base-url", url_, "--profile", reference_profile("openwebui"), *FAST])
-    printed = _shown_as_in_readme(capsys.readouterr().out, url_)
+    printed = _shown_as_in_docs(capsys.readouterr().out, url_)
     assert all(line in printed for line in cause_example.splitlines()), "\n".join(printed)

@@ -178,18 +178,20 @@ def test_an_unwritable_journal_file_is_a_usage_error(tmp_path):
         JournalFile(tmp_path / "no-such-dir" / "journal.ndjson")
 
 
-def _readme_journal_curls() -> list[list[str]]:
+def _documented_journal_curls() -> list[list[str]]:
+    """The journal's `curl` commands in docs/mock-server.md."""
     import shlex
-    from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    block = readme.split("### Request journal", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    from tests.docs import section
+
+    page = section("docs/mock-server.md", "Request journal: what the app sent (`/__mock/`)")
+    block = page.split("```sh", 1)[1].split("```", 1)[0]
     return [shlex.split(line.split("  #", 1)[0]) for line in block.splitlines() if line.startswith("curl ")]
 
 
 @pytest.mark.slow
-def test_the_readme_journal_commands_work(run_mock):
-    curls = _readme_journal_curls()
+def test_the_documented_journal_commands_work(run_mock):
+    curls = _documented_journal_curls()
     assert len(curls) >= 4
     port = free_port(3)
     mock = run_mock("--port", str(port), "--quiet")
@@ -203,7 +205,7 @@ def test_the_readme_journal_commands_work(run_mock):
         assert r.status_code == 200, (argv, r.text)
         assert "cleared" in r.json() if method == "DELETE" else r.json()["requests"] is not None
     first = httpx.get(f"{base}/__mock/requests").json()
-    assert first["requests"] == []  # the README's DELETE cleared it
+    assert first["requests"] == []  # the documented DELETE cleared it
 
 
 def _fixtures(tmp_path, api: str, tokens: dict[str, str]):

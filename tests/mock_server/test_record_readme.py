@@ -1,6 +1,6 @@
-"""The README's record -> replay workflow, run as written: its profile, its `mock-server record` command and
-`curl` calls (against the mock playing the staging server), the output it shows, the fixture excerpt, the
-replay command and the `contracts check` that passes."""
+"""The record -> replay workflow of docs/mock-server-record.md, run as written: its profile, its `mock-server record`
+command and `curl` calls (against the mock playing the staging server), the output it shows, the fixture excerpt,
+the replay command and the `contracts check` that passes."""
 
 from __future__ import annotations
 
@@ -16,17 +16,21 @@ import httpx
 import pytest
 import yaml
 
-from mock_server.cli import build_parser
+from tests.docs import section, sh_commands
 from tests.mock_server.conftest import DATA, RunningMock, free_port
 
 pytestmark = pytest.mark.slow
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE, HEADING = "docs/mock-server-record.md", "Start to finish"
 BIN = Path(sys.executable).parent
 
 
 def _section() -> str:
-    text = README.read_text(encoding="utf-8")
-    return text.split("### Recording a real server into fixtures", 1)[1].split("\n## ", 1)[0]
+    return section(PAGE, HEADING)
+
+
+def doc_commands() -> list[str]:
+    """Every command of the section, as the test below runs them (record, its curls, replay, check)."""
+    return [c.line for c in sh_commands(PAGE, HEADING)]
 
 
 def _blocks(kind: str) -> list[str]:
@@ -58,13 +62,13 @@ def _in_order(expected: list[str], lines: list[str]) -> None:
 
 
 def test_the_workflow_runs_as_the_readme_shows_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # the README's relative paths
+    monkeypatch.chdir(tmp_path)  # the page's relative paths
     profile_text, excerpt = _blocks("yaml")
     Path("staging.yaml").write_text(profile_text)
     shipped = yaml.safe_load((DATA / "openwebui.yaml").read_text())["identities"]
     for role in ("owner", "reader", "stranger"):
         monkeypatch.setenv(f"OWUI_{role.upper()}_TOKEN", shipped[role]["token"])
-    record_block, replay_block, check_block, har_block = _blocks("sh")
+    record_block, replay_block, check_block = _blocks("sh")
     record, *curls = _commands(record_block)
     staging_port, port, replay_port = free_port(), free_port(), free_port()
     staging = f"http://127.0.0.1:{staging_port}"
@@ -117,6 +121,3 @@ def test_the_workflow_runs_as_the_readme_shows_it(tmp_path: Path, monkeypatch: p
     finally:
         served.stop()
     assert done.returncode == 0 and "PASSED" in done.stdout, done.stdout + done.stderr
-
-    (har,) = _commands(har_block)
-    assert build_parser().parse_args(har[1:]).har == "staging.har"

@@ -147,13 +147,13 @@ def test_installed_contracts_command_runs_validate(example, tmp_path: Path) -> N
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
-def test_readme_example_output_is_what_the_cli_prints(
-    cli, example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("page", ["docs/contracts-validate.md", "docs/validating-payloads.md"])
+def test_documented_example_output_is_what_the_cli_prints(
+    cli, example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme[readme.index("## Payload validation") :]
-    block = section[section.index("```text\n") + len("```text\n") :]
-    expected = block[: block.index("```")]
+    from tests.docs import blocks, read
+
+    expected = blocks(read(page), "text")[0]
     monkeypatch.chdir(tmp_path)
     write(tmp_path, {**example("selise"), "Leak": "sk-live-1", "CreatedDate": "yesterday"})
     code, out, _ = cli("--api", "selise", "body.json")
