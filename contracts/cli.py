@@ -26,7 +26,7 @@ from contracts.runner import (
     run,
     unjudged,
 )
-from vendor_specs import APIS, SpecError, __version__, add_overlay_argument, missing_roots
+from vendor_specs import APIS, SpecError, __version__, add_overlay_argument, warn_missing_roots
 
 __all__ = ["build_parser", "main"]
 
@@ -283,8 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for entry in missing_roots():  # before parsing: `--api` of a vendor found nowhere is refused there
-        print(f"contracts: VENDOR_PATH names {entry!r}, which is not a folder (ignored)", file=sys.stderr)
+    warn_missing_roots("contracts")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

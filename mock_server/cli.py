@@ -15,10 +15,10 @@ from vendor_specs import (
     __version__,
     add_overlay_argument,
     base_path,
-    missing_roots,
     mock_port,
     spec_key,
     vendor_of,
+    warn_missing_roots,
 )
 
 __all__ = ["build_parser", "main"]
@@ -205,8 +205,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for entry in missing_roots():  # before parsing: `--api` of a vendor found nowhere is refused there
-        print(f"mock-server: VENDOR_PATH names {entry!r}, which is not a folder (ignored)", file=sys.stderr)
+    warn_missing_roots("mock-server")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

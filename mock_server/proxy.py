@@ -134,7 +134,24 @@ def _passed_back(method: str, answer: UpstreamResponse) -> tuple[int, list[tuple
 
 
 class ProxyApp:
-    """The ASGI app of ``mock-server proxy`` (see the module's docstring)."""
+    """An ASGI app forwarding to ``upstream`` (a server URL: a request under ``base_path``, default any prefix of
+    the spec's servers, goes to the upstream's path with that prefix replaced; an upstream without a path gets
+    the paths as sent), validating against ``api``'s spec, or with ``overlay`` against that implementation's
+    overlay of it (see the module's docstring)."""
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, observer: ExchangeObserver | None = None) -> ProxyApp:
+        """The proxy of a command line (``mock-server proxy``, ``mock-server record --upstream``)."""
+        return cls(
+            args.api,
+            args.upstream,
+            base_path=args.base_path,
+            strict=getattr(args, "strict", False),
+            timeout=args.timeout,
+            max_body_mb=args.max_body_mb,
+            overlay=args.overlay,
+            observer=observer,
+        )
 
     def __init__(
         self,
@@ -393,31 +410,8 @@ class ProxyApp:
         log.log(level, "%s %s %s -> %d: %s", self.label, method, where, status, said, extra=facts)
 
 
-def create_proxy_app(
-    api: str,
-    upstream: str,
-    *,
-    base_path: str | None = None,
-    strict: bool = False,
-    timeout: float = 30.0,
-    max_body_mb: float = 16.0,
-    overlay: str | None = None,
-    observer: ExchangeObserver | None = None,
-) -> ProxyApp:
-    """An ASGI app forwarding to ``upstream`` (a server URL: a request under ``base_path``, default any prefix of
-    the spec's servers, goes to the upstream's path with that prefix replaced; an upstream without a path gets
-    the paths as sent), validating against ``api``'s spec, or with ``overlay`` against that implementation's
-    overlay of it."""
-    return ProxyApp(
-        api,
-        upstream,
-        base_path=base_path,
-        strict=strict,
-        timeout=timeout,
-        max_body_mb=max_body_mb,
-        overlay=overlay,
-        observer=observer,
-    )
+#: the public name of the constructor (``create_app`` builds the mock)
+create_proxy_app = ProxyApp
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -425,15 +419,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is out of range (0-65535)")
-    app = create_proxy_app(
-        args.api,
-        args.upstream,
-        base_path=args.base_path,
-        strict=args.strict,
-        timeout=args.timeout,
-        max_body_mb=args.max_body_mb,
-        overlay=args.overlay,
-    )
+    app = ProxyApp.from_args(args)
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     sock = bind(args.host, args.port)
     listener = Listener(args.api, app, sock, "", passthrough=True)

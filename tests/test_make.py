@@ -32,7 +32,7 @@ def test_make_test_install_runs_exactly_the_install_tests() -> None:
         for path in (ROOT / "tests").rglob("*.py")
         if "mark.install" in path.read_text(encoding="utf-8") and path != Path(__file__)
     )
-    assert marked == ["tests/test_install.py"]
+    assert marked == ["tests/examples/test_ci.py", "tests/test_install.py"]
     assert "pytestmark = [pytest.mark.slow, pytest.mark.install]" in (ROOT / "tests" / "test_install.py").read_text()
 
 

@@ -103,6 +103,7 @@ from vendor_specs._registry import (
     spec_path,
     vendor_module,
     vendor_of,
+    warn_missing_roots,
 )
 from vendor_specs._request_check import RequestPredicate, request_validator
 from vendor_specs._rules import CALLERS, Expect, Relation, Rule, rule, rule_at, rules
@@ -242,6 +243,7 @@ __all__ = [
     "rule_at",
     "rules",
     "missing_roots",
+    "warn_missing_roots",
     "roots",
     "schema_at",
     "schema_deviation",

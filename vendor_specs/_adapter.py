@@ -10,15 +10,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from vendor_specs._match import OperationMatch
 from vendor_specs._servers import servers
 
-__all__ = ["CoreRequest", "CoreResponse", "core_request", "core_response"]
+__all__ = ["CoreRequest", "CoreResponse", "RequestParameters", "core_request", "core_response"]
 
 Pairs = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+@dataclass
+class RequestParameters:
+    """``openapi_core.datatypes.RequestParameters``, field for field (openapi-core is imported only to explain)."""
+
+    query: ImmutableMultiDict[str, str]
+    header: Headers
+    cookie: ImmutableMultiDict[str, str]
+    path: Mapping[str, str]
+
+    def __getitem__(self, location: str) -> object:
+        return getattr(self, location)
 
 
 @dataclass

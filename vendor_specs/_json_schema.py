@@ -29,7 +29,7 @@ import jsonschema_rs
 from openapi_schema_validator import OAS30ReadValidator
 
 from vendor_specs._facts import json_body_schema
-from vendor_specs._load import openapi_core_spec
+from vendor_specs._load import EXTRA_FORMATS
 from vendor_specs._match import operations
 
 __all__ = ["Predicate", "UnsupportedSchema", "body_validator", "compile_schema", "format_checker", "to_json_schema"]
@@ -164,7 +164,7 @@ def compile_schema(schema: dict[str, Any], checker: Any, *, write: bool = False)
 def format_checker(api: str) -> Any:
     """The format checker openapi-core uses on ``api``'s response bodies (with the spec's extra formats)."""
     checker = copy.deepcopy(OAS30ReadValidator.FORMAT_CHECKER)
-    for name, check in (openapi_core_spec(api).config.extra_format_validators or {}).items():
+    for name, check in EXTRA_FORMATS.items():
         checker.checks(name)(check)
     return checker
 

@@ -22,6 +22,7 @@ import functools
 import importlib
 import importlib.util
 import os
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -34,6 +35,7 @@ __all__ = [
     "is_api",
     "overlay_ref",
     "missing_roots",
+    "warn_missing_roots",
     "require_api",
     "roots",
     "spec_dir",
@@ -65,6 +67,13 @@ def roots() -> tuple[Path, ...]:
 def missing_roots() -> tuple[str, ...]:
     """The ``VENDOR_PATH`` entries that are not folders (ignored, as for ``PYTHONPATH``; a command says so)."""
     return tuple(e for e in os.environ.get(ENV_VAR, "").split(os.pathsep) if e.strip() and not Path(e).is_dir())
+
+
+def warn_missing_roots(command: str) -> None:
+    """Say on stderr which ``VENDOR_PATH`` entries are ignored; a command calls it before parsing its arguments
+    (``--api`` of a vendor found nowhere is refused there)."""
+    for entry in missing_roots():
+        print(f"{command}: VENDOR_PATH names {entry!r}, which is not a folder (ignored)", file=sys.stderr)
 
 
 @functools.lru_cache(maxsize=None)

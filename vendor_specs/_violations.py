@@ -15,16 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
-from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
-from openapi_core.templating.responses.exceptions import ResponseNotFound
-from openapi_core.validation.request.exceptions import (
-    MissingRequiredParameter,
-    ParameterValidationError,
-    SecurityValidationError,
-)
-from openapi_core.validation.response.exceptions import MissingData
-
 from vendor_specs._adapter import Pairs, core_request, core_response
 from vendor_specs._load import openapi_core_spec
 from vendor_specs._match import Operation, OperationMatch
@@ -279,6 +269,17 @@ def media_type_violation(op: Operation, status: int | None, mimetype: str | None
 def _translate(
     exc: Exception, op: Operation, status: int | None, limit: int | None = None, content_type: str | None = None
 ) -> list[Violation]:
+    # openapi-core is imported on the explaining path only (see vendor_specs._load.openapi_core_spec)
+    from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
+    from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+    from openapi_core.templating.responses.exceptions import ResponseNotFound
+    from openapi_core.validation.request.exceptions import (
+        MissingRequiredParameter,
+        ParameterValidationError,
+        SecurityValidationError,
+    )
+    from openapi_core.validation.response.exceptions import MissingData
+
     cause = exc.__cause__
     if isinstance(exc, ResponseNotFound):
         return [status_violation(op, status)]

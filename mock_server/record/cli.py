@@ -172,20 +172,12 @@ def _from_capture(args: argparse.Namespace, learning: Learning, output: Output, 
 
 
 def _from_upstream(args: argparse.Namespace, learning: Learning, output: Output, profile: Profile | None) -> int:
-    from mock_server.proxy import create_proxy_app
+    from mock_server.proxy import ProxyApp
     from mock_server.record.recorder import Recorder, counted
     from mock_server.serve import Listener, bind, run
 
     recorder = Recorder(learning.api, learning, output, drift=_drift(args, learning.api))
-    app = create_proxy_app(
-        args.api,
-        args.upstream,
-        base_path=args.base_path,
-        timeout=args.timeout,
-        max_body_mb=args.max_body_mb,
-        overlay=args.overlay,
-        observer=recorder,
-    )
+    app = ProxyApp.from_args(args, observer=recorder)
     _probe(args.upstream, args.timeout)
     logs.setup(quiet=getattr(args, "quiet", False), log_format=getattr(args, "log_format", "text"))
     listener = Listener(args.api, app, bind(args.host, args.port), "", passthrough=True)

@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -19,6 +18,7 @@ import pytest
 from tests.faults.reference import DATA, make_app
 from tests.faults.serve import serve
 from tests.mock_server.conftest import free_port
+from tests.mock_server.scripted import scripted_server, silent
 from vendor_specs import base_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,39 +43,13 @@ def reference_profile(api: str) -> str:
 @contextmanager
 def raw_tcp(behaviour: str) -> Iterator[str]:
     """A TCP server that accepts and then either never answers (``hang``) or answers garbage (``garbage``)."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.2)
-    stop = threading.Event()
-    conns: list[socket.socket] = []
 
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            conns.append(conn)
-            if behaviour == "garbage":
-                try:
-                    conn.recv(65536)
-                    conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\nthis is not http\r\n")
-                    conn.close()
-                except OSError:
-                    pass
+    def garbage(conn: socket.socket) -> None:
+        conn.recv(65536)
+        conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\nthis is not http\r\n")
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        for conn in conns:
-            conn.close()
-        server.close()
+    with scripted_server(garbage if behaviour == "garbage" else silent) as server:
+        yield server.url
 
 
 def closed_port() -> int:

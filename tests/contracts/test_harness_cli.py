@@ -69,20 +69,26 @@ def test_no_base_url(capsys: pytest.CaptureFixture[str]) -> None:
 
 # ----------------------------------------------------------------- profiles and baselines that are wrong: exit 2
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("option", "text", "expected"),
     [
-        ("api: respan\ntokens: [a, b]\n", "`tokens` must be a mapping"),
-        ("api: respan\nmodels: {own: x\n", "is not valid YAML"),
-        ("api: respan\ntokenz: {}\n", "unknown key(s) tokenz"),
-        ("api: nope\n", "`api` must be one of"),
-        ("api: openwebui\n", "is for 'openwebui', but --api is 'respan'"),
-        ("api: respan\ntokens: {boss: x}\n", "unknown tokens role `boss`"),
+        ("--profile", "api: respan\ntokens: [a, b]\n", "`tokens` must be a mapping"),
+        ("--profile", "api: respan\nmodels: {own: x\n", "is not valid YAML"),
+        ("--profile", "api: respan\ntokenz: {}\n", "unknown key(s) tokenz"),
+        ("--profile", "api: nope\n", "`api` must be one of"),
+        ("--profile", "api: openwebui\n", "is for 'openwebui', but --api is 'respan'"),
+        ("--profile", "api: respan\ntokens: {boss: x}\n", "unknown tokens role `boss`"),
+        ("--baseline", "accepted:\n  - check: secrets\n", "has no `reason`"),
+        ("--baseline", "accepted:\n  - reason: because\n", "has no `check`"),
+        ("--baseline", "- just a list\n", "top-level `accepted:` list"),
+        ("--baseline", "accepted:\n  - {check: a, reason: b, ticket: c}\n", "unknown key(s) ticket"),
     ],
 )
-def test_bad_profile(tmp_path: Path, text: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
-    profile = tmp_path / "profile.yaml"
-    profile.write_text(text)
-    assert main(check("respan", "http://127.0.0.1:1", "--profile", str(profile))) == 2
+def test_bad_profile_or_baseline(
+    tmp_path: Path, option: str, text: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "input.yaml"
+    path.write_text(text)
+    assert main(check("respan", "http://127.0.0.1:1", option, str(path))) == 2
     assert expected in one_line_error(capsys.readouterr().err)
 
 
@@ -103,22 +109,6 @@ def test_missing_env_var_subprocess(tmp_path: Path) -> None:
     assert proc.returncode == 2
     line = one_line_error(proc.stderr)
     assert "CONTRACTS_TEST_UNSET_VAR" in line and "tokens.owner" in line and "export" in line
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("accepted:\n  - check: secrets\n", "has no `reason`"),
-        ("accepted:\n  - reason: because\n", "has no `check`"),
-        ("- just a list\n", "top-level `accepted:` list"),
-        ("accepted:\n  - {check: a, reason: b, ticket: c}\n", "unknown key(s) ticket"),
-    ],
-)
-def test_bad_baseline(tmp_path: Path, text: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
-    baseline = tmp_path / "baseline.yaml"
-    baseline.write_text(text)
-    assert main(check("respan", "http://127.0.0.1:1", "--baseline", str(baseline))) == 2
-    assert expected in one_line_error(capsys.readouterr().err)
 
 
 # ----------------------------------------------------------------- conformant and non-conformant targets

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import contracts.fuzz as fuzz_module
 from contracts.fuzz import HTTP_LAYER_HEADERS, fuzz, sendable_over_http
 from contracts.guard import Guard
 from contracts.target import shape_of
+from tests.mock_server.scripted import scripted_server
 from vendor_specs import raw_spec
 
 # What urllib3/requests put on every request themselves (plus the run's bearer token).
@@ -95,34 +95,8 @@ def _handle(conn: socket.socket, wire: Wire) -> None:
 def recording_server() -> Iterator[tuple[str, Wire]]:
     """An HTTP/1.1 server on a free port that records each request's headers and any framing error."""
     wire = Wire()
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.2)
-    stop = threading.Event()
-    workers: list[threading.Thread] = []
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            worker = threading.Thread(target=_handle, args=(conn, wire), daemon=True)
-            worker.start()
-            workers.append(worker)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}", wire
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        for worker in workers:
-            worker.join(timeout=5)
-        server.close()
+    with scripted_server(lambda conn: _handle(conn, wire)) as server:
+        yield server.url, wire
 
 
 @pytest.fixture

@@ -141,18 +141,34 @@ def test_without_options_nothing_is_added(pytester: pytest.Pytester) -> None:
 
 # ----------------------------------------------------------------------------------------------- runs (subprocesses)
 @pytest.mark.slow
-def test_plugin_runs_one_test_per_check_with_junit(pytester: pytest.Pytester, reference, tmp_path: Path) -> None:
+def test_plugin_runs_one_test_per_check_with_junit_and_shares_its_run(
+    pytester: pytest.Pytester, reference, tmp_path: Path
+) -> None:
+    """One item per check, JUnit as pytest writes it; a host test asking for `contracts_result` gets the same
+    session run (no second run: the host test passes on the run's exit code)."""
     junit = tmp_path / "junit.xml"
+    pytester.makepyfile(
+        test_summary="""
+        def test_summary(contracts_result):
+            assert contracts_result.exit_code == 0
+            assert {f.check for f in contracts_result.findings} == set()
+        """
+    )
     with reference("respan") as url:
         result = pytester.runpytest_subprocess(
             *options("respan", url, profile=reference_profile("respan")), "-v", "-rs", f"--junitxml={junit}"
         )
     assert result.ret == 0, result.stdout.str()
     result.stdout.fnmatch_lines(
-        [f"contracts: respan at {url}, profile *", f"*collected {len(CHECKS)} items", "contracts::respan::auth PASSED*"]
+        [
+            f"contracts: respan at {url}, profile *",
+            f"*collected {len(CHECKS) + 1} items",
+            "test_summary.py::test_summary PASSED*",
+            "contracts::respan::auth PASSED*",
+        ]
     )
     cases = ET.parse(junit).getroot().iter("testcase")
-    assert [(case.get("classname"), case.get("name")) for case in cases] == [
+    assert [(case.get("classname"), case.get("name")) for case in cases] == [("test_summary", "test_summary")] + [
         ("contracts.respan", check) for check in CHECKS
     ]
 
@@ -216,20 +232,6 @@ def test_plugin_unreachable_target_and_a_failing_host_test_is_exit_1(pytester: p
     assert result.ret == 1 and result.parseoutcomes()["failed"] == 1
 
 
-@pytest.mark.slow
-def test_fixture_factory(pytester: pytest.Pytester, reference) -> None:
-    with reference("selise") as url:
-        pytester.makepyfile(
-            f"""
-            def test_target(contracts_run):
-                result = contracts_run(api="selise", base_url="{url}", profile=r"{reference_profile("selise")}", max_examples=3)
-                assert result.exit_code == 0, result.failures
-            """
-        )
-        result = pytester.runpytest_subprocess()
-    result.assert_outcomes(passed=1)
-
-
 def documented_plugin_example() -> str:
     """The `contracts_run` example of docs/pytest-plugin.md."""
     from tests.docs import blocks, section
@@ -247,27 +249,23 @@ def respan_mock() -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_documented_library_example_runs_against_the_mock(respan_mock: str, pytester: pytest.Pytester) -> None:
-    """The `contracts_run(..., profile="mock")` example of docs/pytest-plugin.md, pointed at a mock on a free port."""
+def test_documented_library_example_runs_against_the_mock(
+    respan_mock: str, pytester: pytest.Pytester, reference
+) -> None:
+    """The `contracts_run(..., profile="mock")` example of docs/pytest-plugin.md, pointed at a mock on a free port;
+    and the factory with a profile file, against a reference server (one pytest run for both)."""
     example = documented_plugin_example()
     assert 'profile="mock"' in example and "http://127.0.0.1:9002" in example
     pytester.makepyfile(test_readme=example.replace("http://127.0.0.1:9002", respan_mock))
-    result = pytester.runpytest_subprocess()
-    result.assert_outcomes(passed=1)
-
-
-@pytest.mark.slow
-def test_result_fixture_shares_the_session_run(pytester: pytest.Pytester, reference) -> None:
-    with reference("respan") as url:
+    with reference("selise") as url:
         pytester.makepyfile(
-            test_summary="""
-            def test_summary(contracts_result):
-                assert contracts_result.exit_code == 0
+            test_factory=f"""
+            def test_target(contracts_run):
+                result = contracts_run(api="selise", base_url="{url}", profile=r"{reference_profile("selise")}", max_examples=3)
+                assert result.exit_code == 0, result.failures
             """
         )
-        result = pytester.runpytest_subprocess(
-            *options("respan", url, profile=reference_profile("respan")), "test_summary.py", "contracts::respan::auth"
-        )
+        result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=2)
 
 

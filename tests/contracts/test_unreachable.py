@@ -25,6 +25,7 @@ from contracts.cli import main
 from tests.contracts.fixtures import closed_port
 from tests.faults.reference import make_app
 from tests.faults.serve import serve
+from tests.mock_server.scripted import scripted_server
 
 pytestmark = pytest.mark.slow
 CONTRACTS = str(Path(sys.executable).with_name("contracts"))
@@ -75,34 +76,15 @@ def plain_http(kind: str) -> Iterator[int]:
 @contextmanager
 def resetting() -> Iterator[int]:
     """A TCP server that reads the request, then resets the connection (SO_LINGER 0) without a byte of answer."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.2)
-    stop = threading.Event()
 
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            conn.settimeout(2)
-            try:
-                conn.recv(65536)
-            except OSError:
-                pass
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            conn.close()
+    def reset(conn: socket.socket) -> None:
+        conn.settimeout(2)
+        conn.recv(65536)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        server.close()
+    with scripted_server(reset) as server:
+        yield int(server.url.rsplit(":", 1)[1])
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])

@@ -149,6 +149,7 @@ SOURCES = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache
 PIP = ("-m", "pip", "--disable-pip-version-check", "--timeout", "60", "--retries", "2")
 
 
+@pytest.mark.install
 def test_the_defaults_install_from_the_checkout_and_check_the_mock(tmp_path: Path) -> None:
     """`examples/ci/contracts-check.sh` with nothing set but a free PORT, from a copy of this repository, with a
     fresh virtualenv's python3 first on PATH (as after actions/setup-python): it installs the checkout, starts

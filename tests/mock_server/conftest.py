@@ -103,6 +103,19 @@ class RunningMock:
                 time.sleep(0.02)
         raise AssertionError(f"{url} did not answer within {timeout}s")
 
+    def wait_port(self, port: int, timeout: float = 10.0) -> None:
+        """Until something accepts connections on ``port`` (no request sent: a proxy would forward it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    return
+            if self.proc.poll() is not None:
+                raise AssertionError(f"mock-server exited {self.proc.returncode}: {self.proc.stderr.read()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing listens on port {port} after {timeout}s")
+            time.sleep(0.05)
+
     def stop(self) -> tuple[str, str]:
         if self.proc.poll() is None:
             self.proc.terminate()

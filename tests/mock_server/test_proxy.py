@@ -27,8 +27,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import vendor_specs
+from mock_server.cli import main
 from mock_server.proxy import create_proxy_app
-from tests.mock_server.conftest import free_port
+from tests.mock_server.conftest import RunningMock, free_port
 from tests.mock_server.scripted import answer, read_request, scripted_server, serving, silent, stalls_in_headers
 
 MB = 1_048_576
@@ -59,11 +60,6 @@ def free_socket() -> socket.socket:
     sock.bind(("127.0.0.1", 0))
     sock.listen()
     return sock
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @contextlib.contextmanager
@@ -236,18 +232,9 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
         (Path(__file__).resolve().parents[2] / "mock_server" / "data" / "profiles" / f"{api}.yaml").read_text()
     )
     port = free_port()
-    exe = Path(sys.executable).with_name("mock-server")
-    mock = subprocess.Popen(
-        [str(exe), "--api", api, "--host", "127.0.0.1", "--port", str(port), "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    mock = RunningMock(["--api", api, "--host", "127.0.0.1", "--port", str(port), "--quiet"])
     try:
-        deadline = time.monotonic() + 20
-        while not port_open(port):
-            assert mock.poll() is None and time.monotonic() < deadline, mock.communicate()[1]
-            time.sleep(0.1)
+        mock.wait_url(f"http://127.0.0.1:{port}/", timeout=20)
         with serve(create_proxy_app(api, f"http://127.0.0.1:{port}", strict=True)) as url:
             prefix = vendor_specs.base_path(api)
             owner, stranger = profile["tokens"]["owner"], profile["tokens"]["stranger"]
@@ -273,8 +260,7 @@ def test_strict_proxy_in_front_of_the_mock_passes_every_documented_answer(api: s
                 statuses.add(response.status_code)
             assert 200 in statuses and len(statuses) >= 3
     finally:
-        mock.terminate()
-        mock.communicate(timeout=10)
+        mock.stop()
 
 
 def dead_url() -> str:
@@ -388,18 +374,9 @@ def test_an_over_long_url_is_414_and_not_sent_on_cut() -> None:
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
     with scripted_server(answer(ok)) as upstream:
         port = free_port()
-        exe = Path(sys.executable).with_name("mock-server")
-        proc = subprocess.Popen(
-            [str(exe), "proxy", "--api", "respan", "--upstream", upstream.url, "--port", str(port)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proxy = RunningMock(["proxy", "--api", "respan", "--upstream", upstream.url, "--port", str(port)])
         try:
-            deadline = time.monotonic() + 20
-            while not port_open(port):
-                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
-                time.sleep(0.1)
+            proxy.wait_port(port, timeout=20)
             with socket.create_connection(("127.0.0.1", port)) as client:  # httpx refuses such a URL itself
                 client.sendall(b"GET /api/models/%s/ HTTP/1.1\r\nHost: x\r\n\r\n" % (b"x" * 70_000))
                 head, _, rest = read_request(client).partition(b"\r\n\r\n")  # an answer's head reads the same way
@@ -409,8 +386,7 @@ def test_an_over_long_url_is_414_and_not_sent_on_cut() -> None:
                 body = json.loads(rest)
             normal = httpx.get(f"http://127.0.0.1:{port}/api/models/x/", headers=AUTH)
         finally:
-            proc.terminate()
-            _, err = proc.communicate(timeout=10)
+            _, err = proxy.stop()
         assert status == 414
         assert body["error"].startswith("request target of 70013 bytes is over the 65535-byte limit"), body
         assert normal.status_code == 200 and len(upstream.connections) == 1
@@ -482,12 +458,7 @@ def test_gzip_encoded_answers_are_passed_unchanged_and_validated_decoded(caplog:
         ),
     ],
 )
-def test_cli_rejects_bad_input_in_one_line(args: list[str], message: str) -> None:
-    exe = Path(sys.executable).with_name("mock-server")
-    done = subprocess.run(
-        [str(exe), "proxy", "--api", "respan", "--upstream", "http://127.0.0.1:9", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n")
+def test_cli_rejects_bad_input_in_one_line(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """In process (``main`` is what the ``mock-server`` script calls; test_cli_proxy_subcommand_end_to_end runs the script)."""
+    assert main(["proxy", "--api", "respan", "--upstream", "http://127.0.0.1:9", *args]) == 2
+    assert capsys.readouterr() == ("", message + "\n")

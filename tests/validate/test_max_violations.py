@@ -55,19 +55,22 @@ def test_ndjson_lines_are_bounded_too(cli, example, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_million_bad_keys_cost_a_count_not_a_million_violations(example) -> None:
-    body = _bad_keys(example, 1_000_000)
+def test_many_bad_keys_cost_a_count_not_a_violation_each(example) -> None:
+    """200,000 undocumented keys: what is kept is 50 violations and a count (the CLI's size limit is tested in
+    tests/validate/test_payload_cli.py; a million keys takes five times as long to say the same)."""
+    body = _bad_keys(example, 200_000)
     tracemalloc.start()
     start = time.perf_counter()
     result = validate_value("selise", body, max_violations=50)
     elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert (len(result.violations), result.omitted, result.verdict) == (50, 999_950, "invalid")
+    assert (len(result.violations), result.omitted, result.verdict) == (50, 199_950, "invalid")
     assert len(str(result).splitlines()) == 52
     # openapi-core decodes the body again and jsonschema names every extra key in one message: linear in the
-    # body, but no Violation (nor its path string) per key. Generous bounds for a busy 2-core machine.
-    assert elapsed < 30 and peak < 600 * 1024 * 1024
+    # body, but no Violation (nor its path string) per key: about 55 MB at the peak here, 77 MB when every
+    # violation is kept (max_violations=None). A generous time bound for a busy 2-core machine.
+    assert elapsed < 30 and peak < 66 * 1024 * 1024
 
 
 def test_the_library_default_keeps_every_violation(example) -> None:
