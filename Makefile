@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_proxy.py
+	$(BIN)/python benchmarks/bench_plugin.py
 
 # Mutation testing of the code that decides verdicts; writes docs/mutation.md (every survivor with its reason).
 mutation: $(STAMP)

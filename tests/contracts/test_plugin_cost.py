@@ -1,14 +1,14 @@
-"""The auto-loaded plugin costs a host project that never uses it nothing: no harness import, no time.
+"""The auto-loaded plugin costs a host project that never uses it nothing: no harness import.
 
 Each run is a real ``python -m pytest`` of a one-test host project in a temporary directory; its conftest
-records ``sys.modules`` at the end of the run.
+records ``sys.modules`` at the end of the run. What it costs in time is measured by ``benchmarks/bench_plugin.py``
+(a figure, not a test: a timed test fails on a busy machine).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -84,17 +84,3 @@ def test_plugin_adds_only_itself_to_a_default_run(host: Path) -> None:
     _, with_plugin = run(host)
     _, without = run(host, "-p", "no:contracts")
     assert with_plugin - without <= {"contracts", "contracts.pytest_plugin"}, sorted(with_plugin - without)
-
-
-@pytest.mark.slow
-def test_plugin_costs_under_150_ms(host: Path) -> None:
-    """Median of 5 interleaved runs each, with and without the plugin (the other plugins off, as above)."""
-    with_plugin, without = [], []
-    for _ in range(5):
-        with_plugin.append(run(host, *OTHERS)[0])
-        without.append(run(host, *OTHERS, "-p", "no:contracts")[0])
-    cost = statistics.median(with_plugin) - statistics.median(without)
-    print(
-        f"plugin cost: {cost * 1000:.0f} ms (medians {statistics.median(with_plugin):.3f} s vs {statistics.median(without):.3f} s)"
-    )
-    assert cost < 0.15, (with_plugin, without)
