@@ -19,7 +19,7 @@ from contracts.observed import Observed
 from contracts.plan import Probe, plan, predictions
 from contracts.profile import Profile
 from contracts.reply import Problem, Reply
-from contracts.target import BAD_TOKEN, Exchange, Target
+from contracts.target import BAD_TOKEN, Attempt, Target
 from vendor_specs import (
     Credential,
     Operation,
@@ -68,16 +68,16 @@ class CaseContext:
         """The credential ``caller`` sends: none, the made-up one, or the profile's token of that role."""
         return BAD_TOKEN if caller == "invalid" else self.profile.token(caller)
 
-    def send(self, ident: str | None, role: str | None, *, literal: bool = False, token: str | None = None) -> Exchange:
+    def send(self, ident: str | None, role: str | None, *, literal: bool = False, token: str | None = None) -> Attempt:
         if token is None and role is not None:
             token = self.profile.token(role)
         return self.target.send(self.op, self.id_param, ident, token=token, role=role, literal=literal)
 
-    def send_in(self, ident: str, token: str, role: str, place: Credential) -> Exchange:
+    def send_in(self, ident: str, token: str, role: str, place: Credential) -> Attempt:
         """``ident`` read with ``token`` (of ``role``) where ``place`` puts a credential."""
         return self.target.send(self.op, self.id_param, ident, placed=[(place, token, role)])
 
-    def send_probe(self, probe: Probe, where: dict[str, Credential]) -> Exchange:
+    def send_probe(self, probe: Probe, where: dict[str, Credential]) -> Attempt:
         ident: str | None = probe.ident
         if probe.model == "none":  # no id at all: a query parameter left out, a path segment left empty
             in_path = any(p["name"] == self.id_param and p["in"] == "path" for p in self.op.parameters)
@@ -89,15 +89,15 @@ class CaseContext:
                 placed.append((where[place], token, "invalid" if caller == "invalid" else caller))
         return self.target.send(self.op, self.id_param, ident, literal=probe.literal, placed=placed)
 
-    def observed(self, ex: Exchange) -> Observed:
+    def observed(self, ex: Attempt) -> Observed:
         return ex.observed(self.api, self.op)
 
-    def finding(self, check: str, message: str, ex: Exchange, *where: str | int, rule: str = "") -> Finding:
+    def finding(self, check: str, message: str, ex: Attempt, *where: str | int, rule: str = "") -> Finding:
         """A finding of ``check`` on ``ex``; ``rule`` names what the spec requires (e.g. the situation's status)."""
         return self.observed(ex).finding(check, message, *where, rule=rule)
 
     def reply(
-        self, ex: Exchange, caller: str | None = None, model: str | None = None, probe: Probe | None = None
+        self, ex: Attempt, caller: str | None = None, model: str | None = None, probe: Probe | None = None
     ) -> Reply:
         """``ex``'s answer as the checks see it."""
         assert ex.status is not None
@@ -123,7 +123,7 @@ class CaseContext:
             probe,
         )
 
-    def response_checks(self, ex: Exchange) -> list[Finding]:
+    def response_checks(self, ex: Attempt) -> list[Finding]:
         """Every check on ``ex``'s answer (a vendor case's own request: no rule predicts it). An answer the guard
         cut (timeout, over the size limit) or did not send is reported once for the run by the runner, from the
         guard's record; one that never came (connection refused, not HTTP) here."""
@@ -168,7 +168,7 @@ def _documented_id(ctx: CaseContext) -> str:
 @dataclass
 class _Sent:
     probe: Probe
-    exchange: Exchange
+    exchange: Attempt
     reply: Reply
     problems: list[tuple[str, Problem]]
 

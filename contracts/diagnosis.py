@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 from contracts.findings import Finding
-from contracts.guard import Answer
+from contracts.guard import AnswerKind
 from vendor_specs import operations, servers
 
 __all__ = ["Diagnosis", "diagnose"]
@@ -55,17 +55,17 @@ class Diagnosis:
 NOT_THE_API = frozenset({"login_redirect", "redirect", "html", "not_found"})
 
 
-def _share(answers: Counter[Answer], test: Callable[[Answer], bool]) -> tuple[int, int]:
+def _share(answers: Counter[AnswerKind], test: Callable[[AnswerKind], bool]) -> tuple[int, int]:
     total = sum(answers.values())
     return sum(n for a, n in answers.items() if test(a)), total
 
 
-def _every(answers: Counter[Answer], test: Callable[[Answer], bool]) -> bool:
+def _every(answers: Counter[AnswerKind], test: Callable[[AnswerKind], bool]) -> bool:
     hits, total = _share(answers, test)
     return total >= 3 and hits >= SHARE * total
 
 
-def _kinds(answers: Counter[Answer], test: Callable[[Answer], bool]) -> str:
+def _kinds(answers: Counter[AnswerKind], test: Callable[[AnswerKind], bool]) -> str:
     """``64 of 64 answers: 200 text/html`` (the most frequent kinds first)."""
     hits, total = _share(answers, test)
     kinds: Counter[str] = Counter()
@@ -104,18 +104,18 @@ def _documented_media(api: str) -> set[str]:
     return {m.lower() for op in operations(api) for r in op.responses.values() for m in (r.get("content") or {})}
 
 
-def _login(a: Answer) -> bool:
+def _login(a: AnswerKind) -> bool:
     return 300 <= a.status < 400 and bool(_LOGIN.search(a.location))
 
 
-def _html(a: Answer) -> bool:
+def _html(a: AnswerKind) -> bool:
     return a.media_type == "text/html"
 
 
 def diagnose(
     api: str,
     root: str,
-    answers: Counter[Answer],
+    answers: Counter[AnswerKind],
     findings: Iterable[Finding],
     probe: Callable[[str], str | None] | None = None,
 ) -> list[Diagnosis]:

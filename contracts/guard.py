@@ -38,7 +38,7 @@ import h11
 
 from vendor_specs import FRAMING, HOP_BY_HOP, Upstream, UpstreamError, decoded
 
-__all__ = ["MARKER", "Answer", "Cut", "Guard"]
+__all__ = ["MARKER", "AnswerKind", "Cut", "Guard"]
 
 MARKER = "X-Contracts-Guard"
 _CHUNK = 65536
@@ -77,7 +77,7 @@ class Cut:
 
 
 @dataclass(frozen=True)
-class Answer:
+class AnswerKind:
     """What kind of answer the target gave (counted per kind, for the run's diagnosis): the status, the media
     type, a redirect's ``location`` and an HTML page's ``title``."""
 
@@ -87,7 +87,7 @@ class Answer:
     title: str = ""
 
     @classmethod
-    def of(cls, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
+    def of(cls, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> AnswerKind:
         found = {k.lower(): v.decode("latin-1") for k, v in headers}
         media = found.get(b"content-type", "").split(";")[0].strip().lower()
         location = found.get(b"location", "") if 300 <= status < 400 else ""
@@ -124,7 +124,7 @@ class Guard:
         self.cuts: list[Cut] = []
         self.broken: dict[str, Cut] = {}
         self.skipped: Counter[str] = Counter()
-        self.answers: Counter[Answer] = Counter()  # every answer the target gave whole, by kind
+        self.answers: Counter[AnswerKind] = Counter()  # every answer the target gave whole, by kind
         self._troubles: dict[str, Cut] = {}  # host:port -> what last went wrong with a tunnel there (trouble())
         self.requests = 0
         self._upstreams: dict[str, Upstream] = {}  # origin -> its kept-alive connections
@@ -297,7 +297,7 @@ class Guard:
             status = 504 if cut.kind == "timeout" else 502
             return _marked(status, cut.kind, cut.describe(self.timeout, self.max_bytes), cut.cause)
         with self._lock:
-            self.answers[Answer.of(answer.status, answer.headers, answer.body)] += 1
+            self.answers[AnswerKind.of(answer.status, answer.headers, answer.body)] += 1
         kept = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP | FRAMING]
         return answer.status, [*kept, (b"content-length", str(len(answer.body)).encode())], answer.body
 

@@ -16,7 +16,7 @@ from contracts.baseline import Accepted
 from contracts.diagnosis import Diagnosis
 from contracts.errors import ReportFileError
 from contracts.findings import CheckOutcome, Finding
-from contracts.guard import Answer
+from contracts.guard import AnswerKind
 from contracts.overlayfit import OverlayFit
 from contracts.runner import RunResult
 
@@ -149,7 +149,7 @@ def run_from_dict(data: Any, source: str = "the report") -> RunResult:
             ],
             answers=Counter(
                 {
-                    Answer(
+                    AnswerKind(
                         int(a["status"]), str(a["media_type"]), str(a.get("location", "")), str(a.get("title", ""))
                     ): int(a["count"])
                     for a in data["answers"]

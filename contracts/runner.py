@@ -16,13 +16,13 @@ from contracts.diagnosis import Diagnosis, diagnose
 from contracts.errors import ContractsError, ProfileError, TargetError, UsageError
 from contracts.findings import CheckOutcome, Finding, curl_command, request_excerpt, spec_location
 from contracts.fuzz import fuzz
-from contracts.guard import Answer, Guard
+from contracts.guard import AnswerKind, Guard
 from contracts.merge import Tally
 from contracts.overlayfit import OverlayFit, fits
 from contracts.profile import Profile, load_profile
 from contracts.progress import Progress, ProgressReporter
 from contracts.reach import PERMANENT, cannot_reach
-from contracts.target import BAD_TOKEN, Exchange, Target, root_url, shape_of
+from contracts.target import BAD_TOKEN, Attempt, Target, root_url, shape_of
 from contracts.vendors import vendor_cases
 from vendor_specs import SpecError, operations, placements, require_api, rules, spec_key, vendor_of
 
@@ -82,7 +82,7 @@ class RunResult:
     observations: list[str] = field(default_factory=list)  # which of several allowed answers the server gave
     incomplete: str | None = None  # why the run stopped early (--max-time), if it did
     diagnoses: list[Diagnosis] = field(default_factory=list)  # the likely causes, when the answers show one
-    answers: Counter[Answer] = field(default_factory=Counter)  # every answer of the target, by kind
+    answers: Counter[AnswerKind] = field(default_factory=Counter)  # every answer of the target, by kind
     fail_on: str = "failure"  # the lowest severity that fails the run (--fail-on)
     error: str | None = None  # why the run could not judge the target at all (exit 2), see unjudged()
     overlays: list[OverlayFit] = field(default_factory=list)  # shipped overlays that describe what was found
@@ -222,7 +222,7 @@ def _preflight(target: Target, ctx: CaseContext) -> None:
         raise TargetError(f"target {target.base_url}: {ex.url} {ex.error}")
 
 
-def _refused_as_invalid(ex: Exchange, invalid: Exchange, api: str, ctx: CaseContext) -> bool:
+def _refused_as_invalid(ex: Attempt, invalid: Attempt, api: str, ctx: CaseContext) -> bool:
     """``ex`` is refused exactly as the invalid credential ``invalid`` is: the spec's bad-credential status and
     the same body (or, where the documented message names the credential, the same body shape)."""
     refusal = ctx.situation("bad_credentials")
@@ -254,7 +254,7 @@ def _probe_credentials(ctx: CaseContext, owner_source: str) -> None:
     a server that ignores credentials serves the token and is judged too. The one case this cannot tell
     apart is a server that refuses *every* valid credential as invalid: it looks exactly like a bad token,
     and exit 2 with "check the token" is the honest verdict."""
-    invalid: dict[str, Exchange] = {}  # per placement: how a made-up credential is refused there
+    invalid: dict[str, Attempt] = {}  # per placement: how a made-up credential is refused there
     places = placements(ctx.api, ctx.op)
     for role in ctx.profile.tokens:
         models = [m for m in (ctx.profile.model(r) for r in _readable(ctx.api, role)) if m is not None]

@@ -3,7 +3,7 @@
 The one place that turns "read model X as role R" into bytes on the wire (httpx, through the run's
 :class:`~contracts.guard.Guard`), so that ids with ``/`` can be sent as literal slashes *or* ``%2F``, which
 Schemathesis cannot do. The guard bounds every answer (one deadline, a body cap) and answers a cut one
-with a marked 5xx, which :meth:`Target.send` turns into :attr:`Exchange.error`.
+with a marked 5xx, which :meth:`Target.send` turns into :attr:`Attempt.error`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from contracts.observed import Observed
 from contracts.reach import client_failure
 from vendor_specs import Credential, Operation, base_path, credentials, match_operation, operations
 
-__all__ = ["BAD_TOKEN", "Exchange", "Target", "root_url"]
+__all__ = ["BAD_TOKEN", "Attempt", "Target", "root_url"]
 
 BAD_TOKEN = "contracts-invalid-credential-0000"
 #: the characters an id keeps as written when sent "literally" (a path's and a query value's own delimiters)
@@ -63,8 +63,9 @@ def shape_of(api: str, root: str) -> Any:
 
 
 @dataclass
-class Exchange:
-    """One request and what came back (or why nothing usable came back: ``error``, and ``cut`` for the guard's kind)."""
+class Attempt:
+    """One request the harness sent and what came of it: an answer, or why none usable came (``error``; ``cut``
+    for the guard's kind). Not ``vendor_specs.HttpExchange``, which is an exchange as bytes from the wire."""
 
     method: str
     url: str
@@ -169,7 +170,7 @@ class Target:
         role: str | None = None,
         literal: bool = False,
         placed: Sequence[tuple[Credential, str, str]] | None = None,
-    ) -> Exchange:
+    ) -> Attempt:
         """``ident`` read with ``token`` (of ``role``) where the spec's first scheme puts it, or with each
         (credential, token, role) of ``placed`` where that credential goes."""
         headers: dict[str, str] = {"Accept": "application/json", **self.headers}
@@ -185,7 +186,7 @@ class Target:
         url = self.url_for(op, id_param, ident, literal=literal, query=query)
         secrets = shown
         self.sent += 1
-        ex = Exchange(op.method, url, headers, role, requested_id=ident, secrets=secrets, serial=self.sent)
+        ex = Attempt(op.method, url, headers, role, requested_id=ident, secrets=secrets, serial=self.sent)
         started = time.monotonic()
         self.requests += 1
         try:

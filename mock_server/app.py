@@ -155,32 +155,32 @@ def create_app(
     ``seed``, generated bodies depend only on (seed, vendor, id). The app's ``journal`` attribute is its
     :class:`~mock_server.journal.Journal`.
     """
-    api = spec_key(api, overlay)
-    module = vendor(api)
-    errors = module.errors(api)
-    raw = spec if spec is not None else raw_spec(api)
+    key = spec_key(api, overlay)  # the page's spec, or the overlaid one: what is served and judged
+    module = vendor(key)
+    errors = module.errors(key)
+    raw = spec if spec is not None else raw_spec(key)
     if base_path is not None:  # Connexion serves nothing under a base path with a trailing slash
         base_path = normalize_prefix(base_path)
-    mounted = spec_base_path(api) if base_path is None else base_path
-    check_reserved(api, raw, mounted)
+    mounted = spec_base_path(key) if base_path is None else base_path
+    check_reserved(key, raw, mounted)
     problem = option_problem(prefer) if prefer is not None else None
     if problem is not None:
         raise UsageError(f"--prefer {prefer!r}: {problem}")
     forced = default_prefer(prefer, dynamic)
     if forced is not None:
-        for op in operations(api):
+        for op in operations(key):
             problem = prefer_problem(forced, op.responses)
             if problem is not None:
-                raise UsageError(f"--prefer {forced!r} cannot be served by {api} {op.operation_id}: {problem}")
-    store = fixtures if isinstance(fixtures, FixtureStore) else FixtureStore(api, fixtures)
+                raise UsageError(f"--prefer {forced!r} cannot be served by {key} {op.operation_id}: {problem}")
+    store = fixtures if isinstance(fixtures, FixtureStore) else FixtureStore(key, fixtures)
     delay = parse_latency(latency) if isinstance(latency, (str, type(None))) else latency
-    journal = Journal(api, journal_size, journal_file)
-    name = vendor_of(api).capitalize()
+    journal = Journal(key, journal_size, journal_file)
+    name = vendor_of(key).capitalize()
     last_resort = type(f"{name}LastResort", (LastResort,), {"errors": errors})
 
     def view(served: dict[str, Any], request: Any) -> dict[str, Any]:
         origin = f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
-        return served_spec(api, served, store.get(), origin + mounted)
+        return served_spec(key, served, store.get(), origin + mounted)
 
     swagger = type(f"{name}SwaggerUI", (SwaggerUIOnDemand,), {"spec_view": staticmethod(view)})
     middlewares = [last_resort, cm.ExceptionMiddleware, swagger, *_MIDDLEWARES[3:]]
@@ -193,7 +193,7 @@ def create_app(
     app.add_api(
         raw,
         base_path=base_path,
-        resolver=Resolver(lambda operation_id: _dispatcher(api, operation_id, store, forced, seed)),
+        resolver=Resolver(lambda operation_id: _dispatcher(key, operation_id, store, forced, seed)),
         validator_map={"parameter": ParameterValidator},
         security_map=security_map(lambda credential: module.authenticate(credential, store.get())),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=swagger_ui, swagger_ui_path="/ui"),
@@ -201,21 +201,21 @@ def create_app(
         strict_validation=False,
     )
     register_error_handlers(app, errors)
-    methods = sorted({op.method for op in operations(api)})
+    methods = sorted({op.method for op in operations(key)})
     if access_log:
-        app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=api, fixtures=store.get)
+        app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION, api=key, fixtures=store.get)
     if delay is not None:
         app.add_middleware(Latency, position=MiddlewarePosition.BEFORE_EXCEPTION, latency=delay)
     app.add_middleware(CORS, position=MiddlewarePosition.BEFORE_EXCEPTION, methods=methods)
     app.add_middleware(
         MockRoutes,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
-        api=api,
+        api=key,
         base_path=mounted,
         journal=journal,
         fixtures=store.get,
         errors=errors,
-        index_paths=_index_paths(api, raw, mounted),
+        index_paths=_index_paths(key, raw, mounted),
     )
     app.add_middleware(HotPath, position=MiddlewarePosition.BEFORE_EXCEPTION, fixtures=store.get)  # innermost
     build_now(app)

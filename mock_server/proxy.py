@@ -166,16 +166,16 @@ class ProxyApp:
         observer: ExchangeObserver | None = None,
     ) -> None:
         _check(api, upstream, timeout, max_body_mb)
-        api = vendor_specs.spec_key(api, overlay)  # the overlaid spec, when validating against an implementation
-        self.api = api
+        key = vendor_specs.spec_key(api, overlay)  # the overlaid spec, when validating against an implementation
+        self.key = key
         self.observer = observer
-        self.hider = vendor_specs.Hider.for_spec(api)  # no credential of a request reaches the log
+        self.hider = vendor_specs.Hider.for_spec(key)  # no credential of a request reaches the log
         self.label = observer.label if observer is not None else "proxy"
         self.strict = strict
         self.max_body_mb = max_body_mb
         max_body = int(max_body_mb * MB)
         self.upstream = Upstream(upstream, timeout=timeout, max_body=max_body)
-        self.judge = Judge(api, base_path, max_body)
+        self.judge = Judge(key, base_path, max_body)
         # The proxy's own prefixes, longest first: the one a request path is under is replaced by the upstream's.
         self._mounts = sorted(self.judge.prefixes, key=len, reverse=True)
         self._hinted = False  # the wrong-prefix hint is said once
@@ -198,7 +198,7 @@ class ProxyApp:
 
     def mapping(self, here: str) -> str:
         """``<here><base path><model path> -> <upstream URL of it>``: the start line's truthful example."""
-        path = self.base_path + vendor_specs.model_operation(self.api).path
+        path = self.base_path + vendor_specs.model_operation(self.key).path
         return f"{here}{path} -> {self.upstream.origin}{self.forwarded(path)}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -277,7 +277,7 @@ class ProxyApp:
             answer = _json_answer(
                 502,
                 {
-                    "error": f"the upstream exchange violates the {self.api} spec",
+                    "error": f"the upstream exchange violates the {self.key} spec",
                     "operation": verdict.operation,
                     "upstream_status": upstream_answer.status,
                     "violations": [str(v) for v in verdict.violations],
@@ -358,14 +358,14 @@ class ProxyApp:
         self._hinted = True
         url = self.upstream.origin + forwarded
         if content_type == "text/html":
-            vendor = vendor_specs.vendor_of(self.api)
+            vendor = vendor_specs.vendor_of(self.key)
             what = f"a web page ({exchange.status} text/html), not the {vendor} API: the API is not at that path"
         else:
             what = "404: unless that model is really missing, the API is not at that path"
         used = self.upstream.prefix or next(
             (m for m in self._mounts if not m or exchange.path == m or exchange.path.startswith(m + "/")), ""
         )
-        others = [s.prefix for s in vendor_specs.servers(self.api) if s.prefix and s.prefix != used]
+        others = [s.prefix for s in vendor_specs.servers(self.key) if s.prefix and s.prefix != used]
         tries = " or ".join(f"--upstream {self.upstream.origin}{p}" for p in dict.fromkeys(others))
         fix = (
             f"wrong prefix? --upstream is where the vendor's paths are mounted: try {tries}"
@@ -403,7 +403,7 @@ class ProxyApp:
         }
         # One record per exchange: the verdict (what was refused as it should be, every violation, its note),
         # then what the observer made of it.
-        said = verdict.said(status, self.api)
+        said = verdict.said(status, self.key)
         if note is not None:
             said += f"; {note.text}"
             facts.update(note.facts)

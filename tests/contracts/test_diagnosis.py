@@ -17,7 +17,7 @@ import pytest
 
 from contracts.cli import main
 from contracts.diagnosis import diagnose
-from contracts.guard import Answer
+from contracts.guard import AnswerKind
 from tests.contracts.fixtures import reference_profile
 from tests.faults.misplaced import PAGE_TITLE, login_gateway, not_found, real_prefix, web_app
 from tests.faults.serve import serve
@@ -108,7 +108,7 @@ def test_a_conformant_target_has_no_diagnosis(reference, tmp_path: Path, capsys:
 
 
 # ----------------------------------------------------------------- diagnose() on counted answers
-def answers(*kinds: tuple[Answer, int]) -> Counter[Answer]:
+def answers(*kinds: tuple[AnswerKind, int]) -> Counter[AnswerKind]:
     return Counter(dict(kinds))
 
 
@@ -117,37 +117,37 @@ def test_an_html_title_is_read_from_a_compressed_page(encoding: str) -> None:
     page = f"<html><head><title> {PAGE_TITLE} </title></head></html>".encode()
     body = {"gzip": gzip.compress, "deflate": zlib.compress}[encoding](page)
     headers = [(b"Content-Type", b"text/html; charset=utf-8"), (b"Content-Encoding", encoding.encode())]
-    assert Answer.of(200, headers, body) == Answer(200, "text/html", title=PAGE_TITLE)
+    assert AnswerKind.of(200, headers, body) == AnswerKind(200, "text/html", title=PAGE_TITLE)
     # an encoding the guard cannot read (br) or a broken stream: the answer is counted, without a title
     for other, content in ((b"br", b"\x1b\x00garbage"), (encoding.encode(), b"not compressed")):
-        assert Answer.of(200, [(b"content-type", b"text/html"), (b"content-encoding", other)], content) == Answer(
-            200, "text/html"
-        )
+        assert AnswerKind.of(
+            200, [(b"content-type", b"text/html"), (b"content-encoding", other)], content
+        ) == AnswerKind(200, "text/html")
 
 
 def test_a_stray_answer_does_not_hide_the_pattern() -> None:
-    counted = answers((Answer(404, "application/json"), 99), (Answer(401, "application/json"), 1))
+    counted = answers((AnswerKind(404, "application/json"), 99), (AnswerKind(401, "application/json"), 1))
     assert [d.kind for d in diagnose("respan", "http://h:1", counted, [])] == ["not_found"]
-    counted = answers((Answer(404, "application/json"), 50), (Answer(200, "application/json"), 50))
+    counted = answers((AnswerKind(404, "application/json"), 50), (AnswerKind(200, "application/json"), 50))
     assert diagnose("respan", "http://h:1", counted, []) == []
 
 
 def test_too_few_answers_say_nothing() -> None:
-    assert diagnose("respan", "http://h:1", answers((Answer(404, "application/json"), 2)), []) == []
+    assert diagnose("respan", "http://h:1", answers((AnswerKind(404, "application/json"), 2)), []) == []
 
 
 def test_every_answer_a_server_error_or_a_redirect_elsewhere() -> None:
-    (crash,) = diagnose("respan", "http://h:1", answers((Answer(502, "text/html"), 9)), [])
+    (crash,) = diagnose("respan", "http://h:1", answers((AnswerKind(502, "text/html"), 9)), [])
     assert crash.kind == "server_error" and "target's own log" in crash.advice
-    (moved,) = diagnose("respan", "http://h:1", answers((Answer(301, "", "https://h/"), 9)), [])
+    (moved,) = diagnose("respan", "http://h:1", answers((AnswerKind(301, "", "https://h/"), 9)), [])
     assert moved.kind == "redirect" and "https://h/" in moved.cause
 
 
 def test_prefix_advice_comes_from_the_spec_servers() -> None:
     """Respan's spec has no other prefix: the advice says what to find instead of guessing."""
-    (respan,) = diagnose("respan", "http://h:1", answers((Answer(404, "text/plain"), 9)), [])
+    (respan,) = diagnose("respan", "http://h:1", answers((AnswerKind(404, "text/plain"), 9)), [])
     assert "find the path prefix" in respan.advice and respan.base_urls == ()
-    (owui,) = diagnose("openwebui", "http://h:1/api", answers((Answer(404, "text/plain"), 9)), [])
+    (owui,) = diagnose("openwebui", "http://h:1/api", answers((AnswerKind(404, "text/plain"), 9)), [])
     assert owui.base_urls == ("http://h:1/api/v1",)
-    (selise,) = diagnose("selise", "http://h:1", answers((Answer(404, "text/plain"), 9)), [])
+    (selise,) = diagnose("selise", "http://h:1", answers((AnswerKind(404, "text/plain"), 9)), [])
     assert selise.base_urls and all(u.startswith("http://h:1/") for u in selise.base_urls)
