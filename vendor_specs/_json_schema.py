@@ -162,7 +162,8 @@ def compile_schema(schema: dict[str, Any], checker: Any, *, write: bool = False)
 
 @functools.lru_cache(maxsize=None)
 def format_checker(api: str) -> Any:
-    """The format checker openapi-core uses on ``api``'s response bodies (with the spec's extra formats)."""
+    """The format checker openapi-core uses on ``api``'s response bodies: OpenAPI 3.0's formats and
+    ``EXTRA_FORMATS`` (the same for every spec today; per spec, so that one could add its own)."""
     checker = copy.deepcopy(OAS30ReadValidator.FORMAT_CHECKER)
     for name, check in EXTRA_FORMATS.items():
         checker.checks(name)(check)
