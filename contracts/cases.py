@@ -278,6 +278,11 @@ def _unjudged(ctx: CaseContext) -> list[str]:
             lacks = [f"tokens.{c}" for c in rule.when.get("caller", ())] if not callers else []
             lacks += [f"models.{m}" for m in rule.when.get("model", ())] if not models else []
             out.append(f"rule {rule.id} ({rule.check}) not judged: the profile has no {' or '.join(lacks)}")
+    if out:
+        out.append(
+            "to judge those rules, give --profile a YAML file naming those tokens and model ids (docs/contracts-check.md, "
+            "'Target profile'); against the mock, --profile mock"
+        )
     return out
 
 

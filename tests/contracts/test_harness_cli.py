@@ -132,6 +132,8 @@ def test_without_profile_reports_skipped_checks(reference, capsys: pytest.Captur
     # the rules this profile cannot ask about are named, each with what the profile lacks
     assert "rule owned-by-others (access_control) not judged: the profile has no tokens.stranger or models.own" in out
     assert "rule owning-organization (access_control) not judged: the profile has no tokens.owner or models.own" in out
+    assert "Note: to judge those rules, give --profile a YAML file naming those tokens and model ids" in out
+    assert out.count("to judge those rules") == 1
     assert "auth" in out.split("Checks run:")[1]
 
 
