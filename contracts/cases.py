@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from contracts.checks import CHECKS
 from contracts.findings import CheckOutcome, Finding
 from contracts.observed import Observed
-from contracts.plan import Probe, plan, predictions
+from contracts.plan import FORGED, Probe, plan, predictions
 from contracts.profile import Profile
 from contracts.reply import Problem, Reply
 from contracts.target import BAD_TOKEN, Attempt, Target
@@ -68,6 +68,11 @@ class CaseContext:
         """The credential ``caller`` sends: none, the made-up one, or the profile's token of that role."""
         return BAD_TOKEN if caller == "invalid" else self.profile.token(caller)
 
+    def forged_token(self, forged: str) -> str:
+        """The made-up credential ``forged`` (:data:`~contracts.plan.FORGED`) makes from the profile's first token."""
+        base = self.profile.token("owner") or next(iter(self.profile.tokens.values()))
+        return FORGED[forged][0](base)
+
     def send(self, ident: str | None, role: str | None, *, literal: bool = False, token: str | None = None) -> Attempt:
         if token is None and role is not None:
             token = self.profile.token(role)
@@ -84,7 +89,7 @@ class CaseContext:
             ident = "" if in_path else None
         placed = []
         for place, caller in probe.sent:
-            token = self.token(caller)
+            token = self.forged_token(probe.forged) if probe.forged else self.token(caller)
             if token is not None:
                 placed.append((where[place], token, "invalid" if caller == "invalid" else caller))
         return self.target.send(self.op, self.id_param, ident, literal=probe.literal, placed=placed)
@@ -114,14 +119,38 @@ class CaseContext:
             ex.requested_id,
             caller,
             model,
-            # the credential the answer is for (none for two callers' at once: which decides is a rule of its own)
-            self.token(caller) if caller not in (None, "anonymous") and not (probe and probe.mixed) else None,
+            # the credential the answer is for (of two callers' at once, the one the page says decides: the caller)
+            self._credential(caller, probe, ex.status),
             self.strict,
             "explicit",
             predictions(self.api, probe) if probe is not None else (),
             path_params,
             probe,
+            self._others(caller, probe),
         )
+
+    def _others(self, caller: str | None, probe: Probe | None) -> tuple[tuple[str, str], ...]:
+        """The profile's tokens this request did not carry: no answer to it may show one."""
+        sent = {c for _, c in probe.sent} if probe is not None else {caller}
+        return tuple((role, token) for role, token in self.profile.tokens.items() if token and role not in sent)
+
+    def _credential(self, caller: str | None, probe: Probe | None, status: int) -> str | None:
+        if caller in (None, "anonymous"):
+            return None
+        if probe is not None and probe.forged:
+            return self.forged_token(probe.forged)
+        if probe is not None and probe.mixed and status not in self._predicted_statuses(probe):
+            return None  # the server decided by the other credential: the rule of which decides says so, not more
+        return self.token(caller)
+
+    def _predicted_statuses(self, probe: Probe) -> set[int]:
+        out: set[int] = set()
+        for p in predictions(self.api, probe):
+            if p.situation is not None:
+                out.update(self.situation(p.situation).statuses())
+            elif p.expect.status is not None:
+                out.add(p.expect.status)
+        return out
 
     def response_checks(self, ex: Attempt) -> list[Finding]:
         """Every check on ``ex``'s answer (a vendor case's own request: no rule predicts it). An answer the guard
@@ -209,10 +238,12 @@ def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential
         odd = [s for s, k in zip(group, every, strict=True) if key in k]
         fine = [s for s, k in zip(group, every, strict=True) if key not in k]
         rule_id = _differs_in(ctx, odd, fine, where) if fine else ""
+        other = f"; {fine[0].probe.variant(where) or 'otherwise'}: {fine[0].exchange.status}" if fine else ""
+        if not rule_id and fine and all(s.probe.again for s in odd) and not any(s.probe.again for s in fine):
+            rule_id = str(key[1])  # the same rule, broken only when asked again: said so
         if not rule_id:
             continue
         check = next(r.check for r in rules(ctx.api) if r.id == rule_id)
-        other = f"; {fine[0].probe.variant(where) or 'otherwise'}: {fine[0].exchange.status}"
         for sent in odd:
             sent.problems = [
                 (check, replace(p, message=f"{p.message} ({sent.probe.variant(where)}{other})", rule_id=rule_id))
@@ -220,6 +251,14 @@ def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential
                 else (c, p)
                 for c, p in sent.problems
             ]
+
+
+def _inferred(finding: Finding) -> Finding:
+    """``finding`` as a warning: seen on a request the page says nothing of (another spelling of a known id)."""
+    if finding.severity != "failure":
+        return finding
+    why = "a warning: the page does not say that ids differing only so are different models"
+    return replace(finding, severity="warning", message=f"{finding.message} ({why})")
 
 
 def _form_rule(ctx: CaseContext) -> str:
@@ -320,7 +359,10 @@ def run_cases(
         _attribute(ctx, group, where)
     for item in sent:
         seen = ctx.observed(item.exchange)
-        findings += [replace(seen.problem(check, p), evidence=item.reply) for check, p in item.problems]
+        found = [replace(seen.problem(check, p), evidence=item.reply) for check, p in item.problems]
+        if item.probe.model == "variant":  # that another spelling is another id is the harness's inference
+            found = [_inferred(f) for f in found]
+        findings += found
     cut = ctx.target.guard.is_broken(ctx.label)
     skipped = "--max-time ran out before it" if ctx.out_of_time() else None
     if cut is not None:

@@ -20,6 +20,7 @@ from vendor_specs import (
     json_pointer,
     model_facts,
     rule_at,
+    rules,
     secret_fields,
 )
 
@@ -144,6 +145,7 @@ def secrets(reply: Reply) -> list[Problem]:
                 f"`{parts[-1]}` is returned unmasked ({shown}); documented: {_documented_masks(reply.key, parts[-1])}"
             )
             out.append(Problem(message, where, rule(parts[-1]), parts, shown, rule_id))
+    out += _others_credentials(reply, rule_id, where)
     for dup in reply.duplicates:
         for value in dup.values[:-1]:
             if unmasked(reply.key, dup.key, value):
@@ -153,6 +155,22 @@ def secrets(reply: Reply) -> list[Problem]:
                     f"({shown}); a lenient JSON parser shows only the last"
                 )
                 out.append(Problem(message, where, rule(dup.key), (*dup.path, dup.key), shown, rule_id))
+    return out
+
+
+def _others_credentials(reply: Reply, rule_id: str, where: tuple[str | int, ...]) -> list[Problem]:
+    """Another caller's credential in the answer (a token of the profile the request did not carry), wherever it
+    sits; the field a relation ties to the request's credential (SELISE's ``ProjectKey``) is that rule's."""
+    tied = {r.relation.credential for r in rules(reply.key) if r.relation is not None and r.relation.credential}
+    own = reply.credential or ""
+    out = []
+    for parts, value in fields(reply.json):
+        if not parts or not isinstance(value, str) or parts[-1] in tied:
+            continue
+        for role, token in reply.others:
+            if len(token) >= 8 and token in value and token not in own:
+                message = f"`{parts[-1]}` carries `{role}`'s credential, which this request did not send"
+                out.append(Problem(message, where, "no other caller's credential", parts, redact_value(token), rule_id))
     return out
 
 
@@ -267,7 +285,39 @@ def auth(reply: Reply) -> list[Problem]:
 def access_control(reply: Reply) -> list[Problem]:
     """Each caller of the profile gets what the page's access rules give it: the model, with the fields its
     access shows (Open WebUI's read-only `params: {}`, `write_access`), or the documented refusal."""
-    return predicted(reply, "access_control") + related(reply, "access_control")
+    return predicted(reply, "access_control") + related(reply, "access_control") + _model_in_refusal(reply)
+
+
+def _model_in_refusal(reply: Reply) -> list[Problem]:
+    """A refusal the rules predict that carries the model anyway: an object in its body with at least half of the
+    documented model's required fields (at least 3) gives away what the caller may not read."""
+    denied = [p for p in reply.judged_by("access_control") if p.situation is not None]
+    if reply.status < 400 or not denied or reply.json is None:
+        return []
+    schema = json_body_schema(reply.op.responses.get("200") or {}) or {}
+    required = set(schema.get("required") or ())
+    enough = max(3, len(required) // 2)
+    found = [(parts, value) for parts, value in fields(reply.json) if isinstance(value, dict)]
+    if isinstance(reply.json, dict):
+        found.insert(0, ((), reply.json))
+    for parts, value in found:
+        shared = required & set(value)
+        if len(shared) >= enough:
+            where = "the body" if not parts else f"`{'.'.join(map(str, parts))}`"
+            message = (
+                f"the refusal ({reply.status}) carries the model anyway: {where} has {len(shared)} of its "
+                f"{len(required)} required fields ({', '.join(sorted(shared)[:4])}, ...)"
+            )
+            return [
+                Problem(
+                    message,
+                    ("responses", reply.status),
+                    "a refusal without the model",
+                    parts or None,
+                    rule_id=denied[0].rule.id,
+                )
+            ]
+    return []
 
 
 @check

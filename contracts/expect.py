@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.plan import FORGED
 from contracts.reply import Prediction, Problem, Reply
 from vendor_specs import (
     json_body_schema,
@@ -28,8 +29,12 @@ def describe(reply: Reply) -> str:
     who = {"anonymous": "a request without credentials", "invalid": "a made-up credential"}.get(
         reply.caller or "", f"`{reply.caller}`"
     )
+    if reply.probe is not None and reply.probe.forged:
+        who = f"a made-up credential (a real token {FORGED[reply.probe.forged][1]})"
     if reply.model == "none":
         return f"{who} asking for no model (no id)"
+    if reply.model == "variant":
+        return f"{who} reading {reply.requested_id!r}, another spelling of an id of the profile"
     what = f"models.{reply.model}" if reply.model in ("own", "shared", "missing") else "id"
     return f"{who} reading {what} {reply.requested_id!r}"
 

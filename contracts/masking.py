@@ -75,8 +75,22 @@ def redact_value(value: Any) -> str:
     return f"{text[:3]}…({len(text)} chars)" if len(text) > 6 else "a short unmasked value"
 
 
+_NESTED_MAX = 1 << 16  # a string this long at most is read as the JSON document it may hold
+
+
+def _nested(value: str) -> Any:
+    """The JSON object or array a string field holds (a service account's JSON, serialised headers), else None."""
+    text = value.strip()
+    if not (text[:1] in "{[" and text[-1:] in "}]") or len(text) > _NESTED_MAX:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 def fields(body: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every (path, value) of an object's fields in a JSON value, depth first."""
+    """Every (path, value) of an object's fields in a JSON value, depth first, and in the JSON a string holds."""
     if isinstance(body, dict):
         for key, value in body.items():
             yield (*parts, key), value
@@ -84,6 +98,10 @@ def fields(body: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple
     elif isinstance(body, list):
         for index, item in enumerate(body):
             yield from fields(item, (*parts, index))
+    elif isinstance(body, str) and parts:
+        nested = _nested(body)
+        if nested is not None:
+            yield from fields(nested, parts)
 
 
 def redacted(key: str, body: bytes) -> bytes:

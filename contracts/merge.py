@@ -84,17 +84,19 @@ def nest(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
         under = [f for f in ordered if f is not wrong and _SEVERITY.index(f.severity) >= level]
         rest = [f for f in findings if f is not wrong and not any(f is u for u in under)]
         return [(wrong, under), *nest(rest)]
-    out: list[tuple[Finding, list[Finding]]] = []
-    by_field: dict[tuple[str, str], tuple[Finding, list[Finding]]] = {}
+    # the same field of one answer is one cause, whatever rule each check names; the most severe heads it (a
+    # failure never hides under a warning), then the first registered check
+    head: dict[str, Finding] = {}
     for f in ordered:
-        same = (f.path, "")  # the same field of one answer is one cause, whatever rule each check names
-        if f.path and same in by_field:
-            by_field[same][1].append(f)
-            continue
-        entry: tuple[Finding, list[Finding]] = (f, [])
-        if f.path:
-            by_field[same] = entry
-        out.append(entry)
+        if f.path and (f.path not in head or _SEVERITY.index(f.severity) < _SEVERITY.index(head[f.path].severity)):
+            head[f.path] = f
+    under_field: dict[str, list[Finding]] = {path: [] for path in head}
+    out: list[tuple[Finding, list[Finding]]] = []
+    for f in ordered:
+        if f.path and f is not head[f.path]:
+            under_field[f.path].append(f)
+        else:
+            out.append((f, under_field[f.path] if f.path else []))
     return out
 
 

@@ -3,33 +3,45 @@
 Every caller (no credentials, a made-up credential, each token role of the profile) x every model of the profile
 (own, shared, missing) x every place the spec lets a credential go (each alone, all together, and, where a rule
 says which one decides, two callers' credentials at once) x each way to write the id (percent-encoded, and with
-literal ``/`` when it has one); plus a fixed set of unusual ids, sent by the owner and without credentials. Each
+literal ``/`` when it has one); plus made-up credentials one character away from a real token, every request the
+rules say is refused asked three times, other spellings of the profile's ids (the other case, without a tag or a
+provider) read by the owner, and a fixed set of unusual ids, sent by the owner and without credentials. Each
 request is a :class:`Probe`; :func:`predictions` gives the rules that predict its answer.
 
 The count is bounded by the profile's vocabulary. Per model (own, shared, missing) and way to write its id (1, or
 2 when it has a ``/``, ``:`` or ``@``): 1 request without credentials + (callers with a credential: the made-up one
 and each token role, at most 5) x (each placement alone, and all together when there are several); where a rule
 says which placement decides, 2 callers' credentials at once for each ordered pair of callers with a credential;
-one request naming no model (by the owner); and 8 unusual ids sent without credentials and by the owner. For the
-mock's profiles: 41 requests for Open WebUI, 37 for Respan, 75 for SELISE; at most 3 x 2 x (1 + 5 x 3) + 3 x 5 x 4
-+ 1 + 16 = 173 for a two-placement vendor with every role (``tests/contracts/test_plan.py``).
+one request naming no model (by the owner); 8 unusual ids sent without credentials and by the owner; 2 near-miss
+credentials in each placement; 2 repetitions of each refused request (at most 4 roles x 2 models x 2 placements);
+at most 3 other spellings of each of 2 ids. For the mock's profiles: 49 requests for Open WebUI, 45 for Respan, 90
+for SELISE; at most 173 + 4 + 32 + 6 = 215 for a two-placement vendor with every role
+(``tests/contracts/test_plan.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from contracts.reply import Prediction
 from contracts.target import LITERAL
-from vendor_specs import Credential, Profile, model_operation, placements, rules
+from vendor_specs import Credential, Profile, model_operation, placements, rules, situation
 
-__all__ = ["MISSING_ID", "UNUSUAL_IDS", "Probe", "plan", "predictions"]
+__all__ = ["ASKED", "FORGED", "MISSING_ID", "UNUSUAL_IDS", "Probe", "id_variants", "plan", "predictions"]
 
 #: ids real clients send and naive servers trip over: spaces, non-ASCII, percent signs, dot segments, length.
 UNUSUAL_IDS = ("a b", "modèle-ünïcode", "100%", "../etc/passwd", "a:b@c", "x" * 300, "%2F", "\u0000")
 #: the id read as "missing" when the profile names none
 MISSING_ID = "contracts-no-such-model-0000"
 _CALLERS = ("anonymous", "invalid")
+#: made-up credentials one character away from a real one (a server comparing a prefix, or a token's start, takes
+#: them): how each is made from the token, and how a report says it
+FORGED = {
+    "longer": (lambda token: token + "0", "with a character added"),
+    "shorter": (lambda token: token[:-1], "with its last character cut"),
+}
+#: how often a request that the rules say is refused is sent in all (a refusal must not give way when asked again)
+ASKED = 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,8 @@ class Probe:
     ident: str
     sent: tuple[tuple[str, str], ...] = ()
     literal: bool = False
+    forged: str = ""  # the ``invalid`` caller's credential made from a real one (a key of FORGED); '' unrelated
+    again: int = 0  # the same request asked again (the n-th repetition)
 
     @property
     def mixed(self) -> bool:
@@ -55,6 +69,10 @@ class Probe:
     def variant(self, where: dict[str, Credential]) -> str:
         """How this request differs from the others of its scenario, in words."""
         parts = []
+        if self.forged:
+            parts.append(f"a real token {FORGED[self.forged][1]}")
+        if self.again:
+            parts.append(f"the same request sent again (time {self.again + 1})")
         if self.mixed:
             parts.append(" and ".join(f"`{c}`'s credential in {where[p].describe('…')}" for p, c in self.sent))
         elif len(self.sent) > 1:
@@ -101,6 +119,8 @@ def plan(key: str, profile: Profile) -> list[Probe]:
                     if winner != loser:
                         out.append(Probe(winner, model, ident, ((other, loser), (decider, winner))))
     first = places[:1]
+    out += _forged(profile, places, models)
+    out += [replace(p, again=n) for p in out if _refused(key, p) for n in range(1, ASKED)]
     asker = next((role for role in ("owner", *roles) if role in profile.tokens), None)
     if asker is not None:  # a request that names no model (no `id`, an empty path segment)
         out.append(Probe(asker, "none", "", tuple((p, asker) for p in first)))
@@ -108,12 +128,56 @@ def plan(key: str, profile: Profile) -> list[Probe]:
         out.append(Probe("anonymous", "unusual", ident))
         if "owner" in profile.tokens:
             out.append(Probe("owner", "unusual", ident, tuple((p, "owner") for p in first)))
+    if "owner" in profile.tokens:  # another id than the profile's, however alike: not that model
+        for model in ("own", "shared"):
+            for ident in id_variants(models.get(model, "")):
+                out.append(Probe("owner", "variant", ident, tuple((p, "owner") for p in first)))
     return out
 
 
+def _forged(profile: Profile, places: list[str], models: dict[str, str]) -> list[Probe]:
+    """The made-up credential one character away from a real token (the owner's, else the first role's), each
+    place alone, reading the first model the profile names."""
+    base = profile.token("owner") or next(iter(profile.tokens.values()), None)
+    model = next(iter(models))
+    out = []
+    for name, (make, _) in FORGED.items():
+        if base is None or len(base) < 2 or make(base) in profile.tokens.values():
+            continue
+        out += [Probe("invalid", model, models[model], ((p, "invalid"),), forged=name) for p in places]
+    return out
+
+
+def _refused(key: str, probe: Probe) -> bool:
+    """Whether the rules predict that a profile role's request for a model of its profile is refused."""
+    if probe.caller in _CALLERS or probe.model not in ("own", "shared") or probe.mixed or probe.literal:
+        return False
+    if len(probe.sent) != 1:
+        return False
+    for prediction in predictions(key, probe):
+        name = prediction.situation
+        if name is not None and all(status >= 400 for status in situation(key, name).statuses()):
+            return True
+    return False
+
+
+def id_variants(ident: str) -> tuple[str, ...]:
+    """Other ids as alike as can be: the id in the other case, and without its tag (``a:b`` -> ``a``) or provider
+    (``openai/gpt-4`` -> ``gpt-4``). A server that answers one with that model takes ids it does not have."""
+    out = []
+    if ident.swapcase() != ident:
+        out.append(ident.swapcase())
+    if ":" in ident.strip(":"):
+        out.append(ident.rsplit(":", 1)[0])
+    if "/" in ident.strip("/"):
+        out.append(ident.rsplit("/", 1)[-1])
+    return tuple(dict.fromkeys(v for v in out if v and v != ident))
+
+
 def predictions(key: str, probe: Probe) -> tuple[Prediction, ...]:
-    """The rules that predict ``probe``'s answer (none for unusual ids: only the checks every answer gets)."""
-    if probe.model == "unusual":
+    """The rules that predict ``probe``'s answer (none for unusual ids and variants of the profile's: only the
+    checks every answer gets)."""
+    if probe.model in ("unusual", "variant"):
         return ()
     selected = [r for r in rules(key) if r.expect is not None and r.selects(probe.caller, probe.model, probe.mixed)]
     answer = [r for r in selected if r.expect and (r.expect.situation or r.expect.status is not None)]

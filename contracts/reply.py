@@ -128,6 +128,7 @@ class Reply:
     predictions: tuple[Prediction, ...] = ()
     path_params: dict[str, str] = field(default_factory=dict)
     probe: Any = None  # the contracts.plan.Probe that sent it (the harness's own requests)
+    others: tuple[tuple[str, str], ...] = ()  # (role, token) of the profile's callers whose credential it did not send
     _parsed: tuple[Any, tuple[Duplicate, ...]] | None = field(default=None, repr=False)
 
     @property

@@ -34,7 +34,7 @@ REDACTED = "<redacted>"  # a cookie that is no known credential (browsers send e
 SECRET_NAME = re.compile(
     r"(?:^|[_\-. ]|(?<=[a-z0-9])(?=[A-Z]))"
     r"(?:api[_\-]?key|apikey|secret|secret[_\-]?key|client[_\-]?secret|(?:access|refresh|auth|bearer|api)?[_\-]?token"
-    r"|password|passwd|private[_\-]?key|access[_\-]?key|authorization|credentials?)$",
+    r"|password|passwd|private[_\-]?key|access[_\-]?key|subscription[_\-]?key|authorization|credentials?)$",
     re.IGNORECASE,
 )
 #: values with the shape of a well-known credential, whatever the field is called
@@ -46,6 +46,10 @@ KEY_SHAPES = re.compile(
     r"|\bAIza[0-9A-Za-z_\-]{35}"
     r"|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"
     r"|\b[Bb]earer\s+[A-Za-z0-9._~+/\-]{16,}"
+    r"|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"  # a PEM private key
+    # a URL carrying a password (user:password@) or a credential in its query, unless masked
+    r"|\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@\"']+:(?![*\u2022.]{3}|x{3})[^\s/@\"']{3,}@"
+    r"|[?&](?:api[_\-]?key|apikey|key|access[_\-]?token|token|secret|password|sig)=(?![*\u2022.]{3}|x{3})[^&\s\"'#]{8,}"
 )
 # A header or query parameter holds a credential by its name: the names above, or a last word `key`
 # (X-Blocks-Key, project_key, X-API-Key).

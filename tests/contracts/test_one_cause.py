@@ -100,10 +100,10 @@ def test_the_owner_refused_its_own_model_is_its_own_finding(tmp_path: Path, caps
     """Open WebUI 0.6.5 answers a caller it refuses with 200 and a `null` body; for the owner that is "the owner
     cannot read what it owns", said as such, apart from what the same answer does to the schema."""
     profile = json.loads(json.dumps(__import__("yaml").safe_load((DATA / "openwebui.yaml").read_text())))
-    owner = profile["tokens"]["owner"]
+    owner, own = profile["tokens"]["owner"], profile["models"]["own"]
 
     async def refuse_the_owner(request: Request, response: Response) -> Response:
-        if request.headers.get("authorization") == f"Bearer {owner}" and "test-model" in str(request.url):
+        if request.headers.get("authorization") == f"Bearer {owner}" and request.query_params.get("id") == own:
             return Response(b"null", media_type="application/json")
         return response
 

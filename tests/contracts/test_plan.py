@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.plan import UNUSUAL_IDS, Probe, plan, predictions
+from contracts.plan import ASKED, FORGED, UNUSUAL_IDS, Probe, id_variants, plan, predictions
 from contracts.profile import load_profile
 from vendor_specs import Profile
 
 
-@pytest.mark.parametrize(("api", "count"), [("openwebui", 41), ("respan", 37), ("selise", 75)])
+@pytest.mark.parametrize(("api", "count"), [("openwebui", 49), ("respan", 45), ("selise", 90)])
 def test_the_request_count_of_the_mock_profiles_is_as_documented(api: str, count: int) -> None:
     probes = plan(api, load_profile("mock", api=api))
     assert len(probes) == count
@@ -17,17 +17,38 @@ def test_the_request_count_of_the_mock_profiles_is_as_documented(api: str, count
 
 
 def test_the_count_is_bounded_for_any_profile() -> None:
-    """Every role, every model with an id that has two forms, two placements that decide: 173 at most."""
+    """Every role, every model with an id that has two forms, two placements that decide: 215 at most."""
     tokens = {role: f"t-{role}" for role in ("owner", "stranger", "reader", "admin")}
-    models = {"own": "a/b", "shared": "c:d", "missing": "e@f"}
+    models = {"own": "a/b:c", "shared": "c/d:e", "missing": "e@f"}
     probes = plan("selise", Profile("selise", None, tokens, models))
-    assert len(probes) == 3 * 2 * (1 + 5 * 3) + 3 * 5 * 4 + 1 + 2 * len(UNUSUAL_IDS) == 173
+    base = 3 * 2 * (1 + 5 * 3) + 3 * 5 * 4 + 1 + 2 * len(UNUSUAL_IDS)
+    forged = len(FORGED) * 2  # each place alone
+    again = [p for p in probes if p.again]
+    variants = [p for p in probes if p.model == "variant"]
+    assert (base, sum(1 for p in probes if p.forged), len(variants)) == (173, forged, 2 * 3)
+    assert len(again) <= (ASKED - 1) * 4 * 2 * 2  # every role refused both models in each place: 32
+    assert len(probes) == base + forged + len(again) + len(variants) <= 173 + 4 + 32 + 6 == 215
+
+
+def test_near_misses_repeats_and_variants() -> None:
+    """A credential one character off a real one is a made-up one; a refusal is asked for three times; another
+    spelling of an id is read by the owner."""
+    profile = load_profile("mock", api="respan")
+    probes = plan("respan", profile)
+    assert {p.forged for p in probes if p.caller == "invalid"} == {"", "longer", "shorter"}
+    assert all(p.model == "own" for p in probes if p.forged)
+    refused = [p for p in probes if p.caller == "stranger" and p.model == "own" and not p.literal]
+    assert sorted(p.again for p in refused) == [0, 1, 2]
+    variants = {p.ident for p in probes if p.model == "variant"}
+    assert variants == {"ACME/CUSTOM-GPT-4", "custom-gpt-4", "OPENAI/GPT-4", "gpt-4"}
+    assert all(p.caller == "owner" and predictions("respan", p) == () for p in probes if p.model == "variant")
+    assert id_variants("a") == ("A",) and id_variants("1") == () and id_variants("x:y") == ("X:Y", "x")
 
 
 def test_every_caller_model_and_placement_is_asked() -> None:
     probes = plan("selise", load_profile("mock", api="selise"))
     assert {p.caller for p in probes} == {"anonymous", "invalid", "owner", "stranger"}
-    assert {p.model for p in probes} == {"own", "shared", "missing", "unusual", "none"}
+    assert {p.model for p in probes} == {"own", "shared", "missing", "unusual", "none", "variant"}
     placed = {tuple(place for place, _ in p.sent) for p in probes}
     assert {("blocksKey",), ("project_key",), ("blocksKey", "project_key")} <= placed
     mixed = [p for p in probes if p.mixed]

@@ -91,6 +91,8 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         ),
     }
 
+    denials: dict[tuple[str, str], int] = {}
+
     async def get_model(request: Request) -> Response:
         if "html_200" in faults:
             return HTMLResponse("<!doctype html><html><body>Open WebUI</body></html>")
@@ -98,7 +100,11 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         ident = request.query_params.get("id")
         if "percent_2f_not_decoded" in faults and "%2f" in request.url.query.lower():
             ident = (ident or "").replace("/", "%2F")  # every escape decoded but `%2F`
+        if "id_case_insensitive" in faults and ident is not None:
+            ident = next((k for k in store if k.lower() == ident.lower()), ident)
         user = users.get(token or "")
+        if user is None and token and "token_prefix_match" in faults:  # compares the first 12 characters only
+            user = next((u for known, u in users.items() if known[:12] == token[:12]), None)
         if user is None:  # no credentials (token None), or unknown ones
             served = "auth_ignored" if token is None else "bad_token_accepted"
             reads = "anonymous_reads_models" if token is None else "bad_token_reads_models"
@@ -139,6 +145,9 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         if "public_grant_ignored_for_creators" in faults and any(m["user_id"] == user for m in store.values()):
             grants = [g for g in grants if g != "*"]
         read = write or any(g in (user, "*") for g in grants)
+        if not read and "denial_fails_open_third" in faults:  # a cache of refusals that gives way
+            denials[(user, ident)] = denials.get((user, ident), 0) + 1
+            read = denials[(user, ident)] >= 3
         if not read and "leak_other_model" not in faults:
             if "no_access_wording" in faults:
                 return JSONResponse({"detail": "You do not have access to this model"}, status_code=401)
@@ -149,6 +158,8 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         body["write_access"] = write or ("reader_write_access" in faults and user == "u-reader")
         if "api_key_in_params" in faults:
             body["params"]["api_key"] = "sk-proj-0123456789abcdefghij"  # the provider's key, stored with the model
+        if "subscription_key_in_params" in faults:
+            body["params"]["headers"] = {"Ocp-Apim-Subscription-Key": "3f2a9c4e7b1d4a6f8e0c2b5d9a7f1e3c"}
         if not write and "params_not_stripped" not in faults:
             body["params"] = {}
         if "wrong_id_returned" in faults:
@@ -279,6 +290,9 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         if owner is not None and owner != org and "leak_other_model" not in faults:
             if "owned_by_others_wording" in faults:
                 return JSONResponse({"detail": "You do not have permission to perform this action."}, status_code=403)
+            if "refusal_carries_model" in faults:
+                refusal = {**_example(api, 403, "owned_by_others"), "object": body}
+                return JSONResponse(refusal, status_code=403)
             return _error(api, 403, "owned_by_others", faults)
         if "missing_required_field" in faults:
             del body["display_name"]
@@ -292,6 +306,8 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             body["input_cost"] = -0.025
         if "flag_out_of_range" in faults:
             body["streaming_support"] = 2
+        if "url_with_password" in faults and body["provider"] is not None:
+            body["provider"]["base_url"] = "https://acme:S3cretPassw0rd2024@llm.acme.internal/v1"
         if "api_key_in_provider" in faults and body["provider"] is not None:
             body["provider"]["api_key"] = "sk-proj-0123456789abcdefghij"  # the organisation's provider key
         if "duplicate_key" in faults:
@@ -392,8 +408,15 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             denied = _example(api, 422, "documented")
             if "denied_wording" in faults:
                 denied["detail"][0]["msg"] = "model is not in this project"
+            if "refusal_names_the_project_key" in faults:  # the model's own project's key, to a stranger
+                denied["detail"][0]["ctx"] = {"project_key": found["ProjectKey"]}
             return JSONResponse(denied, status_code=422)
         out = copy.deepcopy(found)
+        if "project_key_from_header_when_mixed" in faults and header and query and header != query:
+            out["ProjectKey"] = header
+        if "pem_in_parameters" in faults:
+            account = {"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN\n"}
+            out["CustomParameters"] = {**(out["CustomParameters"] or {}), "service_account_json": json.dumps(account)}
         if "unmasked_api_key" in faults:
             out["ApiKey"] = secret
         if "wrong_id_returned" in faults:
