@@ -50,7 +50,7 @@ class Relation:
     """How the fields of one answer relate (dotted paths into the body). ``if``/``unless`` (field -> value)
     select the answers it applies to; then ``equal`` (two fields, when both are set), ``then`` (field -> value),
     ``present`` (set, not null), ``absent`` (null or missing), ``credential`` (a field holding the request's
-    credential)."""
+    credential), ``among`` (field -> the values the page lists for it, when set)."""
 
     when: Mapping[str, Any] = field(default_factory=dict)
     unless: Mapping[str, Any] = field(default_factory=dict)
@@ -59,6 +59,7 @@ class Relation:
     present: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
     credential: str | None = None
+    among: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _expect(raw: Any, where: str, situations: Mapping[str, Any]) -> Expect:
 def _relation(raw: Any, where: str) -> Relation:
     if not isinstance(raw, dict) or not raw:
         raise SpecError(f"{where}.relation must be a mapping")
-    unknown = set(raw) - {"if", "unless", "equal", "then", "present", "absent", "credential"}
+    unknown = set(raw) - {"if", "unless", "equal", "then", "present", "absent", "credential", "among"}
     if unknown:
         raise SpecError(f"{where}.relation has unknown key(s) {', '.join(sorted(unknown))}")
     equal = tuple(raw.get("equal") or ())
@@ -166,9 +167,12 @@ def _relation(raw: Any, where: str) -> Relation:
         tuple(raw.get("present") or ()),
         tuple(raw.get("absent") or ()),
         raw.get("credential"),
+        {name: tuple(values) for name, values in (raw.get("among") or {}).items()},
     )
-    if not (relation.equal or relation.then or relation.present or relation.absent or relation.credential):
-        raise SpecError(f"{where}.relation says nothing (equal, then, present, absent or credential)")
+    if not (
+        relation.equal or relation.then or relation.present or relation.absent or relation.credential or relation.among
+    ):
+        raise SpecError(f"{where}.relation says nothing (equal, then, present, absent, credential or among)")
     return relation
 
 

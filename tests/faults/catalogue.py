@@ -936,4 +936,13 @@ FAULTS: tuple[Fault, ...] = (
         "access_control",
         rule="model-project",
     ),
+    Fault(
+        "unlisted_model_type",
+        "selise",
+        "`ModelType` is 'audio', not one of the page's (chat, embedding, completion)",
+        "consistency",
+        message="not one of the values the page lists",
+        alone=True,
+        rule="listed-values",
+    ),
 )

@@ -414,6 +414,8 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         out = copy.deepcopy(found)
         if "project_key_from_header_when_mixed" in faults and header and query and header != query:
             out["ProjectKey"] = header
+        if "unlisted_model_type" in faults:
+            out["ModelType"] = "audio"
         if "pem_in_parameters" in faults:
             account = {"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN\n"}
             out["CustomParameters"] = {**(out["CustomParameters"] or {}), "service_account_json": json.dumps(account)}
