@@ -12,10 +12,11 @@ The count is bounded by the profile's vocabulary. Per model (own, shared, missin
 2 when it has a ``/``, ``:`` or ``@``): 1 request without credentials + (callers with a credential: the made-up one
 and each token role, at most 5) x (each placement alone, and all together when there are several); where a rule
 says which placement decides, 2 callers' credentials at once for each ordered pair of callers with a credential;
-one request naming no model (by the owner); 8 unusual ids sent without credentials and by the owner; 2 near-miss
+one request naming no model (by the owner); 8 unusual ids sent without credentials and by the owner; where the
+profile's ids have a ``/``, a missing id with one, both ways, without and with a made-up credential (4); 2 near-miss
 credentials in each placement; 2 repetitions of each refused request (at most 4 roles x 2 models x 2 placements);
-at most 3 other spellings of each of 2 ids. For the mock's profiles: 49 requests for Open WebUI, 45 for Respan, 90
-for SELISE; at most 173 + 4 + 32 + 6 = 215 for a two-placement vendor with every role
+at most 3 other spellings of each of 2 ids. For the mock's profiles: 53 requests for Open WebUI, 49 for Respan, 90
+for SELISE; at most 173 + 4 + 4 + 32 + 6 = 219 for a two-placement vendor with every role
 (``tests/contracts/test_plan.py``).
 """
 
@@ -119,6 +120,12 @@ def plan(key: str, profile: Profile) -> list[Probe]:
                     if winner != loser:
                         out.append(Probe(winner, model, ident, ((other, loser), (decider, winner))))
     first = places[:1]
+    slashed = f"contracts/{models['missing']}"
+    if any("/" in models.get(m, "") for m in ("own", "shared")) and "/" not in models["missing"]:
+        # ids have `/` here: a missing one with `/` is still looked up only after the credentials
+        for literal in (False, True):
+            out.append(Probe("anonymous", "missing", slashed, (), literal))
+            out.append(Probe("invalid", "missing", slashed, tuple((p, "invalid") for p in first), literal))
     out += _forged(profile, places, models)
     out += [replace(p, again=n) for p in out if _refused(key, p) for n in range(1, ASKED)]
     asker = next((role for role in ("owner", *roles) if role in profile.tokens), None)

@@ -68,7 +68,9 @@ def _broken(rule: Rule, reply: Reply, body: dict[str, Any]) -> list[Problem]:
         value = _get(body, name)
         if not _unset(value) and value not in values:
             listed = ", ".join(map(str, values))
-            add(name, f"`{name}` is {value!r}, not one of the values the page lists ({listed})", f"{name} in ({listed})")
+            add(
+                name, f"`{name}` is {value!r}, not one of the values the page lists ({listed})", f"{name} in ({listed})"
+            )
     for name in relation.absent:
         if not _unset(_get(body, name)):
             add(name, f"`{name}` is {_get(body, name)!r}{cond}; expected null", f"{name} null{cond}")

@@ -190,7 +190,9 @@ class Target:
         started = time.monotonic()
         self.requests += 1
         try:
-            # A pre-built URL keeps literal slashes and %2F exactly as written.
+            # A pre-built URL keeps literal slashes and %2F exactly as written. No cookie of an earlier answer
+            # goes along: a request "without credentials" must carry none (a server may set a session cookie).
+            self.client.cookies.clear()
             response = self.client.request(op.method, httpx.URL(url), headers=headers)
         except httpx.HTTPError as exc:  # an https:// tunnel that failed, or its TLS: the guard knows why
             ex.cut = "unreachable"

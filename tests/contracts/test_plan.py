@@ -9,7 +9,7 @@ from contracts.profile import load_profile
 from vendor_specs import Profile
 
 
-@pytest.mark.parametrize(("api", "count"), [("openwebui", 49), ("respan", 45), ("selise", 90)])
+@pytest.mark.parametrize(("api", "count"), [("openwebui", 53), ("respan", 49), ("selise", 90)])
 def test_the_request_count_of_the_mock_profiles_is_as_documented(api: str, count: int) -> None:
     probes = plan(api, load_profile("mock", api=api))
     assert len(probes) == count
@@ -17,7 +17,7 @@ def test_the_request_count_of_the_mock_profiles_is_as_documented(api: str, count
 
 
 def test_the_count_is_bounded_for_any_profile() -> None:
-    """Every role, every model with an id that has two forms, two placements that decide: 215 at most."""
+    """Every role, every model with an id that has two forms, two placements that decide: 219 at most."""
     tokens = {role: f"t-{role}" for role in ("owner", "stranger", "reader", "admin")}
     models = {"own": "a/b:c", "shared": "c/d:e", "missing": "e@f"}
     probes = plan("selise", Profile("selise", None, tokens, models))
@@ -27,7 +27,9 @@ def test_the_count_is_bounded_for_any_profile() -> None:
     variants = [p for p in probes if p.model == "variant"]
     assert (base, sum(1 for p in probes if p.forged), len(variants)) == (173, forged, 2 * 3)
     assert len(again) <= (ASKED - 1) * 4 * 2 * 2  # every role refused both models in each place: 32
-    assert len(probes) == base + forged + len(again) + len(variants) <= 173 + 4 + 32 + 6 == 215
+    slashed = [p for p in probes if p.ident == "contracts/e@f"]
+    assert len(slashed) == 4 and {p.caller for p in slashed} == {"anonymous", "invalid"}
+    assert len(probes) == base + len(slashed) + forged + len(again) + len(variants) <= 173 + 4 + 4 + 32 + 6 == 219
 
 
 def test_near_misses_repeats_and_variants() -> None:

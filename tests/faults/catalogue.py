@@ -945,4 +945,12 @@ FAULTS: tuple[Fault, ...] = (
         alone=True,
         rule="listed-values",
     ),
+    Fault(
+        "slashed_missing_looked_up_first",
+        "respan",
+        "a missing name with `/` is looked up before the key is checked (404 without or with a wrong key)",
+        "auth",
+        alone=True,
+        rule="credentials-before-lookup",
+    ),
 )
