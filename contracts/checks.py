@@ -214,11 +214,7 @@ def consistency(reply: Reply) -> list[Problem]:
             parsed = _parse_iso(value)
             if parsed is None:
                 message = f"`{name}` = {value!r} is not an ISO 8601 date-time"
-                problems.append(
-                    Problem(
-                        message, where + ("properties", name), "format: date-time", (name,), value, keyword="format"
-                    )
-                )
+                problems.append(Problem(message, where + ("properties", name), "format: date-time", (name,), value))
             else:
                 values[name] = parsed.timestamp()
         elif prop.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):

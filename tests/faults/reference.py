@@ -136,6 +136,8 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
                 return Response(b"Model not found", status_code=404, media_type="application/json")
             if "not_found_wording" in faults:
                 return JSONResponse({"detail": "No such model"}, status_code=404)
+            if "error_body_extra_field" in faults:
+                return JSONResponse({"detail": "Model not found", "status_code": 404}, status_code=404)
             return _error(api, 404, "model_not_found", faults)
         admin = user == "u-admin" and "admin_not_special" not in faults
         write = admin or (found["user_id"] == user and "owner_refused_own_model" not in faults)
@@ -410,12 +412,17 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             denied = _example(api, 422, "documented")
             if "denied_wording" in faults:
                 denied["detail"][0]["msg"] = "model is not in this project"
+            if "validation_error_extra_field" in faults:
+                denied["trace_id"] = "4bf92f3577b34da6"
             if "refusal_names_the_project_key" in faults:  # the model's own project's key, to a stranger
                 denied["detail"][0]["ctx"] = {"project_key": found["ProjectKey"]}
             return JSONResponse(denied, status_code=422)
         out = copy.deepcopy(found)
         if "project_key_from_header_when_mixed" in faults and header and query and header != query:
             out["ProjectKey"] = header
+        if "zoneless_dates" in faults:  # ISO 8601 without a zone (a .NET or naive Python datetime)
+            out["CreatedDate"] = out["CreatedDate"].rstrip("Z")
+            out["LastUpdatedDate"] = out["LastUpdatedDate"].rstrip("Z")
         if "unlisted_model_type" in faults:
             out["ModelType"] = "audio"
         if "pem_in_parameters" in faults:
