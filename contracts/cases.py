@@ -33,7 +33,16 @@ from vendor_specs import (
     situation,
 )
 
-__all__ = ["Case", "CaseContext", "judge", "probe_id", "run_cases"]
+__all__ = ["Case", "CaseContext", "judge", "probe_id", "run_cases", "without_id"]
+
+ANOTHER_SPELLING = "the page does not say that ids differing only so are different models"
+NO_ID = "the page documents no answer to a request without the id"
+
+
+def without_id(finding: Finding) -> Finding:
+    """A finding on a request naming no model: an undocumented refusal (a 4xx) is the page's silence, a warning."""
+    refused = finding.check == "status_code_conformance" and 400 <= (finding.status or 0) < 500
+    return finding.as_warning(NO_ID) if refused else finding
 
 
 @dataclass
@@ -268,14 +277,6 @@ def _a_model(ctx: CaseContext, item: _Sent) -> bool:
     return 200 <= status < 300 and isinstance(body, dict) and any(f in body for f in ctx.id_fields)
 
 
-def _inferred(finding: Finding) -> Finding:
-    """``finding`` as a warning: seen on a request the page says nothing of (another spelling of a known id)."""
-    if finding.severity != "failure":
-        return finding
-    why = "a warning: the page does not say that ids differing only so are different models"
-    return replace(finding, severity="warning", message=f"{finding.message} ({why})")
-
-
 def _form_rule(ctx: CaseContext) -> str:
     """The rule that says how ids may be written (the id parameter's description: ids with ``/``)."""
     index = next(i for i, p in enumerate(ctx.op.parameters) if p["name"] == ctx.id_param)
@@ -384,7 +385,9 @@ def run_cases(
         seen = ctx.observed(item.exchange)
         found = [replace(seen.problem(check, p), evidence=item.reply) for check, p in item.problems]
         if item.probe.model == "variant":  # that another spelling is another id is the harness's inference
-            found = [_inferred(f) for f in found]
+            found = [f.as_warning(ANOTHER_SPELLING) for f in found]
+        if item.probe.model == "none":
+            found = [without_id(f) for f in found]
         findings += found
     cut = ctx.target.guard.is_broken(ctx.label)
     skipped = "--max-time ran out before it" if ctx.out_of_time() else None

@@ -168,6 +168,13 @@ class Finding:
         """A short stable name of :attr:`cause` (anchors in the HTML report, diagnoses' lists)."""
         return hashlib.sha1(repr(self.cause).encode()).hexdigest()[:10]
 
+    def as_warning(self, why: str) -> Finding:
+        """This finding as a warning, saying ``why`` (seen on a request the page says nothing of): a failure only
+        where the page states what was broken."""
+        if self.severity != "failure":
+            return self
+        return replace(self, severity="warning", message=f"{self.message} (a warning: {why})")
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(replace(self, evidence=None, consequences=()))
         for hidden in ("exchange", "answer", "evidence"):

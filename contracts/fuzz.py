@@ -28,6 +28,7 @@ import schemathesis
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName
 
+from contracts.cases import without_id
 from contracts.checks import CHECKS
 from contracts.errors import TargetError
 from contracts.failures import failure_finding
@@ -106,6 +107,20 @@ def _requested_id(api: str, case: Any) -> str | None:
         return unquote(path_value)  # Schemathesis stores path values already percent-encoded (`/` as %2F)
     value = (case.query or {}).get(name)
     return value if isinstance(value, str) else None
+
+
+def _names_no_model(api: str, case: Any) -> bool:
+    """Whether a case leaves out the id (a query parameter not sent; a path always has a segment for it)."""
+    name = model_facts(api).id_parameter
+    in_query = any(p["name"] == name and p["in"] == "query" for p in _operation(api, case).parameters)
+    return in_query and name not in (case.query or {})
+
+
+def _not_implemented(case: Any, response: Any) -> bool:
+    """A 501 to a method the spec does not document for the path (Schemathesis sends QUERY, TRACE...): RFC 9110
+    says a server SHOULD answer so a method it does not implement; not a server error of the API."""
+    status = getattr(response, "status_code", None)
+    return status == 501 and str(case.method).upper() != str(case.operation.method).upper()
 
 
 def sendable_over_http(ctx: Any, case: Any) -> bool:
@@ -310,6 +325,11 @@ def fuzz(
                 found += [
                     replace(failure_finding(seen, check, failure), evidence=evidence) for check, failure in failures
                 ]
+            node = recorder.cases.get(case_id)
+            if node is not None and _names_no_model(api, node.value):
+                found = [without_id(f) for f in found]
+            if node is not None and _not_implemented(node.value, interaction.response):
+                found = [f for f in found if f.check != "not_a_server_error"]
             result.tally.add(replace(f, sources=(phase,)) for f in found)
 
     current = ["examples"]

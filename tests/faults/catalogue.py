@@ -881,7 +881,7 @@ FAULTS: tuple[Fault, ...] = (
         "ids are looked up ignoring case: `ACME/...` answers 200 with the model `acme/...` (a warning: the page does "
         "not say ids are case-sensitive)",
         "identity",
-        message="the page does not say that ids differing only so are different models",
+        message="a warning: the page does not say that ids differing only so are different models",
         alone=True,
         rule="id-echoed",
         code=0,
@@ -978,5 +978,16 @@ FAULTS: tuple[Fault, ...] = (
         "response_schema_conformance",
         alone=True,
         rule="rfc3339-dates",
+    ),
+    Fault(
+        "missing_id_400",
+        "openwebui",
+        "a request without `id` is refused with 400, a status the page does not list (a warning: the page documents "
+        "no answer to a request without the id)",
+        "status_code_conformance",
+        message="the page documents no answer to a request without the id",
+        rule="documented-answers",
+        code=0,
+        generated=True,
     ),
 )

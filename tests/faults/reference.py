@@ -117,6 +117,8 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         if ident is None:
             if "missing_id_accepted" in faults:
                 return JSONResponse(store[models["shared"]])
+            if "missing_id_400" in faults:
+                return JSONResponse({"detail": "id is required"}, status_code=400)
             if "missing_id_not_json" in faults:
                 return Response(b"Field required: id", status_code=422, media_type="application/json")
             body = _example(api, 422, "missing_id")
