@@ -7,10 +7,12 @@ from datetime import datetime
 import pytest
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
+from contracts.relations import related
+from contracts.reply import Reply
 from mock_server.errors import spec_example
 from mock_server.prefer import parse_prefer
 from tests.mock_server.conftest import bearer, identities
-from vendor_specs import documented_statuses, examples_for, mask, response_schema
+from vendor_specs import documented_statuses, examples_for, mask, model_operation, response_schema
 
 MASK = mask("selise", "ApiKey")
 
@@ -156,7 +158,8 @@ def _instant(value):
 
 @pytest.mark.parametrize("api", sorted(DYNAMIC))
 def test_dynamic_bodies_are_plausible_for_the_request(make_client, api):
-    """The harness' own rules: the requested id, updated >= created, Unix seconds of recent years."""
+    """The harness' own rules: the requested id, updated >= created, Unix seconds of recent years, and the relations
+    the page's rules state between fields (`user.id` = `user_id`, values among those listed, ...)."""
     url, headers, ids, (created, updated) = DYNAMIC[api]
     client = make_client(api)
     validator = OAS30Validator(response_schema(api, 200), format_checker=oas30_format_checker)
@@ -168,6 +171,8 @@ def test_dynamic_bodies_are_plausible_for_the_request(make_client, api):
         body = r.json()
         assert r.status_code == 200 and not [e.message for e in validator.iter_errors(body)]
         assert {name: body.get(name) for name in ids} == ids
+        reply = Reply(api, model_operation(api), 200, "application/json", r.content)  # the page's field relations
+        assert [p.message for c in ("consistency", "access_control") for p in related(reply, c)] == []
         for name in (created, updated):
             if isinstance(body.get(name), int):
                 assert 1_000_000_000 <= body[name] < 1e11, (name, body[name])
