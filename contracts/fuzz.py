@@ -19,6 +19,7 @@ layer (uvicorn, any proxy) answers 400/501 before the API sees it. The ``filter_
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -69,6 +70,7 @@ class FuzzResult:
     tally: Tally = field(default_factory=Tally)
     outcomes: list[CheckOutcome] = field(default_factory=list)
     requests: int = 0
+    notes: list[str] = field(default_factory=list)  # what Schemathesis could not do, where that is not fatal
 
     @property
     def findings(self) -> list[Finding]:
@@ -114,6 +116,22 @@ def _names_no_model(api: str, case: Any) -> bool:
     name = model_facts(api).id_parameter
     in_query = any(p["name"] == name and p["in"] == "query" for p in _operation(api, case).parameters)
     return in_query and name not in (case.query or {})
+
+
+def _empty_segment(api: str, case: Any) -> bool:
+    """Whether a case's id is an empty path segment (`/models/`): another path than the operation's."""
+    value = (case.path_parameters or {}).get(model_facts(api).id_parameter)
+    return isinstance(value, str) and value == ""
+
+
+def _a_model(api: str, response: Any) -> bool:
+    """Whether a recorded answer is a model: a 2xx JSON object naming one of the operation's id fields."""
+    status = getattr(response, "status_code", 0) or 0
+    try:
+        body = json.loads(getattr(response, "content", b"") or b"null") if 200 <= status < 300 else None
+    except (ValueError, TypeError):
+        return False
+    return isinstance(body, dict) and any(name in body for name in model_facts(api).id_fields)
 
 
 def _not_implemented(case: Any, response: Any) -> bool:
@@ -328,6 +346,8 @@ def fuzz(
             node = recorder.cases.get(case_id)
             if node is not None and _names_no_model(api, node.value):
                 found = [without_id(f) for f in found]
+            if node is not None and _empty_segment(api, node.value) and not _a_model(api, interaction.response):
+                found = [f for f in found if f.check == "not_a_server_error"]  # another path: see cases.run_cases
             if node is not None and _not_implemented(node.value, interaction.response):
                 found = [f for f in found if f.check != "not_a_server_error"]
             result.tally.add(replace(f, sources=(phase,)) for f in found)
@@ -369,6 +389,10 @@ def fuzz(
             if guard.is_broken(event.label) is not None or (deadline is not None and time.monotonic() >= deadline):
                 continue  # its cases were not sent (the hook refused them all): the guard's record says why
             text = str(event.info)
+            if "ContentDecodingError" in text:  # the answer is the server's fault, not the run's: the harness's
+                # own requests read the same answers and report them (not_a_server_error)
+                result.notes.append(f"Schemathesis could not decode some answers of {event.label}: {event.info.title}")
+                continue
             raise TargetError(
                 f"Schemathesis could not test {event.label}: {event.info.title}: {text.splitlines()[0] if text else ''}"
             )

@@ -64,6 +64,11 @@ def _broken(rule: Rule, reply: Reply, body: dict[str, Any]) -> list[Problem]:
     for name in relation.present:
         if _unset(_get(body, name)):
             add(name, f"`{name}` is not set{cond}", f"{name} set{cond}")
+    for flag, (grants, permission, value) in relation.granted.items():
+        given = _get(body, grants)
+        if _get(body, flag) is True and isinstance(given, list):
+            if not any(isinstance(g, dict) and g.get(permission) == value for g in given):
+                add(flag, f"`{flag}` is true, but no grant in `{grants}` gives {value!r} {permission}", f"{flag} false")
     for name, values in relation.among.items():
         value = _get(body, name)
         if not _unset(value) and value not in values:
@@ -91,9 +96,11 @@ def related(reply: Reply, check: str) -> list[Problem]:
     body = reply.json
     if not 200 <= reply.status < 300 or not isinstance(body, dict):
         return []
+    mixed = bool(getattr(reply.probe, "mixed", False))
     return [
         problem
         for rule in rules(reply.key)
         if rule.relation is not None and rule.check == check
+        if not rule.when or (reply.caller is not None and rule.selects(reply.caller, reply.model, mixed))
         for problem in _broken(rule, reply, body)
     ]

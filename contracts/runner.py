@@ -442,6 +442,7 @@ def run(config: RunConfig) -> RunResult:
             )
             result.outcomes += fuzzed.outcomes
             result.requests += fuzzed.requests
+            result.notes += fuzzed.notes
         elif not config.property_based:
             result.outcomes.append(CheckOutcome("schemathesis", "*", skipped="property-based testing disabled"))
         if ctx.out_of_time():

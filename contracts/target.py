@@ -194,6 +194,8 @@ class Target:
             # goes along: a request "without credentials" must carry none (a server may set a session cookie).
             self.client.cookies.clear()
             response = self.client.request(op.method, httpx.URL(url), headers=headers)
+        except httpx.DecodingError as exc:  # an answer came, but its body is not what its Content-Encoding says
+            ex.error = f"the answer's body cannot be decoded as its Content-Encoding says ({exc})"
         except httpx.HTTPError as exc:  # an https:// tunnel that failed, or its TLS: the guard knows why
             ex.cut = "unreachable"
             ex.cause, ex.error = self._failure(url, exc)

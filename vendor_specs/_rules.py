@@ -50,7 +50,9 @@ class Relation:
     """How the fields of one answer relate (dotted paths into the body). ``if``/``unless`` (field -> value)
     select the answers it applies to; then ``equal`` (two fields, when both are set), ``then`` (field -> value),
     ``present`` (set, not null), ``absent`` (null or missing), ``credential`` (a field holding the request's
-    credential), ``among`` (field -> the values the page lists for it, when set)."""
+    credential), ``among`` (field -> the values the page lists for it, when set), ``granted`` (a flag -> (the
+    list of grants, their permission field, the permission that sets it): a flag true only if a grant gives it).
+    With the rule's ``when``, a relation holds for the answers to those callers and models only."""
 
     when: Mapping[str, Any] = field(default_factory=dict)
     unless: Mapping[str, Any] = field(default_factory=dict)
@@ -60,6 +62,7 @@ class Relation:
     absent: tuple[str, ...] = ()
     credential: str | None = None
     among: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    granted: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ def _expect(raw: Any, where: str, situations: Mapping[str, Any]) -> Expect:
 def _relation(raw: Any, where: str) -> Relation:
     if not isinstance(raw, dict) or not raw:
         raise SpecError(f"{where}.relation must be a mapping")
-    unknown = set(raw) - {"if", "unless", "equal", "then", "present", "absent", "credential", "among"}
+    unknown = set(raw) - {"if", "unless", "equal", "then", "present", "absent", "credential", "among", "granted"}
     if unknown:
         raise SpecError(f"{where}.relation has unknown key(s) {', '.join(sorted(unknown))}")
     equal = tuple(raw.get("equal") or ())
@@ -168,12 +171,18 @@ def _relation(raw: Any, where: str) -> Relation:
         tuple(raw.get("absent") or ()),
         raw.get("credential"),
         {name: tuple(values) for name, values in (raw.get("among") or {}).items()},
+        {name: _granted(spec, where) for name, spec in (raw.get("granted") or {}).items()},
     )
-    if not (
-        relation.equal or relation.then or relation.present or relation.absent or relation.credential or relation.among
-    ):
-        raise SpecError(f"{where}.relation says nothing (equal, then, present, absent, credential or among)")
+    said = (relation.equal, relation.then, relation.present, relation.absent, relation.credential, relation.among)
+    if not any(said) and not relation.granted:
+        raise SpecError(f"{where}.relation says nothing (equal, then, present, absent, credential, among or granted)")
     return relation
+
+
+def _granted(raw: Any, where: str) -> tuple[str, str, str]:
+    if not (isinstance(raw, list) and len(raw) == 3 and all(isinstance(x, str) for x in raw)):
+        raise SpecError(f"{where}.relation.granted maps a flag to [grants field, permission field, permission]")
+    return (raw[0], raw[1], raw[2])
 
 
 def _rule(api: str, spec: dict[str, Any], i: int, raw: Any, situations: Mapping[str, Any]) -> Rule:
@@ -205,8 +214,10 @@ def _rule(api: str, spec: dict[str, Any], i: int, raw: Any, situations: Mapping[
         if bad:
             raise SpecError(f"{where}: when.{dim} {', '.join(bad)}: known are {', '.join(_WHEN[dim])}")
     expect = _expect(raw["expect"], where, situations) if "expect" in raw else None
-    if (expect is None) != (not when):
+    if (expect is None) != (not when) and "relation" not in raw:
         raise SpecError(f"{where}: `when` and `expect` go together (the requests, and what they get)")
+    if expect is not None and not when:
+        raise SpecError(f"{where}: `expect` needs `when` (the requests that get it)")
     relation = _relation(raw["relation"], where) if "relation" in raw else None
     return Rule(
         api,

@@ -286,6 +286,9 @@ def _translate(
     if isinstance(cause, MediaTypeNotFound):
         return [media_type_violation(op, status, cause.mimetype, cause.availableMimetypes)]
     body_at = response_pointer(op, status, content_type or "application/json") if status is not None else ""
+    # a body that is missing or is not JSON breaks the documented content itself, not a rule about its schema or
+    # about how its JSON is written (duplicate keys)
+    content_at = body_at.split("/content/", 1)[0] + "/content" if "/content/" in body_at else body_at
     if isinstance(exc, MissingData):
         return [
             Violation(
@@ -294,11 +297,11 @@ def _translate(
                 "body required",
                 "is empty, but the spec documents a JSON body",
                 MISSING,
-                pointer=body_at,
+                pointer=content_at,
             )
         ]
     if isinstance(cause, MediaTypeDeserializeError):
-        return [Violation("response", "body", "valid JSON", f"is not valid {cause.mimetype}", None, pointer=body_at)]
+        return [Violation("response", "body", "valid JSON", f"is not valid {cause.mimetype}", None, pointer=content_at)]
     if isinstance(exc, SecurityValidationError):
         ways = [c.describe() for c in credentials(op.api, op.definition)]
         message = f"has no credentials of a documented scheme; send {' or '.join(ways) or 'the documented credentials'}"

@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from contracts.cli import main
 from tests.contracts.fixtures import closed_port
-from tests.faults.reference import make_app
+from tests.faults.reference import DATA, make_app
 from tests.faults.serve import serve
 from tests.mock_server.scripted import scripted_server
 
@@ -156,3 +157,23 @@ def test_wait_gives_up_on_nothing_listening_with_the_plain_reason(capsys: pytest
     assert main(check(f"http://127.0.0.1:{port}", "--wait", "1")) == 2
     line = the_line(capsys.readouterr().err)
     assert f"did not answer within --wait 1 s (cannot reach http://127.0.0.1:{port}: nothing accepts" in line
+
+
+def test_a_body_that_is_not_its_content_encoding_is_the_servers_fault(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every answer says `Content-Encoding: gzip` and is not: the server answered, so it is a finding (exit 1),
+    never "cannot reach"."""
+    inner = make_app("respan")
+
+    async def lying(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        async def sending(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message["headers"], (b"content-encoding", b"gzip")]}
+            await send(message)
+
+        await inner(scope, receive, sending)
+
+    with serve(lying) as url:
+        code = main(["check", "--api", "respan", "--base-url", url, "--profile", str(DATA / "respan.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 1 and "cannot reach" not in out + err, out + err
+    assert "cannot be decoded as its Content-Encoding says" in out

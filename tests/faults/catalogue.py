@@ -237,7 +237,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "reader_write_access",
         "openwebui",
-        "a read-only caller gets `write_access: true`",
+        "a read-only caller gets `write_access: true` on the model it has a read grant for",
         "access_control",
         message="`reader` reading models.own 'acme/test-model:v1': `write_access` is True, expected False",
         alone=True,
@@ -989,5 +989,22 @@ FAULTS: tuple[Fault, ...] = (
         rule="documented-answers",
         code=0,
         generated=True,
+    ),
+    Fault(
+        "shared_writable_by_readers",
+        "openwebui",
+        "the reader and the stranger get `write_access: true` on the shared model, whose only grant is a public read",
+        "access_control",
+        message="no grant in `access_grants` gives 'write' permission",
+        alone=True,
+        rule="grant-write-access",
+    ),
+    Fault(
+        "body_cut_short",
+        "respan",
+        "the custom model's 200 body ends after 200 bytes (not JSON any more)",
+        "response_schema_conformance",
+        message="200 body is not valid application/json",
+        rule="model-fields",
     ),
 )

@@ -159,7 +159,11 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
         if "write_access_always_false" in faults:
             write = False
         body = copy.deepcopy(found)
-        body["write_access"] = write or ("reader_write_access" in faults and user == "u-reader")
+        body["write_access"] = write or (
+            "reader_write_access" in faults and user == "u-reader" and ident == models["own"]
+        )
+        if "shared_writable_by_readers" in faults and ident == models["shared"] and user in ("u-reader", "u-stranger"):
+            body["write_access"] = True  # the grants say read
         if "api_key_in_params" in faults:
             body["params"]["api_key"] = "sk-proj-0123456789abcdefghij"  # the provider's key, stored with the model
         if "subscription_key_in_params" in faults:
@@ -318,6 +322,8 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             body["provider"]["api_key"] = "sk-proj-0123456789abcdefghij"  # the organisation's provider key
         if "duplicate_key" in faults:
             return _with_duplicate(body, "display_name")
+        if "body_cut_short" in faults and owner is not None:  # the custom model's body ends mid-way
+            return Response(json.dumps(body).encode()[:200], media_type="application/json")
         return JSONResponse(body)
 
     return Starlette(routes=[Route(prefix + "/api/models/{name:path}/", get_model)])
