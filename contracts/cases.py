@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from contracts.checks import CHECKS
+from contracts.expect import describe
 from contracts.findings import CheckOutcome, Finding
 from contracts.observed import Observed
 from contracts.plan import FORGED, Probe, plan, predictions
@@ -266,6 +267,35 @@ def _attribute(ctx: CaseContext, group: list[_Sent], where: dict[str, Credential
             ]
 
 
+def _same_model(ctx: CaseContext, sent: list[_Sent]) -> None:
+    """Every 200 for one of the profile's models, whoever asked, however the id was written, and when, shows the
+    same values but in the fields the spec says depend on the caller (``x-model.per-caller``): one problem per
+    field that differs, on the first answer that differs from the first one read."""
+    rule = rule_at(ctx.api, json_pointer("paths", ctx.op.path, ctx.op.method.lower(), "x-model"))
+    if rule is None or rule.id != "same-model-for-all":
+        return
+    skip = set(model_facts(ctx.api).per_caller)
+    reads: dict[str, list[_Sent]] = {}
+    for s in sent:
+        if s.probe.model in ("own", "shared") and s.exchange.status == 200 and isinstance(s.reply.json, dict):
+            reads.setdefault(s.probe.ident, []).append(s)
+    for group in reads.values():
+        first, seen = group[0], set[str]()
+        for s in group[1:]:
+            for name in sorted((set(first.reply.json) | set(s.reply.json)) - skip - seen):
+                was, now = first.reply.json.get(name), s.reply.json.get(name)
+                if was != now:
+                    seen.add(name)
+                    message = (
+                        f"`{name}` is {now!r} here but was {was!r} for {describe(first.reply)}: a model's fields do "
+                        "not depend on who reads it or when"
+                    )
+                    problem = Problem(
+                        message, ("responses", 200), "the same model for every read", (name,), now, rule_id=rule.id
+                    )
+                    s.problems.append(("consistency", problem))
+
+
 def _id_in_path(ctx: CaseContext) -> bool:
     return any(p["name"] == ctx.id_param and p["in"] == "path" for p in ctx.op.parameters)
 
@@ -372,6 +402,7 @@ def run_cases(
                     ctx.seen_answers.setdefault(p.situation, set()).add(ex.status)
         sent.append(_Sent(probe, ex, reply, judge(reply)))
     _unrouted(ctx, sent)
+    _same_model(ctx, sent)
     groups: dict[tuple[str, str, str], list[_Sent]] = {}
     for item in sent:
         groups.setdefault(item.probe.scenario, []).append(item)

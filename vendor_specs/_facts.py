@@ -61,6 +61,7 @@ class ModelFacts:
     id_parameter: str
     id_fields: tuple[str, ...]
     timestamps: tuple[str, str] | None
+    per_caller: tuple[str, ...] = ()  # the fields whose value depends on who reads the model
 
     @property
     def key(self) -> str:
@@ -91,7 +92,7 @@ def model_facts(api: str) -> ModelFacts:
     if param not in {p["name"] for p in op.parameters} or not fields:
         raise SpecError(f"spec {api}: `x-model.id-parameter` {param!r} is not a parameter of {op.operation_id}")
     pair = (str(stamps[0]), str(stamps[1])) if isinstance(stamps, list) and len(stamps) == 2 else None
-    return ModelFacts(param, fields, pair)
+    return ModelFacts(param, fields, pair, tuple(str(f) for f in raw.get("per-caller") or ()))
 
 
 @dataclass(frozen=True)

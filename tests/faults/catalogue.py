@@ -1007,4 +1007,32 @@ FAULTS: tuple[Fault, ...] = (
         message="200 body is not valid application/json",
         rule="model-fields",
     ),
+    # one model, one set of values, whoever reads it and when (the spec's inference, a warning)
+    Fault(
+        "user_id_is_the_caller",
+        "openwebui",
+        "`user_id` and `user.id` name the caller, not the model's creator (the owner and the admin see different ones)",
+        "consistency",
+        message="a model's fields do not depend on who reads it or when",
+        alone=True,
+        rule="same-model-for-all",
+    ),
+    Fault(
+        "provider_is_the_callers",
+        "respan",
+        "a global model's `provider` names the caller's organisation",
+        "consistency",
+        message="a model's fields do not depend on who reads it or when",
+        alone=True,
+        rule="same-model-for-all",
+    ),
+    Fault(
+        "touch_on_read",
+        "selise",
+        "every read sets `LastUpdatedDate` anew",
+        "consistency",
+        message="a model's fields do not depend on who reads it or when",
+        alone=True,
+        rule="same-model-for-all",
+    ),
 )

@@ -172,6 +172,9 @@ def openwebui_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Sta
             body["params"] = {}
         if "wrong_id_returned" in faults:
             body["id"] = ident.rsplit("/", 1)[-1]
+        if "user_id_is_the_caller" in faults:  # the reader's id where the creator's should be
+            body["user_id"] = user
+            body["user"]["id"] = user
         if "creator_mismatch" in faults:
             body["user"]["id"] = "u-someone-else"
         if "wrong_field_type" in faults:
@@ -318,6 +321,8 @@ def respan_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
             body["streaming_support"] = 2
         if "url_with_password" in faults and body["provider"] is not None:
             body["provider"]["base_url"] = "https://acme:S3cretPassw0rd2024@llm.acme.internal/v1"
+        if "provider_is_the_callers" in faults and owner is None:  # a global model names the caller's organisation
+            body["provider"] = {"id": "p", "provider_id": "p", "provider_name": "P", "organization_id": org}
         if "api_key_in_provider" in faults and body["provider"] is not None:
             body["provider"]["api_key"] = "sk-proj-0123456789abcdefghij"  # the organisation's provider key
         if "duplicate_key" in faults:
@@ -352,6 +357,7 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
     )
     store = {models["own"]: own, models["shared"]: azure}
     known = (tokens["owner"], tokens["stranger"])
+    reads = [0]
     secret = "sk-live-0123456789abcdef"
 
     def bad_request(status: int = 400) -> Response:
@@ -428,6 +434,9 @@ def selise_app(faults: frozenset[str] = frozenset(), prefix: str = "") -> Starle
         out = copy.deepcopy(found)
         if "project_key_from_header_when_mixed" in faults and header and query and header != query:
             out["ProjectKey"] = header
+        if "touch_on_read" in faults:  # every read is an update
+            reads[0] += 1
+            out["LastUpdatedDate"] = f"2026-01-01T00:00:{reads[0] % 60:02d}Z"
         if "zoneless_dates" in faults:  # ISO 8601 without a zone (a .NET or naive Python datetime)
             out["CreatedDate"] = out["CreatedDate"].rstrip("Z")
             out["LastUpdatedDate"] = out["LastUpdatedDate"].rstrip("Z")
