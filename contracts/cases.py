@@ -409,6 +409,8 @@ def run_cases(
     for group in groups.values():
         _attribute(ctx, group, where)
     for item in sent:
+        if item.probe.again and item.exchange.status == 429:
+            item.problems = []  # refused again, by a limit on failed attempts: the refusal held
         if item.probe.model == "none" and _id_in_path(ctx) and not _a_model(ctx, item):
             # `/models/` with an empty segment is another path: the list of the same API, the framework's own 404
             # page, a merged `//`. Only the model itself answered there breaks the rule that the id is required.

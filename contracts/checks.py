@@ -7,6 +7,7 @@ the rules themselves are read from the spec (``x-rules``); a check only knows ho
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from contracts.expect import predicted
@@ -131,7 +132,9 @@ def secrets(reply: Reply) -> list[Problem]:
     """No credential is returned unmasked: not the fields marked `x-secret`, nor any value that looks like a
     key, wherever it sits in the body (also behind a later value of the same key)."""
     out = []
-    rule_id = reply.rule_of("secrets")
+    judged = [r for r in rules(reply.key) if "secrets" in r.checks]
+    rule_id = judged[0].id if judged else ""  # the vendor's rule on secrets (a second one: other callers' tokens)
+    others = next((r.id for r in judged[1:] if r.basis == "infers"), rule_id)
     where = ("responses", reply.status)
     declared = secret_fields(reply.key)
 
@@ -145,7 +148,7 @@ def secrets(reply: Reply) -> list[Problem]:
                 f"`{parts[-1]}` is returned unmasked ({shown}); documented: {_documented_masks(reply.key, parts[-1])}"
             )
             out.append(Problem(message, where, rule(parts[-1]), parts, shown, rule_id))
-    out += _others_credentials(reply, rule_id, where)
+    out += _others_credentials(reply, others, where)
     for dup in reply.duplicates:
         for value in dup.values[:-1]:
             if unmasked(reply.key, dup.key, value):
@@ -168,7 +171,7 @@ def _others_credentials(reply: Reply, rule_id: str, where: tuple[str | int, ...]
         if not parts or not isinstance(value, str) or parts[-1] in tied:
             continue
         for role, token in reply.others:
-            if len(token) >= 8 and token in value and token not in own:
+            if len(token) >= 8 and token not in own and re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", value):
                 message = f"`{parts[-1]}` carries `{role}`'s credential, which this request did not send"
                 out.append(Problem(message, where, "no other caller's credential", parts, redact_value(token), rule_id))
     return out

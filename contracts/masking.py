@@ -23,6 +23,13 @@ _MASK_RUN = re.compile(r"[*\u2022x]{3,}|\.{3,}|\u2026", re.IGNORECASE)
 _MASK_WORDS = re.compile(r"masked|redacted|hidden", re.IGNORECASE)
 # which names and values are credentials: vendor_specs.SECRET_NAME and KEY_SHAPES (the credential hider's too)
 _MIN_SECRET = 8  # a value under a credential's name shorter than this reveals nothing worth hiding
+#: what a masked value may show in clear: an auth scheme (`Bearer ***`), a key's kind (`sk-proj-****cdef`)
+_PUBLIC_PREFIX = re.compile(
+    r"^(?:(?:Bearer|Basic|Token)\s+)?(?:(?:sk|pk|rk)[-_](?:proj|live|test|ant|svcacct)?[-_]?)?", re.IGNORECASE
+)
+#: a value under a credential's name that is no credential: text with spaces or markup (`<|eot_id|>`), a URL or a
+#: reference to a secret store (`@Microsoft.KeyVault(...)`, `${VAR}`), a placeholder in capitals (`YOUR_API_KEY`)
+_NOT_A_KEY = re.compile(r"\s|[<>{}]|://|^@|^\$\{|^[A-Z][A-Z0-9_]*$")
 
 
 def looks_masked(value: Any) -> bool:
@@ -34,7 +41,8 @@ def looks_masked(value: Any) -> bool:
         return True  # reveals nothing
     if not (_MASK_RUN.search(value) or _MASK_WORDS.search(value)):
         return False
-    visible = re.sub(r"[^0-9A-Za-z]", "", _MASK_WORDS.sub("", _MASK_RUN.sub("", value)))
+    shown = _PUBLIC_PREFIX.sub("", value.strip())  # an auth scheme, a key's public kind: no part of the secret
+    visible = re.sub(r"[^0-9A-Za-z]", "", _MASK_WORDS.sub("", _MASK_RUN.sub("", shown)))
     prefix = re.match(r"(sk|pk|key|api)", visible, re.IGNORECASE)
     return len(visible) - (len(prefix.group(0)) if prefix else 0) <= 4
 
@@ -45,7 +53,11 @@ def secret_looking(name: str | int, value: Any) -> bool:
         return False
     if KEY_SHAPES.search(value):
         return True
-    return isinstance(name, str) and len(value) >= _MIN_SECRET and bool(SECRET_NAME.search(name))
+    return isinstance(name, str) and _credential_like(value) and bool(SECRET_NAME.search(name))
+
+
+def _credential_like(value: str) -> bool:
+    return len(value) >= _MIN_SECRET and _NOT_A_KEY.search(value) is None
 
 
 def _named_secret(key: str, name: str | int, value: Any) -> bool:
@@ -57,7 +69,7 @@ def _named_secret(key: str, name: str | int, value: Any) -> bool:
     return (
         isinstance(name, str)
         and isinstance(value, str)
-        and len(value) >= _MIN_SECRET
+        and _credential_like(value)
         and bool(SECRET_NAME.search(name))
         and not looks_masked(value)
     )

@@ -45,11 +45,12 @@ KEY_SHAPES = re.compile(
     r"|\bxox[abprs]-[A-Za-z0-9\-]{10,}"
     r"|\bAIza[0-9A-Za-z_\-]{35}"
     r"|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"
-    r"|\b[Bb]earer\s+[A-Za-z0-9._~+/\-]{16,}"
+    r"|\b[Bb]earer\s+(?=[A-Za-z0-9._~+/\-]*\d)[A-Za-z0-9._~+/\-]{16,}"
     r"|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"  # a PEM private key
     # a URL carrying a password (user:password@) or a credential in its query, unless masked
     r"|\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@\"']+:(?![*\u2022.]{3}|x{3})[^\s/@\"']{3,}@"
-    r"|[?&](?:api[_\-]?key|apikey|key|access[_\-]?token|token|secret|password|sig)=(?![*\u2022.]{3}|x{3})[^&\s\"'#]{8,}"
+    r"|[?&](?:api[_\-]?key|apikey|key|access[_\-]?token|token|secret|password|sig)=(?=[A-Za-z0-9_\-%]*\d)"
+    r"[A-Za-z0-9_\-%]{16,}(?![^&\s\"'#])"
 )
 # A header or query parameter holds a credential by its name: the names above, or a last word `key`
 # (X-Blocks-Key, project_key, X-API-Key).

@@ -927,7 +927,8 @@ FAULTS: tuple[Fault, ...] = (
         "the 422 for another project's model names that project's key in `detail[0].ctx.project_key`",
         "secrets",
         message="carries `owner`'s credential, which this request did not send",
-        rule="credentials-masked",
+        alone=True,
+        rule="other-callers-credentials",
     ),
     Fault(
         "project_key_from_header_when_mixed",
