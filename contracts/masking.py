@@ -27,6 +27,7 @@ _MIN_SECRET = 8  # a value under a credential's name shorter than this reveals n
 _PUBLIC_PREFIX = re.compile(
     r"^(?:(?:Bearer|Basic|Token)\s+)?(?:(?:sk|pk|rk)[-_](?:proj|live|test|ant|svcacct)?[-_]?)?", re.IGNORECASE
 )
+_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Digest)\s+", re.IGNORECASE)
 #: a value under a credential's name that is no credential: text with spaces or markup (`<|eot_id|>`), a URL or a
 #: reference to a secret store (`@Microsoft.KeyVault(...)`, `${VAR}`), a placeholder in capitals (`YOUR_API_KEY`)
 _NOT_A_KEY = re.compile(r"\s|[<>{}]|://|^@|^\$\{|^[A-Z][A-Z0-9_]*$")
@@ -51,13 +52,19 @@ def secret_looking(name: str | int, value: Any) -> bool:
     """Whether ``value`` of the field ``name`` looks like an unmasked credential (by its name or its shape)."""
     if not isinstance(value, str) or looks_masked(value):
         return False
-    if KEY_SHAPES.search(value):
+    if any(not _placeholder(m.group(0)) for m in KEY_SHAPES.finditer(value)):
         return True
     return isinstance(name, str) and _credential_like(value) and bool(SECRET_NAME.search(name))
 
 
+def _placeholder(shaped: str) -> bool:
+    """``Bearer YOUR_API_KEY``: a credential's shape around a placeholder in capitals, in documentation text."""
+    return _NOT_A_KEY.search(_SCHEME.sub("", shaped)) is not None and _SCHEME.match(shaped) is not None
+
+
 def _credential_like(value: str) -> bool:
-    return len(value) >= _MIN_SECRET and _NOT_A_KEY.search(value) is None
+    core = _SCHEME.sub("", value.strip())  # `Basic dXNlcjpwYXNz`: the credential after its scheme
+    return len(core) >= _MIN_SECRET and _NOT_A_KEY.search(core) is None
 
 
 def _named_secret(key: str, name: str | int, value: Any) -> bool:

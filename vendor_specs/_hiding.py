@@ -45,7 +45,7 @@ KEY_SHAPES = re.compile(
     r"|\bxox[abprs]-[A-Za-z0-9\-]{10,}"
     r"|\bAIza[0-9A-Za-z_\-]{35}"
     r"|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"
-    r"|\b[Bb]earer\s+(?=[A-Za-z0-9._~+/\-]*\d)[A-Za-z0-9._~+/\-]{16,}"
+    r"|\b[Bb]earer\s+[A-Za-z0-9._~+/\-]{16,}"
     r"|-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"  # a PEM private key
     # a URL carrying a password (user:password@) or a credential in its query, unless masked
     r"|\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@\"']+:(?![*\u2022.]{3}|x{3})[^\s/@\"']{3,}@"
