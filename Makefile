@@ -1,5 +1,5 @@
 # The two commands a newcomer runs: `make mock` and `make test`. Both create .venv when needed.
-# `make test` runs the suite on every core (pytest-xdist), without the install tests; `make test-install`
+# `make test` runs the suite on every core, and one worker more (pytest-xdist), without the install tests; `make test-install`
 # runs those (a wheel built and installed into fresh virtualenvs from the package index); .ci/run runs both.
 # .venv holds the exact tested set (constraints.txt); pyproject.toml states the ranges users resolve within.
 PYTHON ?= python3
@@ -24,8 +24,12 @@ install: $(STAMP)
 mock: $(STAMP)
 	$(BIN)/mock-server
 
+# One pytest-xdist worker more than the cores: many tests wait on servers and subprocesses, and the spare worker
+# fills that time (3 workers on 2 cores: about 3.4 minutes instead of 3.8).
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "not install"
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not install"
 
 test-install: $(STAMP)
 	$(BIN)/python -m pytest -m install

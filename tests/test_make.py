@@ -21,7 +21,9 @@ def test_make_test_runs_the_suite_on_every_core_without_the_install_tests() -> N
     (command,) = recipe("test")
     assert command[:3] == ["$(BIN)/python", "-m", "pytest"]
     options = command[3:]
-    assert options[options.index("-n") + 1] == "auto" and options[options.index("-m") + 1] == "not install"
+    assert options[options.index("-n") + 1] == "$(WORKERS)" and options[options.index("-m") + 1] == "not install"
+    workers = re.search(r"^WORKERS \?= (.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M)
+    assert workers and "nproc" in workers.group(1) and "+ 1" in workers.group(1)  # every core, and one more
 
 
 def test_make_test_install_runs_exactly_the_install_tests() -> None:
