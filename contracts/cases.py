@@ -17,9 +17,9 @@ from contracts.checks import CHECKS
 from contracts.expect import describe
 from contracts.findings import CheckOutcome, Finding
 from contracts.observed import Observed
-from contracts.plan import FORGED, Probe, plan, predictions
+from contracts.plan import Probe, forged_token, plan, predicted_statuses, predictions
 from contracts.profile import Profile
-from contracts.reply import Problem, Reply
+from contracts.reply import Prediction, Problem, Reply
 from contracts.target import BAD_TOKEN, Attempt, Target
 from vendor_specs import (
     Credential,
@@ -34,10 +34,17 @@ from vendor_specs import (
     situation,
 )
 
-__all__ = ["Case", "CaseContext", "judge", "probe_id", "run_cases", "without_id"]
+__all__ = ["Case", "CaseContext", "elsewhere", "judge", "probe_id", "run_cases", "without_id"]
 
 ANOTHER_SPELLING = "the page does not say that ids differing only so are different models"
 NO_ID = "the page documents no answer to a request without the id"
+
+
+def elsewhere(found: list[Finding], reply: Reply) -> list[Finding]:
+    """The findings on a request whose id is an empty path segment: `/models/` is another path (the list of the
+    same API, the framework's own 404 page, a merged `//`), so only the model itself answered there breaks the rule
+    that the id is required; any other answer there is judged for server errors only."""
+    return found if reply.is_model else [f for f in found if f.check == "not_a_server_error"]
 
 
 def without_id(finding: Finding) -> Finding:
@@ -68,8 +75,9 @@ class CaseContext:
         return model_facts(self.api).id_parameter
 
     @property
-    def id_fields(self) -> tuple[str, ...]:
-        return model_facts(self.api).id_fields
+    def id_in_path(self) -> bool:
+        """Whether the id is a path segment (else a query parameter)."""
+        return any(p["name"] == self.id_param and p["in"] == "path" for p in self.op.parameters)
 
     def situation(self, name: str) -> Situation:
         return situation(self.api, name)
@@ -81,11 +89,6 @@ class CaseContext:
     def token(self, caller: str) -> str | None:
         """The credential ``caller`` sends: none, the made-up one, or the profile's token of that role."""
         return BAD_TOKEN if caller == "invalid" else self.profile.token(caller)
-
-    def forged_token(self, forged: str) -> str:
-        """The made-up credential ``forged`` (:data:`~contracts.plan.FORGED`) makes from the profile's first token."""
-        base = self.profile.token("owner") or next(iter(self.profile.tokens.values()))
-        return FORGED[forged][0](base)
 
     def send(self, ident: str | None, role: str | None, *, literal: bool = False, token: str | None = None) -> Attempt:
         if token is None and role is not None:
@@ -99,11 +102,10 @@ class CaseContext:
     def send_probe(self, probe: Probe, where: dict[str, Credential]) -> Attempt:
         ident: str | None = probe.ident
         if probe.model == "none":  # no id at all: a query parameter left out, a path segment left empty
-            in_path = any(p["name"] == self.id_param and p["in"] == "path" for p in self.op.parameters)
-            ident = "" if in_path else None
+            ident = "" if self.id_in_path else None
         placed = []
         for place, caller in probe.sent:
-            token = self.forged_token(probe.forged) if probe.forged else self.token(caller)
+            token = forged_token(self.profile, probe.forged) if probe.forged else self.token(caller)
             if token is not None:
                 placed.append((where[place], token, "invalid" if caller == "invalid" else caller))
         return self.target.send(self.op, self.id_param, ident, literal=probe.literal, placed=placed)
@@ -120,6 +122,7 @@ class CaseContext:
     ) -> Reply:
         """``ex``'s answer as the checks see it."""
         assert ex.status is not None
+        predicted = predictions(self.api, probe) if probe is not None else ()
         path_params = {}
         for p in self.op.parameters:
             if p["name"] == self.id_param and p["in"] == "path" and ex.requested_id is not None:
@@ -134,10 +137,10 @@ class CaseContext:
             caller,
             model,
             # the credential the answer is for (of two callers' at once, the one the page says decides: the caller)
-            self._credential(caller, probe, ex.status),
+            self._credential(caller, probe, ex.status, predicted),
             self.strict,
             "explicit",
-            predictions(self.api, probe) if probe is not None else (),
+            predicted,
             path_params,
             probe,
             self._others(caller, probe),
@@ -148,23 +151,16 @@ class CaseContext:
         sent = {c for _, c in probe.sent} if probe is not None else {caller}
         return tuple((role, token) for role, token in self.profile.tokens.items() if token and role not in sent)
 
-    def _credential(self, caller: str | None, probe: Probe | None, status: int) -> str | None:
+    def _credential(
+        self, caller: str | None, probe: Probe | None, status: int, predicted: tuple[Prediction, ...]
+    ) -> str | None:
         if caller in (None, "anonymous"):
             return None
         if probe is not None and probe.forged:
-            return self.forged_token(probe.forged)
-        if probe is not None and probe.mixed and status not in self._predicted_statuses(probe):
+            return forged_token(self.profile, probe.forged)
+        if probe is not None and probe.mixed and status not in predicted_statuses(self.api, predicted):
             return None  # the server decided by the other credential: the rule of which decides says so, not more
         return self.token(caller)
-
-    def _predicted_statuses(self, probe: Probe) -> set[int]:
-        out: set[int] = set()
-        for p in predictions(self.api, probe):
-            if p.situation is not None:
-                out.update(self.situation(p.situation).statuses())
-            elif p.expect.status is not None:
-                out.add(p.expect.status)
-        return out
 
     def response_checks(self, ex: Attempt) -> list[Finding]:
         """Every check on ``ex``'s answer (a vendor case's own request: no rule predicts it). An answer the guard
@@ -296,17 +292,6 @@ def _same_model(ctx: CaseContext, sent: list[_Sent]) -> None:
                     s.problems.append(("consistency", problem))
 
 
-def _id_in_path(ctx: CaseContext) -> bool:
-    return any(p["name"] == ctx.id_param and p["in"] == "path" for p in ctx.op.parameters)
-
-
-def _a_model(ctx: CaseContext, item: _Sent) -> bool:
-    """Whether the answer is a model: a 2xx JSON object naming an id in the operation's id fields."""
-    body = item.reply.json
-    status = item.exchange.status or 0
-    return 200 <= status < 300 and isinstance(body, dict) and any(f in body for f in ctx.id_fields)
-
-
 def _form_rule(ctx: CaseContext) -> str:
     """The rule that says how ids may be written (the id parameter's description: ids with ``/``)."""
     index = next(i for i, p in enumerate(ctx.op.parameters) if p["name"] == ctx.id_param)
@@ -411,16 +396,12 @@ def run_cases(
     for item in sent:
         if item.probe.again and item.exchange.status == 429:
             item.problems = []  # refused again, by a limit on failed attempts: the refusal held
-        if item.probe.model == "none" and _id_in_path(ctx) and not _a_model(ctx, item):
-            # `/models/` with an empty segment is another path: the list of the same API, the framework's own 404
-            # page, a merged `//`. Only the model itself answered there breaks the rule that the id is required.
-            item.problems = [(c, p) for c, p in item.problems if c == "not_a_server_error"]
         seen = ctx.observed(item.exchange)
         found = [replace(seen.problem(check, p), evidence=item.reply) for check, p in item.problems]
         if item.probe.model == "variant":  # that another spelling is another id is the harness's inference
             found = [f.as_warning(ANOTHER_SPELLING) for f in found]
         if item.probe.model == "none":
-            found = [without_id(f) for f in found]
+            found = elsewhere(found, item.reply) if ctx.id_in_path else [without_id(f) for f in found]
         findings += found
     cut = ctx.target.guard.is_broken(ctx.label)
     skipped = "--max-time ran out before it" if ctx.out_of_time() else None

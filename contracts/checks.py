@@ -141,14 +141,18 @@ def secrets(reply: Reply) -> list[Problem]:
     def rule(name: str | int) -> str:
         return "x-secret: masked" if name in declared else "no credential unmasked"
 
+    tied = {r.relation.credential for r in rules(reply.key) if r.relation is not None and r.relation.credential}
     for parts, value in fields(reply.json):
-        if parts and unmasked(reply.key, parts[-1], value):
+        if not parts:
+            continue
+        if unmasked(reply.key, parts[-1], value):
             shown = redact_value(value)
             message = (
                 f"`{parts[-1]}` is returned unmasked ({shown}); documented: {_documented_masks(reply.key, parts[-1])}"
             )
             out.append(Problem(message, where, rule(parts[-1]), parts, shown, rule_id))
-    out += _others_credentials(reply, others, where)
+        if isinstance(value, str) and parts[-1] not in tied:
+            out += _others_credentials(reply, parts, value, others, where)
     for dup in reply.duplicates:
         for value in dup.values[:-1]:
             if unmasked(reply.key, dup.key, value):
@@ -161,19 +165,17 @@ def secrets(reply: Reply) -> list[Problem]:
     return out
 
 
-def _others_credentials(reply: Reply, rule_id: str, where: tuple[str | int, ...]) -> list[Problem]:
-    """Another caller's credential in the answer (a token of the profile the request did not carry), wherever it
-    sits; the field a relation ties to the request's credential (SELISE's ``ProjectKey``) is that rule's."""
-    tied = {r.relation.credential for r in rules(reply.key) if r.relation is not None and r.relation.credential}
+def _others_credentials(
+    reply: Reply, parts: tuple[str | int, ...], value: str, rule_id: str, where: tuple[str | int, ...]
+) -> list[Problem]:
+    """Another caller's credential in the field ``parts`` (a token of the profile the request did not carry), as a
+    whole word; the field a relation ties to the request's credential (SELISE's ``ProjectKey``) is that rule's."""
     own = reply.credential or ""
     out = []
-    for parts, value in fields(reply.json):
-        if not parts or not isinstance(value, str) or parts[-1] in tied:
-            continue
-        for role, token in reply.others:
-            if len(token) >= 8 and token not in own and re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", value):
-                message = f"`{parts[-1]}` carries `{role}`'s credential, which this request did not send"
-                out.append(Problem(message, where, "no other caller's credential", parts, redact_value(token), rule_id))
+    for role, token in reply.others:
+        if len(token) >= 8 and token not in own and re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", value):
+            message = f"`{parts[-1]}` carries `{role}`'s credential, which this request did not send"
+            out.append(Problem(message, where, "no other caller's credential", parts, redact_value(token), rule_id))
     return out
 
 

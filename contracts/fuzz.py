@@ -19,7 +19,6 @@ layer (uvicorn, any proxy) answers 400/501 before the API sees it. The ``filter_
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,7 +28,7 @@ import schemathesis
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName
 
-from contracts.cases import without_id
+from contracts.cases import elsewhere, without_id
 from contracts.checks import CHECKS
 from contracts.errors import TargetError
 from contracts.failures import failure_finding
@@ -122,16 +121,6 @@ def _empty_segment(api: str, case: Any) -> bool:
     """Whether a case's id is an empty path segment (`/models/`): another path than the operation's."""
     value = (case.path_parameters or {}).get(model_facts(api).id_parameter)
     return isinstance(value, str) and value == ""
-
-
-def _a_model(api: str, response: Any) -> bool:
-    """Whether a recorded answer is a model: a 2xx JSON object naming one of the operation's id fields."""
-    status = getattr(response, "status_code", 0) or 0
-    try:
-        body = json.loads(getattr(response, "content", b"") or b"null") if 200 <= status < 300 else None
-    except (ValueError, TypeError):
-        return False
-    return isinstance(body, dict) and any(name in body for name in model_facts(api).id_fields)
 
 
 def _not_implemented(case: Any, response: Any) -> bool:
@@ -346,8 +335,9 @@ def fuzz(
             node = recorder.cases.get(case_id)
             if node is not None and _names_no_model(api, node.value):
                 found = [without_id(f) for f in found]
-            if node is not None and _empty_segment(api, node.value) and not _a_model(api, interaction.response):
-                found = [f for f in found if f.check == "not_a_server_error"]  # another path: see cases.run_cases
+            if node is not None and _empty_segment(api, node.value) and interaction.response is not None:
+                answer = _reply(api, by_label[recorder.label], interaction.response, None, tokens or {}, strict)
+                found = elsewhere(found, answer)
             if node is not None and _not_implemented(node.value, interaction.response):
                 found = [f for f in found if f.check != "not_a_server_error"]
             result.tally.add(replace(f, sources=(phase,)) for f in found)

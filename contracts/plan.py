@@ -28,7 +28,18 @@ from contracts.reply import Prediction
 from contracts.target import LITERAL
 from vendor_specs import Credential, Profile, model_operation, placements, rules, situation
 
-__all__ = ["ASKED", "FORGED", "MISSING_ID", "UNUSUAL_IDS", "Probe", "id_variants", "plan", "predictions"]
+__all__ = [
+    "ASKED",
+    "FORGED",
+    "MISSING_ID",
+    "UNUSUAL_IDS",
+    "Probe",
+    "forged_token",
+    "id_variants",
+    "plan",
+    "predicted_statuses",
+    "predictions",
+]
 
 #: ids real clients send and naive servers trip over: spaces, non-ASCII, percent signs, dot segments, length.
 UNUSUAL_IDS = ("a b", "modèle-ünïcode", "100%", "../etc/passwd", "a:b@c", "x" * 300, "%2F", "\u0000")
@@ -142,16 +153,24 @@ def plan(key: str, profile: Profile) -> list[Probe]:
     return out
 
 
-def _forged(profile: Profile, places: list[str], models: dict[str, str]) -> list[Probe]:
-    """The made-up credential one character away from a real token (the owner's, else the first role's), each
-    place alone, reading the first model the profile names."""
+def forged_token(profile: Profile, name: str) -> str | None:
+    """The made-up credential ``name`` of :data:`FORGED` makes from a real token (the owner's, else the first
+    role's); None when there is none to make it from, or it would be another role's token."""
     base = profile.token("owner") or next(iter(profile.tokens.values()), None)
+    if base is None or len(base) < 2:
+        return None
+    made = FORGED[name][0](base)
+    return None if made in profile.tokens.values() else made
+
+
+def _forged(profile: Profile, places: list[str], models: dict[str, str]) -> list[Probe]:
+    """The made-up credentials one character away from a real token, each place alone, reading the first model
+    the profile names."""
     model = next(iter(models))
     out = []
-    for name, (make, _) in FORGED.items():
-        if base is None or len(base) < 2 or make(base) in profile.tokens.values():
-            continue
-        out += [Probe("invalid", model, models[model], ((p, "invalid"),), forged=name) for p in places]
+    for name in FORGED:
+        if forged_token(profile, name) is not None:
+            out += [Probe("invalid", model, models[model], ((p, "invalid"),), forged=name) for p in places]
     return out
 
 
@@ -161,11 +180,21 @@ def _refused(key: str, probe: Probe) -> bool:
         return False
     if len(probe.sent) != 1:
         return False
-    for prediction in predictions(key, probe):
-        name = prediction.situation
-        if name is not None and all(status >= 400 for status in situation(key, name).statuses()):
-            return True
-    return False
+    return any(
+        p.situation is not None and all(status >= 400 for status in _statuses(key, p)) for p in predictions(key, probe)
+    )
+
+
+def _statuses(key: str, prediction: Prediction) -> set[int]:
+    """The statuses ``prediction`` allows: its situation's answers, or the status its rule expects."""
+    if prediction.situation is not None:
+        return set(situation(key, prediction.situation).statuses())
+    return {prediction.expect.status} if prediction.expect.status is not None else set()
+
+
+def predicted_statuses(key: str, predicted: tuple[Prediction, ...]) -> set[int]:
+    """Every status the ``predicted`` rules allow an answer."""
+    return {status for p in predicted for status in _statuses(key, p)}
 
 
 def id_variants(ident: str) -> tuple[str, ...]:

@@ -10,18 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.reply import Problem, Reply
-from vendor_specs import MISSING, Relation, Rule, rules
+from vendor_specs import MISSING, Rule, field_at, rules
 
 __all__ = ["related"]
-
-
-def _get(body: Any, dotted: str) -> Any:
-    node = body
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return MISSING
-        node = node[part]
-    return node
 
 
 def _field(dotted: str) -> tuple[str, ...]:
@@ -32,16 +23,10 @@ def _unset(value: Any) -> bool:
     return value is None or value is MISSING
 
 
-def _applies(relation: Relation, body: Any) -> bool:
-    if relation.when and not all(_get(body, f) == v for f, v in relation.when.items()):
-        return False
-    return not (relation.unless and all(_get(body, f) == v for f, v in relation.unless.items()))
-
-
 def _broken(rule: Rule, reply: Reply, body: dict[str, Any]) -> list[Problem]:
     relation = rule.relation
     assert relation is not None
-    if not _applies(relation, body):
+    if not relation.applies(body):
         return []
     parts = [f"{f} = {v!r}" for f, v in relation.when.items()]
     parts += [f"{f} != {v!r}" for f, v in relation.unless.items()]
@@ -50,37 +35,37 @@ def _broken(rule: Rule, reply: Reply, body: dict[str, Any]) -> list[Problem]:
     out = []
 
     def add(name: str, message: str, wanted: str, shown: bool = True) -> None:
-        value = _get(body, name) if shown else MISSING  # a credential is never repeated in a report
+        value = field_at(body, name) if shown else MISSING  # a credential is never repeated in a report
         out.append(Problem(message, where, wanted, _field(name), value, rule.id))
 
     if relation.equal:
         a, b = relation.equal
-        va, vb = _get(body, a), _get(body, b)
+        va, vb = field_at(body, a), field_at(body, b)
         if not _unset(va) and not _unset(vb) and va != vb:
             add(b, f"`{b}` is {vb!r} but `{a}` is {va!r}: both name the same thing", f"{b} = {a}")
     for name, value in relation.then.items():
-        if _get(body, name) != value:
-            add(name, f"`{name}` is {_get(body, name)!r}{cond}; expected {value!r}", f"{name}: {value!r}{cond}")
+        if field_at(body, name) != value:
+            add(name, f"`{name}` is {field_at(body, name)!r}{cond}; expected {value!r}", f"{name}: {value!r}{cond}")
     for name in relation.present:
-        if _unset(_get(body, name)):
+        if _unset(field_at(body, name)):
             add(name, f"`{name}` is not set{cond}", f"{name} set{cond}")
     for flag, (grants, permission, value) in relation.granted.items():
-        given = _get(body, grants)
-        if _get(body, flag) is True and isinstance(given, list):
+        given = field_at(body, grants)
+        if field_at(body, flag) is True and isinstance(given, list):
             if not any(isinstance(g, dict) and g.get(permission) == value for g in given):
                 add(flag, f"`{flag}` is true, but no grant in `{grants}` gives {value!r} {permission}", f"{flag} false")
     for name, values in relation.among.items():
-        value = _get(body, name)
+        value = field_at(body, name)
         if not _unset(value) and value not in values:
             listed = ", ".join(map(str, values))
             add(
                 name, f"`{name}` is {value!r}, not one of the values the page lists ({listed})", f"{name} in ({listed})"
             )
     for name in relation.absent:
-        if not _unset(_get(body, name)):
-            add(name, f"`{name}` is {_get(body, name)!r}{cond}; expected null", f"{name} null{cond}")
+        if not _unset(field_at(body, name)):
+            add(name, f"`{name}` is {field_at(body, name)!r}{cond}; expected null", f"{name} null{cond}")
     if relation.credential and reply.credential is not None:
-        value = _get(body, relation.credential)
+        value = field_at(body, relation.credential)
         if isinstance(value, str) and value != reply.credential:
             add(
                 relation.credential,

@@ -181,3 +181,9 @@ class Reply:
     @property
     def id_fields(self) -> tuple[str, ...]:
         return model_facts(self.key).id_fields
+
+    @property
+    def is_model(self) -> bool:
+        """Whether the answer is a model: a 2xx JSON object naming one of the operation's id fields."""
+        body = self.json
+        return 200 <= self.status < 300 and isinstance(body, dict) and any(f in body for f in self.id_fields)

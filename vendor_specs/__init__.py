@@ -106,7 +106,7 @@ from vendor_specs._registry import (
     warn_missing_roots,
 )
 from vendor_specs._request_check import RequestPredicate, request_validator
-from vendor_specs._rules import CALLERS, Expect, Relation, Rule, rule, rule_at, rules
+from vendor_specs._rules import CALLERS, Expect, Relation, Rule, field_at, rule, rule_at, rules
 from vendor_specs._security import Credential, credentials, placements, schemathesis_auth
 from vendor_specs._servers import Server, base_path, normalize_prefix, prefixes, servers
 from vendor_specs._upstream import FRAMING, HOP_BY_HOP, Upstream, UpstreamError, UpstreamResponse, decoded
@@ -193,6 +193,7 @@ __all__ = [
     "draft",
     "examples_for",
     "fast_valid",
+    "field_at",
     "float_safe",
     "format_checker",
     "har_body",

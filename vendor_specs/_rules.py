@@ -20,8 +20,9 @@ from vendor_specs._errors import SpecError
 from vendor_specs._load import _key_of, _raw
 from vendor_specs._pointers import _split
 from vendor_specs._profile import MODEL_ROLES, TOKEN_ROLES
+from vendor_specs._violations import MISSING
 
-__all__ = ["CALLERS", "Expect", "Relation", "Rule", "rule", "rule_at", "rules"]
+__all__ = ["CALLERS", "Expect", "Relation", "Rule", "field_at", "rule", "rule_at", "rules"]
 
 #: who may send a request: nobody (no credentials), a made-up credential, or one of a profile's token roles
 CALLERS = ("anonymous", "invalid", *TOKEN_ROLES)
@@ -63,6 +64,23 @@ class Relation:
     credential: str | None = None
     among: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     granted: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    def applies(self, body: Any) -> bool:
+        """Whether this relation holds for the answer ``body`` (its ``if`` fields have those values, and not all of
+        its ``unless`` fields theirs)."""
+        if self.when and not all(field_at(body, f) == v for f, v in self.when.items()):
+            return False
+        return not (self.unless and all(field_at(body, f) == v for f, v in self.unless.items()))
+
+
+def field_at(body: Any, dotted: str) -> Any:
+    """The value of the dotted field ``dotted`` (``user.id``) of a JSON body, or ``MISSING``."""
+    node = body
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return MISSING
+        node = node[part]
+    return node
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,7 @@ def echo_request(ctx: Context, body: dict[str, Any], rng: random.Random) -> dict
     return body
 
 
-def _get(body: dict[str, Any], dotted: str) -> tuple[dict[str, Any] | None, str]:
+def _holder(body: dict[str, Any], dotted: str) -> tuple[dict[str, Any] | None, str]:
     """The object holding the dotted field ``dotted`` and the field's own name (None when a parent is missing)."""
     *parents, name = dotted.split(".")
     node: Any = body
@@ -233,36 +233,26 @@ def _get(body: dict[str, Any], dotted: str) -> tuple[dict[str, Any] | None, str]
     return (node if isinstance(node, dict) else None), name
 
 
-def _applies(body: dict[str, Any], when: Any, unless: Any) -> bool:
-    def value(dotted: str) -> Any:
-        holder, name = _get(body, dotted)
-        return holder.get(name) if holder is not None else None
-
-    if when and not all(value(f) == v for f, v in when.items()):
-        return False
-    return not (unless and all(value(f) == v for f, v in unless.items()))
-
-
 def _related(key: str, body: dict[str, Any], rng: random.Random) -> None:
     """Make the generated ``body`` keep the relations the page's rules state between its fields (``x-rules``
     with ``relation``: ``user.id`` = ``user_id``, values among those the page lists, ...), in place."""
     for rule in vendor_specs.rules(key):
         relation = rule.relation
-        if relation is None or not _applies(body, relation.when, relation.unless):
+        if relation is None or not relation.applies(body):
             continue  # (the request's credential is the vendor's generated() to set)
         for dotted, value in relation.then.items():
-            holder, name = _get(body, dotted)
+            holder, name = _holder(body, dotted)
             if holder is not None:
                 holder[name] = value
         for dotted in relation.absent:
-            holder, name = _get(body, dotted)
+            holder, name = _holder(body, dotted)
             if holder is not None and name in holder:
                 holder[name] = None
         if relation.equal:
-            (source, a), (target, b) = _get(body, relation.equal[0]), _get(body, relation.equal[1])
+            (source, a), (target, b) = _holder(body, relation.equal[0]), _holder(body, relation.equal[1])
             if source is not None and target is not None and source.get(a) is not None and b in target:
                 target[b] = source[a]
         for dotted, values in relation.among.items():
-            holder, name = _get(body, dotted)
+            holder, name = _holder(body, dotted)
             if holder is not None and holder.get(name) is not None and holder[name] not in values:
                 holder[name] = rng.choice(values)
