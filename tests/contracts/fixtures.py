@@ -40,6 +40,25 @@ def reference_profile(api: str) -> str:
     return str(DATA / f"{api}.yaml")
 
 
+def respan_check(url: str, *args: str) -> list[str]:
+    """``contracts check`` of ``url`` as Respan with the reference profile: a short run (seed 1, 5 examples)."""
+    profile = reference_profile("respan")
+    return [
+        "check",
+        "--api",
+        "respan",
+        "--base-url",
+        url,
+        "--profile",
+        profile,
+        "--seed",
+        "1",
+        "--max-examples",
+        "5",
+        *args,
+    ]
+
+
 @contextmanager
 def raw_tcp(behaviour: str) -> Iterator[str]:
     """A TCP server that accepts and then either never answers (``hang``) or answers garbage (``garbage``)."""

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from contracts.cli import main
-from tests.contracts.fixtures import closed_port
-from tests.faults.reference import DATA, make_app
+from tests.contracts.fixtures import closed_port, respan_check
+from tests.faults.reference import make_app
 from tests.faults.serve import serve
 from tests.mock_server.scripted import scripted_server
 
@@ -173,19 +173,7 @@ def test_a_body_that_is_not_its_content_encoding_is_the_servers_fault(capsys: py
         await inner(scope, receive, sending)
 
     with serve(lying) as url:
-        code = main(
-            [
-                "check",
-                "--api",
-                "respan",
-                "--base-url",
-                url,
-                "--profile",
-                str(DATA / "respan.yaml"),
-                "--max-examples",
-                "5",
-            ]
-        )
+        code = main(respan_check(url))
     out, err = capsys.readouterr()
     assert code == 1 and "cannot reach" not in out + err, out + err
     assert "cannot be decoded as its Content-Encoding says" in out
